@@ -1,0 +1,1075 @@
+//! Configs: the published inputs of the report and the distributions put on them.
+//!
+//! A config is TOML (the default, `configs/hee-2021.toml`, is compiled into the
+//! binary). Reading goes in two steps: the text is parsed into a plain TOML tree, then
+//! a [`Reader`] walks the tree, collecting *every* problem with its key path, so a user
+//! fixes a file in one pass; [`locate`] turns each path into file, line and column.
+//! The result is a [`Config`] whose inputs are resolved: every family default of the
+//! `[uncertainty]` section has been applied to the inputs it covers.
+
+pub mod locate;
+
+use crate::dims::{Area, Family, Level, N_AREAS, N_LEVELS, Scenario};
+use crate::distributions::{Call, Dist, DistError, SharesDist, check_probabilities};
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::Path;
+use toml::{Table, Value};
+
+/// The default config, compiled in so `wfmc` runs without any file.
+pub const BUILTIN_TOML: &str = include_str!("../../configs/hee-2021.toml");
+/// How the built-in config is named in messages and manifests.
+pub const BUILTIN_ORIGIN: &str = "<built-in configs/hee-2021.toml>";
+/// Configs larger than this are refused before parsing.
+pub const MAX_CONFIG_BYTES: usize = 10 * 1024 * 1024;
+
+/// How a sampled value combines with an input's base value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Apply {
+    /// The sample is the value.
+    Absolute,
+    /// value = base + sample (e.g. a flow-rate shift).
+    Add,
+    /// value = base × sample (e.g. a forecaster multiplier).
+    Multiply,
+}
+
+/// A link from an input to a shared factor (spec §4): its normal score is
+/// `√rho · Z_factor + √(1 − rho) · Z_own`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FactorLink {
+    /// Index into [`Config::factors`].
+    pub factor: usize,
+    /// Share of the input's variance (on the normal-score scale) that the factor carries.
+    pub rho: f64,
+}
+
+/// One scalar model input: its base value (what the report used) and its uncertainty.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The value of the point model.
+    pub base: f64,
+    /// The distribution of the sample.
+    pub dist: Dist,
+    /// How the sample combines with `base`.
+    pub apply: Apply,
+    /// Shared factor, if the input is correlated with others.
+    pub factor: Option<FactorLink>,
+}
+
+impl Input {
+    /// An input that never varies.
+    pub fn fixed(x: f64) -> Input {
+        Input {
+            base: x,
+            dist: Dist::Fixed(x),
+            apply: Apply::Absolute,
+            factor: None,
+        }
+    }
+
+    /// True when draws can differ from the base value.
+    pub fn is_uncertain(&self) -> bool {
+        !self.dist.is_fixed()
+    }
+
+    /// Combines a sample of `dist` with the base value.
+    pub fn combine(&self, sample: f64) -> f64 {
+        match self.apply {
+            Apply::Absolute => sample,
+            Apply::Add => self.base + sample,
+            Apply::Multiply => self.base * sample,
+        }
+    }
+
+    /// The input's value at normal score `z` (the Gaussian-copula path used for
+    /// factor-linked inputs). Normal and lognormal use the score directly, which is
+    /// exact and fast; other shapes go through their quantile function.
+    pub fn at_score(&self, z: f64) -> f64 {
+        let x = match &self.dist {
+            Dist::Normal { mean, sd } => mean + sd * z,
+            Dist::LogNormal { mu, sigma } => (mu + sigma * z).exp(),
+            Dist::Fixed(x) => *x,
+            d => d.quantile(crate::distributions::phi(z)),
+        };
+        self.combine(x)
+    }
+
+    /// The input's marginal quantile (P10, P90 for tornado analysis).
+    pub fn quantile(&self, u: f64) -> f64 {
+        self.combine(self.dist.quantile(u))
+    }
+
+    /// Text of the uncertainty, for reports and manifests.
+    pub fn describe(&self, factors: &[Factor]) -> String {
+        let mut s = match self.apply {
+            Apply::Absolute => format!("{}", self.dist),
+            Apply::Add => format!("base {} + {}", fmt_num(self.base), self.dist),
+            Apply::Multiply => format!("base {} × {}", fmt_num(self.base), self.dist),
+        };
+        if let Some(f) = self.factor {
+            s.push_str(&format!(", factor {} (rho {})", factors[f.factor].name, f.rho));
+        }
+        s
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    format!("{:.6}", x).trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// One Agenda for Change pay band.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// The band's name, e.g. `8a`.
+    pub name: String,
+    /// Bottom pay point, GBP a year.
+    pub min: f64,
+    /// Top pay point, GBP a year; the report costs at the top.
+    pub top: f64,
+}
+
+/// The band of an area: its published value and the options a draw chooses among.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BandInput {
+    /// Index into [`Config::pay_scale`] of the published band.
+    pub base: usize,
+    /// Candidate band indices.
+    pub choices: Vec<usize>,
+    /// Their probabilities.
+    pub p: Vec<f64>,
+}
+
+impl BandInput {
+    /// True when a draw can pick another band than the base.
+    pub fn is_uncertain(&self) -> bool {
+        self.choices.iter().zip(&self.p).any(|(c, p)| *c != self.base && *p > 0.0)
+    }
+}
+
+/// A shared source of correlation (spec §4).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    /// Its name in the config.
+    pub name: String,
+    /// One independent value per scenario instead of one per draw.
+    pub per_scenario: bool,
+    /// What it stands for.
+    pub description: String,
+}
+
+/// Inputs of one area of work that do not depend on the scenario.
+#[derive(Debug, Clone)]
+pub struct AreaConfig {
+    /// Which area.
+    pub area: Area,
+    /// 2020 workforce, WTE (Table 3.1).
+    pub workforce: Input,
+    /// Agenda for Change band (Table 3.3).
+    pub band: BandInput,
+    /// 2020 job-level shares (normalised from the level counts).
+    pub shares_2020: [f64; N_LEVELS],
+    /// Published 2030 supply, WTE (Table 3.2).
+    pub supply_2030: f64,
+    /// Net annual flow rate; base (supply_2030 / W)^(1/10) − 1.
+    pub flow: Input,
+    /// The typical trust's 2020 WTE by level (Table 5.3).
+    pub typical_trust: Option<[f64; N_LEVELS]>,
+}
+
+/// Demand inputs of one scenario and area.
+#[derive(Debug, Clone)]
+pub struct DemandConfig {
+    /// Published 2030 demand, WTE.
+    pub demand_2030: f64,
+    /// Demand ratio 2030 / 2020; base demand_2030 / W.
+    pub ratio: Input,
+    /// 2030 level counts as published (used only as shares).
+    pub levels_2030: [f64; N_LEVELS],
+    /// Distribution of the 2030 level shares.
+    pub shares: SharesDist,
+}
+
+/// A fully read and resolved config.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Short name; results go to `results/<name>/`.
+    pub name: String,
+    /// Human title.
+    pub title: String,
+    /// Where it came from (a path or the built-in marker).
+    pub origin: String,
+    /// The exact text read, for hashing into manifests.
+    pub source: String,
+    /// The tree the config was resolved from; overrides edit it and re-resolve.
+    pub tree: Table,
+    /// Annual salary growth.
+    pub salary_growth: Input,
+    /// Employment on-cost rate.
+    pub on_cost: Input,
+    /// Pay bands, lowest first.
+    pub pay_scale: Vec<Band>,
+    /// Shared factors.
+    pub factors: Vec<Factor>,
+    /// Per-area inputs, in [`Area::ALL`] order.
+    pub areas: Vec<AreaConfig>,
+    /// Per-scenario, per-area demand inputs, `[scenario][area]`.
+    pub demand: Vec<Vec<DemandConfig>>,
+}
+
+/// One problem found in a config, before it is located in the text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// Key path, e.g. `["areas", "ict", "workforce_2020"]`.
+    pub path: Vec<String>,
+    /// What is wrong, in a few words.
+    pub headline: String,
+    /// What was found and what would be valid.
+    pub detail: String,
+}
+
+/// Every problem of a config, located and ready to print.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    /// Where the config came from.
+    pub origin: String,
+    /// The problems, in the order found.
+    pub problems: Vec<Problem>,
+    /// The rendered report.
+    pub rendered: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.rendered)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl ConfigError {
+    fn new(origin: &str, source: &str, problems: Vec<Problem>) -> ConfigError {
+        let mut rendered = String::new();
+        for p in &problems {
+            let span = locate::span_of(source, &p.path);
+            let path = p.path.join(".");
+            let detail = if path.is_empty() {
+                p.detail.clone()
+            } else {
+                format!("{path}: {}", p.detail)
+            };
+            rendered.push_str(&locate::render(origin, source, span, &p.headline, &detail));
+            rendered.push('\n');
+        }
+        let n = problems.len();
+        rendered.push_str(&format!(
+            "{n} problem{} in {origin}",
+            if n == 1 { "" } else { "s" }
+        ));
+        ConfigError {
+            origin: origin.to_string(),
+            problems,
+            rendered,
+        }
+    }
+
+    fn single(origin: &str, headline: &str, detail: String) -> ConfigError {
+        let p = Problem {
+            path: vec![],
+            headline: headline.into(),
+            detail,
+        };
+        ConfigError::new(origin, "", vec![p])
+    }
+}
+
+impl Config {
+    /// The built-in default config.
+    pub fn builtin() -> Config {
+        // The built-in text is tested to load, so failure here is a build defect.
+        Config::from_str(BUILTIN_TOML, BUILTIN_ORIGIN).expect("built-in config is valid")
+    }
+
+    /// Reads a config file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let origin = path.display().to_string();
+        let meta = std::fs::metadata(path)
+            .map_err(|e| ConfigError::single(&origin, "cannot read config", format!("{e}")))?;
+        if meta.is_dir() {
+            return Err(ConfigError::single(&origin, "cannot read config", "it is a folder, not a TOML file".into()));
+        }
+        if meta.len() as usize > MAX_CONFIG_BYTES {
+            return Err(ConfigError::single(
+                &origin,
+                "config too large",
+                format!("{} bytes; the limit is {MAX_CONFIG_BYTES} bytes", meta.len()),
+            ));
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::single(&origin, "cannot read config", format!("{e}")))?;
+        Config::from_str(&text, &origin)
+    }
+
+    /// Reads the built-in config, or the file at `path` when given.
+    pub fn load_or_builtin(path: Option<&Path>) -> Result<Config, ConfigError> {
+        match path {
+            Some(p) => Config::load(p),
+            None => Ok(Config::builtin()),
+        }
+    }
+
+    /// Parses and resolves config text; `origin` names it in messages.
+    #[allow(clippy::should_implement_trait)]
+    pub fn from_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        if text.len() > MAX_CONFIG_BYTES {
+            return Err(ConfigError::single(
+                origin,
+                "config too large",
+                format!("{} bytes; the limit is {MAX_CONFIG_BYTES} bytes", text.len()),
+            ));
+        }
+        let tree: Table = match text.parse::<Table>() {
+            Ok(t) => t,
+            Err(e) => {
+                let p = Problem {
+                    path: vec![],
+                    headline: "TOML syntax error".into(),
+                    detail: e.message().trim().to_string(),
+                };
+                let mut err = ConfigError::new(origin, text, vec![p.clone()]);
+                // Point at the parser's own span rather than the file as a whole.
+                if let Some(span) = e.span() {
+                    err.rendered = format!(
+                        "{}\n1 problem in {origin}",
+                        locate::render(origin, text, Some(span), &p.headline, &p.detail)
+                    );
+                }
+                return Err(err);
+            }
+        };
+        Config::from_tree(tree, text, origin)
+    }
+
+    /// Resolves an already parsed tree (after overrides, for instance).
+    pub fn from_tree(tree: Table, text: &str, origin: &str) -> Result<Config, ConfigError> {
+        let mut r = Reader::default();
+        let cfg = r.config(&tree, text, origin);
+        match cfg {
+            Some(c) if r.problems.is_empty() => Ok(c),
+            _ => Err(ConfigError::new(origin, text, r.problems)),
+        }
+    }
+
+    /// The same config with every distribution collapsed to its base value.
+    pub fn collapsed(&self) -> Config {
+        let mut c = self.clone();
+        let fix = |i: &mut Input| *i = Input::fixed(i.base);
+        fix(&mut c.salary_growth);
+        fix(&mut c.on_cost);
+        for a in &mut c.areas {
+            fix(&mut a.workforce);
+            fix(&mut a.flow);
+            a.band = BandInput {
+                base: a.band.base,
+                choices: vec![a.band.base],
+                p: vec![1.0],
+            };
+        }
+        for row in &mut c.demand {
+            for d in row {
+                fix(&mut d.ratio);
+                d.shares = SharesDist::Fixed(normalise(&d.levels_2030));
+            }
+        }
+        c
+    }
+
+    /// The area config of `a`.
+    pub fn area(&self, a: Area) -> &AreaConfig {
+        &self.areas[a.index()]
+    }
+
+    /// The demand config of scenario `s`, area `a`.
+    pub fn demand_of(&self, s: Scenario, a: Area) -> &DemandConfig {
+        &self.demand[s.index()][a.index()]
+    }
+
+    /// Top pay point of the band at `index`.
+    pub fn pay_top(&self, index: usize) -> f64 {
+        self.pay_scale[index].top
+    }
+
+    /// FNV-1a hash of the config text, for manifests (identifies, does not secure).
+    pub fn hash(&self) -> String {
+        let mut h: u64 = 0xcbf29ce484222325;
+        for b in self.source.as_bytes() {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x100000001b3);
+        }
+        format!("{h:016x}")
+    }
+}
+
+fn normalise(v: &[f64; N_LEVELS]) -> Vec<f64> {
+    let s: f64 = v.iter().sum();
+    v.iter().map(|x| x / s).collect()
+}
+
+/// A family default from `[uncertainty]`.
+#[derive(Debug, Clone, Default)]
+struct Family_ {
+    dist: Option<Dist>,
+    apply: Option<Apply>,
+    factor: Option<FactorLink>,
+}
+
+/// Walks a TOML tree, collecting problems by key path.
+#[derive(Default)]
+pub struct Reader {
+    /// Problems found so far.
+    pub problems: Vec<Problem>,
+}
+
+type Path_ = Vec<String>;
+
+fn join(path: &[String], key: &str) -> Path_ {
+    let mut p = path.to_vec();
+    p.push(key.to_string());
+    p
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "a string",
+        Value::Integer(_) => "an integer",
+        Value::Float(_) => "a number",
+        Value::Boolean(_) => "a boolean",
+        Value::Datetime(_) => "a date",
+        Value::Array(_) => "a list",
+        Value::Table(_) => "a table",
+    }
+}
+
+impl Reader {
+    fn problem(&mut self, path: Path_, headline: &str, detail: impl Into<String>) {
+        self.problems.push(Problem {
+            path,
+            headline: headline.to_string(),
+            detail: detail.into(),
+        });
+    }
+
+    fn keys(&mut self, t: &Table, path: &[String], allowed: &[&str]) {
+        for k in t.keys() {
+            if !allowed.contains(&k.as_str()) {
+                let hint = match locate::nearest(k, allowed.iter().copied()) {
+                    Some(n) => format!("did you mean `{n}`? valid keys here: {}", allowed.join(", ")),
+                    None => format!("valid keys here: {}", allowed.join(", ")),
+                };
+                self.problem(join(path, k), &format!("unknown key `{k}`"), hint);
+            }
+        }
+    }
+
+    fn table<'t>(&mut self, t: &'t Table, path: &[String], key: &str, required: bool) -> Option<&'t Table> {
+        match t.get(key) {
+            Some(Value::Table(x)) => Some(x),
+            Some(v) => {
+                self.problem(join(path, key), "wrong type", format!("found {}, expected a table", type_name(v)));
+                None
+            }
+            None => {
+                if required {
+                    self.problem(join(path, key), &format!("missing `{key}`"), "this table is required".to_string());
+                }
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, t: &Table, path: &[String], key: &str, required: bool) -> Option<f64> {
+        let p = join(path, key);
+        match t.get(key) {
+            Some(v) => self.num_value(v, p),
+            None => {
+                if required {
+                    self.problem(p, &format!("missing `{key}`"), "a number is required here");
+                }
+                None
+            }
+        }
+    }
+
+    fn num_value(&mut self, v: &Value, p: Path_) -> Option<f64> {
+        let x = match v {
+            Value::Integer(i) => *i as f64,
+            Value::Float(f) => *f,
+            other => {
+                self.problem(p, "wrong type", format!("found {}, expected a number", type_name(other)));
+                return None;
+            }
+        };
+        if !x.is_finite() {
+            self.problem(p, "not a finite number", format!("found {x}; NaN and infinities are not allowed"));
+            return None;
+        }
+        Some(x)
+    }
+
+    fn nonneg(&mut self, x: Option<f64>, p: Path_, what: &str) -> Option<f64> {
+        match x {
+            Some(v) if v < 0.0 => {
+                self.problem(p, &format!("negative {what}"), format!("found {v}, expected a number ≥ 0"));
+                None
+            }
+            other => other,
+        }
+    }
+
+    fn string(&mut self, t: &Table, path: &[String], key: &str, required: bool) -> Option<String> {
+        let p = join(path, key);
+        match t.get(key) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(v) => {
+                self.problem(p, "wrong type", format!("found {}, expected a string", type_name(v)));
+                None
+            }
+            None => {
+                if required {
+                    self.problem(p, &format!("missing `{key}`"), "a string is required here");
+                }
+                None
+            }
+        }
+    }
+
+    fn levels(&mut self, t: &Table, path: &[String], key: &str, required: bool) -> Option<[f64; N_LEVELS]> {
+        let p = join(path, key);
+        let expect = format!(
+            "expected a list of {N_LEVELS} WTE counts ≥ 0 in the order {}",
+            Level::keys().join(", ")
+        );
+        match t.get(key) {
+            Some(Value::Array(items)) if items.len() == N_LEVELS => {
+                let mut out = [0.0; N_LEVELS];
+                for (i, v) in items.iter().enumerate() {
+                    match self.num_value_quiet(v) {
+                        Some(x) if x >= 0.0 => out[i] = x,
+                        _ => {
+                            let found = match v {
+                                Value::Integer(_) | Value::Float(_) => format!("{v}"),
+                                v => type_name(v).to_string(),
+                            };
+                            self.problem(p, "bad level count", format!("item {} is {found}; {expect}", i + 1));
+                            return None;
+                        }
+                    }
+                }
+                if out.iter().sum::<f64>() <= 0.0 {
+                    self.problem(p, "level counts all zero", format!("they are used as shares, so at least one must be > 0; {expect}"));
+                    return None;
+                }
+                Some(out)
+            }
+            Some(v) => {
+                let found = match v {
+                    Value::Array(a) => format!("a list of {}", a.len()),
+                    v => type_name(v).to_string(),
+                };
+                self.problem(p, "wrong level counts", format!("found {found}; {expect}"));
+                None
+            }
+            None => {
+                if required {
+                    self.problem(p, &format!("missing `{key}`"), expect);
+                }
+                None
+            }
+        }
+    }
+
+    fn num_value_quiet(&self, v: &Value) -> Option<f64> {
+        match v {
+            Value::Integer(i) => Some(*i as f64),
+            Value::Float(f) if f.is_finite() => Some(*f),
+            _ => None,
+        }
+    }
+
+    fn dist(&mut self, text: &str, p: Path_) -> Option<Dist> {
+        match Dist::parse(text) {
+            Ok(d) => Some(d),
+            Err(DistError(msg)) => {
+                self.problem(p, "bad distribution", format!("`{text}`: {msg}"));
+                None
+            }
+        }
+    }
+
+    fn factor_link(&mut self, t: &Table, path: &[String], factors: &[Factor]) -> Option<Option<FactorLink>> {
+        let name = self.string(t, path, "factor", false);
+        let rho = self.number(t, path, "rho", false);
+        match (name, rho) {
+            (None, None) => Some(None),
+            (Some(n), rho) => {
+                let Some(i) = factors.iter().position(|f| f.name == n) else {
+                    let names: Vec<&str> = factors.iter().map(|f| f.name.as_str()).collect();
+                    let hint = locate::nearest(&n, names.iter().copied())
+                        .map(|x| format!(" (did you mean `{x}`?)"))
+                        .unwrap_or_default();
+                    self.problem(join(path, "factor"), &format!("unknown factor `{n}`"), format!("declared factors: {}{hint}", names.join(", ")));
+                    return None;
+                };
+                let rho = rho.unwrap_or(0.5);
+                if !(0.0..=1.0).contains(&rho) {
+                    self.problem(join(path, "rho"), "correlation out of range", format!("found {rho}; rho is a share of variance and must lie in [0, 1]"));
+                    return None;
+                }
+                Some(Some(FactorLink { factor: i, rho }))
+            }
+            (None, Some(_)) => {
+                self.problem(join(path, "rho"), "rho without a factor", "add `factor = \"NAME\"` or remove `rho`");
+                None
+            }
+        }
+    }
+
+    fn apply(&mut self, t: &Table, path: &[String]) -> Option<Option<Apply>> {
+        match self.string(t, path, "apply", false).as_deref() {
+            None => Some(None),
+            Some("absolute") => Some(Some(Apply::Absolute)),
+            Some("add") => Some(Some(Apply::Add)),
+            Some("multiply") => Some(Some(Apply::Multiply)),
+            Some(other) => {
+                self.problem(join(path, "apply"), &format!("unknown apply `{other}`"), "valid: absolute, add, multiply");
+                None
+            }
+        }
+    }
+
+    fn family(&mut self, unc: Option<&Table>, key: &str, factors: &[Factor]) -> Family_ {
+        let path = vec!["uncertainty".to_string(), key.to_string()];
+        let Some(t) = unc.and_then(|u| self.table(u, &path[..1], key, false)) else {
+            return Family_::default();
+        };
+        self.keys(t, &path, &["dist", "apply", "factor", "rho", "note"]);
+        let dist = self
+            .string(t, &path, "dist", true)
+            .and_then(|s| self.dist(&s, join(&path, "dist")));
+        let apply = self.apply(t, &path).flatten();
+        let factor = self.factor_link(t, &path, factors).flatten();
+        Family_ { dist, apply, factor }
+    }
+
+    /// An input: number (fixed), string (distribution, base = its mean), or
+    /// table `{ base, dist, apply, factor, rho }`; falls back to the family default.
+    fn input(&mut self, t: &Table, path: &[String], key: &str, base: Option<f64>, family: &Family_, factors: &[Factor]) -> Option<Input> {
+        let p = join(path, key);
+        let from_family = |base: f64| -> Input {
+            match &family.dist {
+                Some(d) => Input {
+                    base,
+                    dist: d.clone(),
+                    apply: family.apply.unwrap_or(Apply::Absolute),
+                    factor: family.factor,
+                },
+                None => Input::fixed(base),
+            }
+        };
+        match t.get(key) {
+            None => match base {
+                Some(b) => Some(from_family(b)),
+                None => {
+                    self.problem(p, &format!("missing `{key}`"), "a number or a distribution is required here");
+                    None
+                }
+            },
+            Some(Value::String(s)) => {
+                let d = self.dist(s, p)?;
+                let base = match d {
+                    Dist::Fixed(x) => x,
+                    ref d => d.mean(),
+                };
+                Some(Input {
+                    base,
+                    dist: d,
+                    apply: Apply::Absolute,
+                    factor: None,
+                })
+            }
+            Some(Value::Table(it)) => {
+                self.keys(it, &p, &["base", "dist", "apply", "factor", "rho", "note"]);
+                let own_base = self.number(it, &p, "base", false);
+                let dist = match self.string(it, &p, "dist", true) {
+                    Some(s) => self.dist(&s, join(&p, "dist"))?,
+                    None => return None,
+                };
+                let apply = self.apply(it, &p)?.unwrap_or(Apply::Absolute);
+                let factor = self.factor_link(it, &p, factors)?;
+                let base = own_base.or(match apply {
+                    Apply::Absolute => None,
+                    _ => base,
+                });
+                let base = base.unwrap_or_else(|| dist.mean());
+                Some(Input { base, dist, apply, factor })
+            }
+            Some(v) => {
+                let x = self.num_value(v, p)?;
+                Some(Input::fixed(x))
+            }
+        }
+    }
+
+    fn config(&mut self, root: &Table, _text: &str, origin: &str) -> Option<Config> {
+        let top: Path_ = vec![];
+        self.keys(
+            root,
+            &top,
+            &["name", "title", "salary_growth", "on_cost", "pay_scale", "factors", "uncertainty", "areas", "supply", "demand"],
+        );
+        let name = self.string(root, &top, "name", true);
+        if let Some(n) = &name {
+            if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) || n.starts_with('.') {
+                self.problem(vec!["name".into()], "bad name", format!("`{n}` names the results folder: use letters, digits, `-`, `_` or `.`"));
+            }
+        }
+        let title = self.string(root, &top, "title", false).unwrap_or_default();
+
+        // Factors first: inputs refer to them.
+        let mut factors = vec![];
+        if let Some(ft) = self.table(root, &top, "factors", false) {
+            for (fname, fv) in ft {
+                let fp = vec!["factors".to_string(), fname.clone()];
+                let Value::Table(f) = fv else {
+                    self.problem(fp, "wrong type", format!("found {}, expected a table like {{ per_scenario = true }}", type_name(fv)));
+                    continue;
+                };
+                self.keys(f, &fp, &["per_scenario", "description"]);
+                let per_scenario = match f.get("per_scenario") {
+                    None => false,
+                    Some(Value::Boolean(b)) => *b,
+                    Some(v) => {
+                        self.problem(join(&fp, "per_scenario"), "wrong type", format!("found {}, expected true or false", type_name(v)));
+                        false
+                    }
+                };
+                let description = self.string(f, &fp, "description", false).unwrap_or_default();
+                factors.push(Factor { name: fname.clone(), per_scenario, description });
+            }
+        }
+
+        // Pay scale, lowest band first (file order is kept: the scale is ordered).
+        let mut pay_scale = vec![];
+        if let Some(pt) = self.table(root, &top, "pay_scale", true) {
+            for (bname, bv) in pt {
+                let bp = vec!["pay_scale".to_string(), bname.clone()];
+                let Value::Table(b) = bv else {
+                    self.problem(bp, "wrong type", format!("found {}, expected {{ min = …, top = … }}", type_name(bv)));
+                    continue;
+                };
+                self.keys(b, &bp, &["min", "top"]);
+                let min = self.number(b, &bp, "min", true);
+                let top_ = self.number(b, &bp, "top", true);
+                let min = self.nonneg(min, join(&bp, "min"), "pay");
+                let top_ = self.nonneg(top_, join(&bp, "top"), "pay");
+                if let (Some(min), Some(t)) = (min, top_) {
+                    if min > t {
+                        self.problem(join(&bp, "min"), "min above top", format!("min {min} > top {t}: the bottom of a band cannot exceed its top"));
+                    }
+                    pay_scale.push(Band { name: bname.clone(), min, top: t });
+                }
+            }
+            pay_scale.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.min.total_cmp(&b.min)));
+            if pay_scale.is_empty() {
+                self.problem(vec!["pay_scale".into()], "empty pay scale", "give at least one band like \"5\" = { min = 24907, top = 30615 }");
+            }
+        }
+
+        let unc = self.table(root, &top, "uncertainty", false);
+        if let Some(u) = unc {
+            self.keys(u, &["uncertainty".to_string()], &["demand_ratio", "flow_rate", "skill_mix", "band"]);
+        }
+        let fam_ratio = self.family(unc, "demand_ratio", &factors);
+        let fam_flow = self.family(unc, "flow_rate", &factors);
+        let kappa = unc.and_then(|u| {
+            let p = vec!["uncertainty".to_string()];
+            let t = self.table(u, &p, "skill_mix", false)?;
+            let p = join(&p, "skill_mix");
+            self.keys(t, &p, &["concentration", "note"]);
+            let k = self.number(t, &p, "concentration", true)?;
+            if k <= 0.0 {
+                self.problem(join(&p, "concentration"), "Dirichlet concentration ≤ 0", format!("found {k}; it must be > 0 (larger = tighter around the published mix)"));
+                return None;
+            }
+            Some(k)
+        });
+        let band_steps = unc.and_then(|u| {
+            let p = vec!["uncertainty".to_string()];
+            let t = self.table(u, &p, "band", false)?;
+            let p = join(&p, "band");
+            self.keys(t, &p, &["steps", "p", "note"]);
+            let steps = self.num_list(t, &p, "steps")?;
+            let probs = self.num_list(t, &p, "p")?;
+            if steps.len() != probs.len() {
+                self.problem(join(&p, "p"), "length mismatch", format!("{} steps but {} probabilities", steps.len(), probs.len()));
+                return None;
+            }
+            if steps.iter().any(|s| s.fract() != 0.0) {
+                self.problem(join(&p, "steps"), "steps must be whole numbers", "e.g. [-1, 0, 1]: bands below and above the published one");
+                return None;
+            }
+            if let Err(e) = check_probabilities(&probs) {
+                self.problem(join(&p, "p"), "bad probabilities", e.0);
+                return None;
+            }
+            Some((steps.iter().map(|s| *s as i64).collect::<Vec<_>>(), probs))
+        });
+
+        let salary_growth = self.input(root, &top, "salary_growth", None, &Family_::default(), &factors);
+        let on_cost = self.input(root, &top, "on_cost", None, &Family_::default(), &factors);
+
+        // Areas.
+        let areas_t = self.table(root, &top, "areas", true);
+        let supply_t = self.table(root, &top, "supply", true);
+        let demand_t = self.table(root, &top, "demand", true);
+        let area_keys = Area::keys();
+        for (t, name) in [(areas_t, "areas"), (supply_t, "supply")] {
+            if let Some(t) = t {
+                self.keys(t, &[name.to_string()], &area_keys);
+            }
+        }
+        if let Some(d) = demand_t {
+            self.keys(d, &["demand".to_string()], &Scenario::keys());
+        }
+        let mut areas = vec![];
+        for &a in Area::ALL {
+            let ap = vec!["areas".to_string(), a.key().to_string()];
+            let at = areas_t.and_then(|t| self.table(t, &ap[..1], a.key(), true));
+            let sp = vec!["supply".to_string(), a.key().to_string()];
+            let st = supply_t.and_then(|t| self.table(t, &sp[..1], a.key(), true));
+            let (Some(at), Some(st)) = (at, st) else { continue };
+            self.keys(at, &ap, &["family", "workforce_2020", "band", "levels_2020", "typical_trust"]);
+            self.keys(st, &sp, &["supply_2030", "flow_rate"]);
+            if let Some(f) = self.string(at, &ap, "family", false) {
+                if Family::from_key(&f) != Some(a.family()) {
+                    self.problem(join(&ap, "family"), "wrong role family", format!("found `{f}`; the report places {} in `{}`", a.key(), a.family().key()));
+                }
+            }
+            let workforce = self.input(at, &ap, "workforce_2020", None, &Family_::default(), &factors);
+            if let Some(w) = &workforce {
+                if w.base <= 0.0 {
+                    self.problem(join(&ap, "workforce_2020"), "negative workforce", format!("found {}; the 2020 workforce must be > 0 (ratios divide by it)", w.base));
+                }
+            }
+            let band = self.band(at, &ap, &pay_scale, band_steps.as_ref());
+            let shares_2020 = self.levels(at, &ap, "levels_2020", true).map(|l| {
+                let s = normalise(&l);
+                [s[0], s[1], s[2], s[3]]
+            });
+            let typical_trust = self.levels(at, &ap, "typical_trust", false);
+            let supply_2030 = self.number(st, &sp, "supply_2030", true);
+            let supply_2030 = self.nonneg(supply_2030, join(&sp, "supply_2030"), "supply");
+            let (Some(workforce), Some(band), Some(shares_2020), Some(supply_2030)) = (workforce, band, shares_2020, supply_2030) else {
+                continue;
+            };
+            let w0 = workforce.base.max(f64::MIN_POSITIVE);
+            let flow_base = (supply_2030 / w0).powf(0.1) - 1.0;
+            let Some(flow) = self.input(st, &sp, "flow_rate", Some(flow_base), &fam_flow, &factors) else { continue };
+            areas.push(AreaConfig { area: a, workforce, band, shares_2020, supply_2030, flow, typical_trust });
+        }
+
+        let mut demand = vec![];
+        for &s in Scenario::ALL {
+            let dp = vec!["demand".to_string(), s.key().to_string()];
+            let Some(dt) = demand_t.and_then(|t| self.table(t, &dp[..1], s.key(), true)) else { continue };
+            self.keys(dt, &dp, &area_keys);
+            let mut row = vec![];
+            for &a in Area::ALL {
+                let p = join(&dp, a.key());
+                let Some(t) = self.table(dt, &dp, a.key(), true) else { continue };
+                self.keys(t, &p, &["demand_2030", "levels_2030", "ratio", "concentration"]);
+                let d2030 = self.number(t, &p, "demand_2030", true);
+                let d2030 = self.nonneg(d2030, join(&p, "demand_2030"), "demand");
+                let levels = self.levels(t, &p, "levels_2030", true);
+                let w = areas.iter().find(|x| x.area == a).map(|x| x.workforce.base);
+                let (Some(d2030), Some(levels), Some(w)) = (d2030, levels, w) else { continue };
+                let Some(ratio) = self.input(t, &p, "ratio", Some(d2030 / w), &fam_ratio, &factors) else { continue };
+                let k = match self.number(t, &p, "concentration", false) {
+                    Some(k) if k <= 0.0 => {
+                        self.problem(join(&p, "concentration"), "Dirichlet concentration ≤ 0", format!("found {k}; it must be > 0"));
+                        None
+                    }
+                    Some(k) => Some(k),
+                    None => kappa,
+                };
+                let base = normalise(&levels);
+                let shares = match k {
+                    Some(k) => match SharesDist::dirichlet(base.iter().map(|q| q * k).collect()) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            self.problem(join(&p, "levels_2030"), "bad skill mix", e.0);
+                            continue;
+                        }
+                    },
+                    None => SharesDist::Fixed(base),
+                };
+                row.push(DemandConfig { demand_2030: d2030, ratio, levels_2030: levels, shares });
+            }
+            demand.push(row);
+        }
+
+        if !self.problems.is_empty() || areas.len() != N_AREAS || demand.iter().any(|r| r.len() != N_AREAS) {
+            return None;
+        }
+        Some(Config {
+            name: name?,
+            title,
+            origin: origin.to_string(),
+            source: _text.to_string(),
+            tree: root.clone(),
+            salary_growth: salary_growth?,
+            on_cost: on_cost?,
+            pay_scale,
+            factors,
+            areas,
+            demand,
+        })
+    }
+
+    fn num_list(&mut self, t: &Table, path: &[String], key: &str) -> Option<Vec<f64>> {
+        let p = join(path, key);
+        match t.get(key) {
+            Some(Value::Array(items)) => {
+                let mut out = vec![];
+                for v in items {
+                    out.push(self.num_value(v, p.clone())?);
+                }
+                Some(out)
+            }
+            Some(v) => {
+                self.problem(p, "wrong type", format!("found {}, expected a list of numbers", type_name(v)));
+                None
+            }
+            None => {
+                self.problem(p, &format!("missing `{key}`"), "a list of numbers is required here");
+                None
+            }
+        }
+    }
+
+    fn band_index(&mut self, name: &str, p: Path_, scale: &[Band]) -> Option<usize> {
+        match scale.iter().position(|b| b.name == name) {
+            Some(i) => Some(i),
+            None => {
+                let names: Vec<&str> = scale.iter().map(|b| b.name.as_str()).collect();
+                self.problem(p, &format!("unknown band `{name}`"), format!("bands of the pay scale: {}", names.join(", ")));
+                None
+            }
+        }
+    }
+
+    /// `band = "8a"` (family default applies) or `{ base = "8a", dist = "categorical(7=0.2, 8a=0.6, 8b=0.2)" }`.
+    fn band(&mut self, t: &Table, path: &[String], scale: &[Band], steps: Option<&(Vec<i64>, Vec<f64>)>) -> Option<BandInput> {
+        let p = join(path, "band");
+        match t.get("band") {
+            Some(Value::String(name)) => {
+                let base = self.band_index(name, p, scale)?;
+                let Some((steps, probs)) = steps else {
+                    return Some(BandInput { base, choices: vec![base], p: vec![1.0] });
+                };
+                // Steps that fall off the scale are dropped and the rest renormalised.
+                let mut choices = vec![];
+                let mut ps = vec![];
+                for (s, q) in steps.iter().zip(probs) {
+                    let i = base as i64 + s;
+                    if (0..scale.len() as i64).contains(&i) {
+                        choices.push(i as usize);
+                        ps.push(*q);
+                    }
+                }
+                let total: f64 = ps.iter().sum();
+                if total <= 0.0 {
+                    return Some(BandInput { base, choices: vec![base], p: vec![1.0] });
+                }
+                Some(BandInput { base, choices, p: ps.iter().map(|q| q / total).collect() })
+            }
+            Some(Value::Table(bt)) => {
+                self.keys(bt, &p, &["base", "dist", "note"]);
+                let base_name = self.string(bt, &p, "base", true)?;
+                let base = self.band_index(&base_name, join(&p, "base"), scale)?;
+                let text = self.string(bt, &p, "dist", true)?;
+                let dp = join(&p, "dist");
+                let usage = "categorical(7=0.2, 8a=0.6, 8b=0.2)";
+                let call = match Call::parse(&text) {
+                    Ok(c) if c.name == "categorical" && c.positional.is_empty() && !c.named.is_empty() => c,
+                    Ok(_) => {
+                        self.problem(dp, "bad band distribution", format!("`{text}`: write {usage}"));
+                        return None;
+                    }
+                    Err(e) => {
+                        self.problem(dp, "bad band distribution", format!("`{text}`: {}; write {usage}", e.0));
+                        return None;
+                    }
+                };
+                let mut choices = vec![];
+                let mut ps = vec![];
+                for (name, arg) in &call.named {
+                    let crate::distributions::Arg::Num(q) = arg else {
+                        self.problem(dp.clone(), "bad band distribution", format!("probability of `{name}` must be a number"));
+                        return None;
+                    };
+                    choices.push(self.band_index(name, dp.clone(), scale)?);
+                    ps.push(*q);
+                }
+                if let Err(e) = check_probabilities(&ps) {
+                    self.problem(dp, "bad probabilities", e.0);
+                    return None;
+                }
+                let distinct: BTreeSet<_> = choices.iter().collect();
+                if distinct.len() != choices.len() {
+                    self.problem(dp, "band listed twice", format!("`{text}` names a band more than once"));
+                    return None;
+                }
+                Some(BandInput { base, choices, p: ps })
+            }
+            Some(v) => {
+                self.problem(p, "wrong type", format!("found {}, expected a band name like \"8a\" or a table", type_name(v)));
+                None
+            }
+            None => {
+                self.problem(p, "missing `band`", "the Agenda for Change band, e.g. band = \"5\"");
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_loads() {
+        let c = Config::builtin();
+        assert_eq!(c.name, "hee-2021");
+        assert_eq!(c.areas.len(), 9);
+        assert_eq!(c.pay_scale.len(), 12);
+        assert_eq!(c.pay_scale[c.area(Area::ClinicalInformatics).band.base].name, "8a");
+    }
+
+    fn broken(edit: impl Fn(&str) -> String) -> ConfigError {
+        Config::from_str(&edit(BUILTIN_TOML), "test.toml").expect_err("should fail")
+    }
+
+    #[test]
+    fn reports_several_located_problems() {
+        let e = broken(|s| {
+            s.replacen("workforce_2020 = 3560", "workforce_2020 = -3560", 1)
+                .replacen("supply_2030 = 5169", "supply_207 = 5169", 1)
+        });
+        assert!(e.problems.len() >= 2, "{e}");
+        assert!(e.rendered.contains("test.toml:"), "{e}");
+        assert!(e.rendered.contains("did you mean `supply_2030`"), "{e}");
+        assert!(e.rendered.contains("negative workforce"), "{e}");
+    }
+}

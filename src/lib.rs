@@ -1,0 +1,24 @@
+//! wfmc: a Monte Carlo uncertainty and sensitivity simulator for the NHS digital
+//! workforce projection of Health Education England's *Data Driven Healthcare in 2030*.
+//!
+//! The crate is a library first; the `wfmc` binary only parses arguments and calls it.
+//! Each concept lives in one module:
+//!
+//! - [`dims`]: scenarios, areas, job levels and years;
+//! - [`config`]: reading configs (published inputs and their distributions);
+//! - [`distributions`]: the distribution syntax, sampling and quantiles;
+//! - [`model`]: the 2020–2030 projection for one set of inputs;
+//! - [`published`]: the report's own published figures, for comparison;
+//! - [`report`]: tables, CSV and JSON for people and programs.
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod dims;
+pub mod distributions;
+pub mod error;
+pub mod model;
+pub mod published;
+pub mod report;
+
+pub use config::Config;
+pub use error::Error;

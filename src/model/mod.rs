@@ -1,0 +1,141 @@
+//! The projection itself (spec §3): one set of input values in, every output out.
+//!
+//! [`Inputs`] is one realisation of every input (the base values for the point model,
+//! a random draw in the Monte Carlo engine); [`evaluate`] fills an output vector laid
+//! out by [`Layout`]. Keeping outputs in one flat `f64` vector lets the engine stream
+//! them into statistics without allocating per draw.
+
+pub mod layout;
+
+pub use layout::{Layout, Metric, Series};
+
+use crate::config::Config;
+use crate::dims::{N_AREAS, N_LEVELS, N_SCENARIOS, N_YEARS};
+
+/// One realisation of every model input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inputs {
+    /// 2020 workforce per area, WTE.
+    pub workforce: [f64; N_AREAS],
+    /// Demand ratio 2030 / 2020 per scenario and area.
+    pub ratio: [[f64; N_AREAS]; N_SCENARIOS],
+    /// Net annual flow rate per area.
+    pub flow: [f64; N_AREAS],
+    /// Annual pay per area (top of the drawn band), GBP.
+    pub pay: [f64; N_AREAS],
+    /// Wage index per year relative to 2020 (1.0 in 2020).
+    pub wage_index: [f64; N_YEARS],
+    /// Employment on-cost rate.
+    pub on_cost: f64,
+    /// 2020 job-level shares per area.
+    pub shares_2020: [[f64; N_LEVELS]; N_AREAS],
+    /// 2030 job-level shares per scenario and area.
+    pub shares_2030: [[[f64; N_LEVELS]; N_AREAS]; N_SCENARIOS],
+}
+
+/// Wage index for a constant annual growth rate.
+pub fn wage_index(growth: f64) -> [f64; N_YEARS] {
+    let mut w = [1.0; N_YEARS];
+    for k in 1..N_YEARS {
+        w[k] = w[k - 1] * (1.0 + growth);
+    }
+    w
+}
+
+impl Inputs {
+    /// Every input at its base value: the report's own projection.
+    pub fn base(cfg: &Config) -> Inputs {
+        let mut x = Inputs {
+            workforce: [0.0; N_AREAS],
+            ratio: [[0.0; N_AREAS]; N_SCENARIOS],
+            flow: [0.0; N_AREAS],
+            pay: [0.0; N_AREAS],
+            wage_index: wage_index(cfg.salary_growth.base),
+            on_cost: cfg.on_cost.base,
+            shares_2020: [[0.0; N_LEVELS]; N_AREAS],
+            shares_2030: [[[0.0; N_LEVELS]; N_AREAS]; N_SCENARIOS],
+        };
+        for (i, a) in cfg.areas.iter().enumerate() {
+            x.workforce[i] = a.workforce.base;
+            x.flow[i] = a.flow.base;
+            x.pay[i] = cfg.pay_top(a.band.base);
+            x.shares_2020[i] = a.shares_2020;
+        }
+        for (s, row) in cfg.demand.iter().enumerate() {
+            for (i, d) in row.iter().enumerate() {
+                x.ratio[s][i] = d.ratio.base;
+                let total: f64 = d.levels_2030.iter().sum();
+                for l in 0..N_LEVELS {
+                    x.shares_2030[s][i][l] = d.levels_2030[l] / total;
+                }
+            }
+        }
+        x
+    }
+}
+
+/// Evaluates the model for one set of inputs into `out` (length [`Layout::len`]).
+///
+/// Demand follows a straight line from W to R·W; supply compounds the flow rate;
+/// costs price each WTE at the area's pay, grown by the wage index, plus on-costs.
+pub fn evaluate(x: &Inputs, out: &mut [f64]) {
+    debug_assert_eq!(out.len(), Layout::LEN);
+    let oc = 1.0 + x.on_cost;
+    // Supply, supply cost and flat cost do not depend on the scenario: compute once.
+    let mut supply = [[0.0; N_YEARS]; N_AREAS];
+    let mut unit = [[0.0; N_YEARS]; N_AREAS];
+    for a in 0..N_AREAS {
+        let mut s = x.workforce[a];
+        for k in 0..N_YEARS {
+            supply[a][k] = s;
+            s *= 1.0 + x.flow[a];
+            unit[a][k] = x.pay[a] * x.wage_index[k] * oc;
+        }
+    }
+    for s in 0..N_SCENARIOS {
+        let mut tot = [[0.0; Metric::N_AREA]; N_YEARS];
+        let mut gross = [0.0; N_YEARS];
+        for a in 0..N_AREAS {
+            let w = x.workforce[a];
+            let r1 = x.ratio[s][a] - 1.0;
+            let q0 = &x.shares_2020[a];
+            let q1 = &x.shares_2030[s][a];
+            for k in 0..N_YEARS {
+                let f = k as f64 / 10.0;
+                let d = w * (1.0 + r1 * f);
+                let sup = supply[a][k];
+                let u = unit[a][k];
+                let vals = [
+                    d,
+                    sup,
+                    sup - d,
+                    d * u,
+                    sup * u,
+                    w * u,
+                    d * (q0[0] + (q1[0] - q0[0]) * f),
+                    d * (q0[1] + (q1[1] - q0[1]) * f),
+                    d * (q0[2] + (q1[2] - q0[2]) * f),
+                    d * (q0[3] + (q1[3] - q0[3]) * f),
+                ];
+                let base = Layout::area_base(s, Some(a), k);
+                out[base..base + Metric::N_AREA].copy_from_slice(&vals);
+                for (t, v) in tot[k].iter_mut().zip(vals) {
+                    *t += v;
+                }
+                gross[k] += (d - sup).max(0.0);
+            }
+        }
+        for k in 0..N_YEARS {
+            let base = Layout::area_base(s, None, k);
+            out[base..base + Metric::N_AREA].copy_from_slice(&tot[k]);
+            out[Layout::gross_index(s, k)] = gross[k];
+        }
+    }
+}
+
+/// The point model: the config with every input at its base value.
+pub fn point(cfg: &Config) -> Vec<f64> {
+    let mut out = vec![0.0; Layout::LEN];
+    evaluate(&Inputs::base(cfg), &mut out);
+    out
+}

@@ -1,0 +1,90 @@
+//! Turning results into things people and programs read: tables, CSV and JSON.
+//!
+//! One exporter per output and format, as hyperfine does: [`point`] renders the point
+//! model; [`run`] writes a Monte Carlo results folder.
+
+pub mod point;
+
+
+/// Formats a number with thousands separators and no decimals, like the report.
+pub fn thousands(x: f64) -> String {
+    let neg = x < 0.0;
+    let digits = format!("{:.0}", x.abs());
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if neg && out.chars().any(|c| c != '0' && c != ',') {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
+/// A signed figure: "+1,234" or "-1,234".
+pub fn signed(x: f64) -> String {
+    let s = thousands(x);
+    if s.starts_with('-') || s == "0" { s } else { format!("+{s}") }
+}
+
+/// A text table with right-aligned columns after the first.
+#[derive(Default)]
+pub struct TextTable {
+    rows: Vec<Vec<String>>,
+}
+
+impl TextTable {
+    /// Adds a row.
+    pub fn row<S: Into<String>>(&mut self, cells: impl IntoIterator<Item = S>) {
+        self.rows.push(cells.into_iter().map(Into::into).collect());
+    }
+
+    /// Renders with a rule under the first row.
+    pub fn render(&self) -> String {
+        let n = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let mut w = vec![0; n];
+        for r in &self.rows {
+            for (i, c) in r.iter().enumerate() {
+                w[i] = w[i].max(c.chars().count());
+            }
+        }
+        let mut out = String::new();
+        for (ri, r) in self.rows.iter().enumerate() {
+            let mut line = String::new();
+            for (i, c) in r.iter().enumerate() {
+                let pad = w[i] - c.chars().count();
+                if i == 0 {
+                    line.push_str(c);
+                    line.push_str(&" ".repeat(pad));
+                } else {
+                    line.push_str("  ");
+                    line.push_str(&" ".repeat(pad));
+                    line.push_str(c);
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+            if ri == 0 {
+                out.push_str(&"-".repeat(w.iter().sum::<usize>() + 2 * n.saturating_sub(1)));
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_like_the_report() {
+        assert_eq!(thousands(77923.4), "77,923");
+        assert_eq!(thousands(-17688.0), "-17,688");
+        assert_eq!(signed(175.0), "+175");
+        assert_eq!(thousands(-0.2), "0");
+    }
+}
