@@ -98,7 +98,10 @@ impl Call {
             .or_else(|| pos.and_then(|p| self.positional.get(p)));
         found.map(|a| match a {
             Arg::Num(x) => Ok(*x),
-            Arg::List(_) => err(format!("`{key}` of {}() must be a number, not a list", self.name)),
+            Arg::List(_) => err(format!(
+                "`{key}` of {}() must be a number, not a list",
+                self.name
+            )),
         })
     }
 
@@ -111,7 +114,10 @@ impl Call {
             .or_else(|| pos.and_then(|p| self.positional.get(p)));
         found.map(|a| match a {
             Arg::List(v) => Ok(v.clone()),
-            Arg::Num(_) => err(format!("`{key}` of {}() must be a list like [1, 2]", self.name)),
+            Arg::Num(_) => err(format!(
+                "`{key}` of {}() must be a list like [1, 2]",
+                self.name
+            )),
         })
     }
 
@@ -128,7 +134,10 @@ impl Call {
 
     fn check_arity(&self, max: usize, keys: &[&str], usage: &str) -> Result<(), DistError> {
         if self.positional.len() > max {
-            return err(format!("{}() takes at most {max} values: write {usage}", self.name));
+            return err(format!(
+                "{}() takes at most {max} values: write {usage}",
+                self.name
+            ));
         }
         for (k, _) in &self.named {
             if !keys.contains(&k.as_str()) {
@@ -187,7 +196,11 @@ fn parse_arg(s: &str) -> Result<Arg, DistError> {
         if inner.trim().is_empty() {
             return Ok(Arg::List(vec![]));
         }
-        return inner.split(',').map(parse_num).collect::<Result<_, _>>().map(Arg::List);
+        return inner
+            .split(',')
+            .map(parse_num)
+            .collect::<Result<_, _>>()
+            .map(Arg::List);
     }
     parse_num(s).map(Arg::Num)
 }
@@ -333,7 +346,10 @@ impl Dist {
             if min < max {
                 Ok(())
             } else {
-                err(format!("{}(): min must be < max, found min {min}, max {max}", c.name))
+                err(format!(
+                    "{}(): min must be < max, found min {min}, max {max}",
+                    c.name
+                ))
             }
         };
         match c.name.as_str() {
@@ -399,7 +415,11 @@ impl Dist {
                     "triangular(min, mode, max)"
                 };
                 c.check_arity(3, &["min", "mode", "max"], u)?;
-                let (min, mode, max) = (c.req("min", 0, u)?, c.req("mode", 1, u)?, c.req("max", 2, u)?);
+                let (min, mode, max) = (
+                    c.req("min", 0, u)?,
+                    c.req("mode", 1, u)?,
+                    c.req("max", 2, u)?,
+                );
                 order(min, max)?;
                 if !(min..=max).contains(&mode) {
                     return err(format!(
@@ -411,11 +431,21 @@ impl Dist {
                     let sampler = rand_distr::Pert::new(min, max)
                         .with_mode(mode)
                         .map_err(|e| DistError(format!("pert(): {e}")))?;
-                    Ok(Dist::Pert { min, mode, max, sampler })
+                    Ok(Dist::Pert {
+                        min,
+                        mode,
+                        max,
+                        sampler,
+                    })
                 } else {
                     let sampler = rand_distr::Triangular::new(min, max, mode)
                         .map_err(|e| DistError(format!("triangular(): {e}")))?;
-                    Ok(Dist::Triangular { min, mode, max, sampler })
+                    Ok(Dist::Triangular {
+                        min,
+                        mode,
+                        max,
+                        sampler,
+                    })
                 }
             }
             "beta" => {
@@ -428,13 +458,23 @@ impl Dist {
                 order(min, max)?;
                 let sampler = rand_distr::Beta::new(alpha, beta)
                     .map_err(|e| DistError(format!("beta(): {e}")))?;
-                Ok(Dist::Beta { alpha, beta, min, max, sampler })
+                Ok(Dist::Beta {
+                    alpha,
+                    beta,
+                    min,
+                    max,
+                    sampler,
+                })
             }
             "discrete" => {
                 let u = "discrete(values=[v1, v2], p=[p1, p2])";
                 c.check_arity(0, &["values", "p"], u)?;
-                let values = c.list("values", None).ok_or_else(|| DistError(format!("discrete() needs `values`: write {u}")))??;
-                let p = c.list("p", None).ok_or_else(|| DistError(format!("discrete() needs `p`: write {u}")))??;
+                let values = c
+                    .list("values", None)
+                    .ok_or_else(|| DistError(format!("discrete() needs `values`: write {u}")))??;
+                let p = c
+                    .list("p", None)
+                    .ok_or_else(|| DistError(format!("discrete() needs `p`: write {u}")))??;
                 if values.is_empty() || values.len() != p.len() {
                     return err(format!(
                         "discrete(): {} values but {} probabilities; they must match and be non-empty",
@@ -448,14 +488,18 @@ impl Dist {
             "empirical" => {
                 let u = "empirical([v1, v2, ...])";
                 c.check_arity(1, &["values"], u)?;
-                let mut values = c.list("values", Some(0)).ok_or_else(|| DistError(format!("empirical() needs a list: write {u}")))??;
+                let mut values = c
+                    .list("values", Some(0))
+                    .ok_or_else(|| DistError(format!("empirical() needs a list: write {u}")))??;
                 if values.is_empty() {
                     return err("empirical(): the list of values is empty");
                 }
                 values.sort_by(f64::total_cmp);
                 Ok(Dist::Empirical { values })
             }
-            other => err(format!("unknown distribution `{other}`; valid forms: {DIST_FORMS}")),
+            other => err(format!(
+                "unknown distribution `{other}`; valid forms: {DIST_FORMS}"
+            )),
         }
     }
 
@@ -479,7 +523,13 @@ impl Dist {
             Dist::Uniform { min, max } => (min + max) / 2.0,
             Dist::Triangular { min, mode, max, .. } => (min + mode + max) / 3.0,
             Dist::Pert { min, mode, max, .. } => (min + 4.0 * mode + max) / 6.0,
-            Dist::Beta { alpha, beta, min, max, .. } => min + (max - min) * alpha / (alpha + beta),
+            Dist::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+                ..
+            } => min + (max - min) * alpha / (alpha + beta),
             Dist::Discrete { values, p } => values.iter().zip(p).map(|(v, p)| v * p).sum(),
             Dist::Empirical { values } => values.iter().sum::<f64>() / values.len() as f64,
         }
@@ -510,7 +560,13 @@ impl Dist {
                 let mu = (min + 4.0 * mode + max) / 6.0;
                 (mu - min) * (max - mu) / 7.0
             }
-            Dist::Beta { alpha, beta, min, max, .. } => {
+            Dist::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+                ..
+            } => {
                 let s = alpha + beta;
                 (max - min).powi(2) * alpha * beta / (s * s * (s + 1.0))
             }
@@ -553,9 +609,13 @@ impl Dist {
                 let (a, b) = pert_shapes(*min, *mode, *max);
                 min + (max - min) * beta_quantile(a, b, u)
             }
-            Dist::Beta { alpha, beta, min, max, .. } => {
-                min + (max - min) * beta_quantile(*alpha, *beta, u)
-            }
+            Dist::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+                ..
+            } => min + (max - min) * beta_quantile(*alpha, *beta, u),
             Dist::Discrete { values, p } => {
                 let mut order: Vec<usize> = (0..values.len()).collect();
                 order.sort_by(|&i, &j| values[i].total_cmp(&values[j]));
@@ -608,8 +668,19 @@ impl Dist {
                 let (a, b) = pert_shapes(*min, *mode, *max);
                 beta_cdf(a, b, (x - min) / (max - min))
             }
-            Dist::Beta { alpha, beta, min, max, .. } => beta_cdf(*alpha, *beta, (x - min) / (max - min)),
-            Dist::Discrete { values, p } => values.iter().zip(p).filter(|(v, _)| **v <= x).map(|(_, p)| p).sum(),
+            Dist::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+                ..
+            } => beta_cdf(*alpha, *beta, (x - min) / (max - min)),
+            Dist::Discrete { values, p } => values
+                .iter()
+                .zip(p)
+                .filter(|(v, _)| **v <= x)
+                .map(|(_, p)| p)
+                .sum(),
             Dist::Empirical { values } => {
                 values.partition_point(|v| *v <= x) as f64 / values.len() as f64
             }
@@ -619,15 +690,22 @@ impl Dist {
 
 fn pert_shapes(min: f64, mode: f64, max: f64) -> (f64, f64) {
     let range = max - min;
-    (1.0 + 4.0 * (mode - min) / range, 1.0 + 4.0 * (max - mode) / range)
+    (
+        1.0 + 4.0 * (mode - min) / range,
+        1.0 + 4.0 * (max - mode) / range,
+    )
 }
 
 fn beta_quantile(a: f64, b: f64, u: f64) -> f64 {
-    SBeta::new(a, b).map(|d| d.inverse_cdf(u)).unwrap_or(f64::NAN)
+    SBeta::new(a, b)
+        .map(|d| d.inverse_cdf(u))
+        .unwrap_or(f64::NAN)
 }
 
 fn beta_cdf(a: f64, b: f64, x: f64) -> f64 {
-    SBeta::new(a, b).map(|d| d.cdf(x.clamp(0.0, 1.0))).unwrap_or(f64::NAN)
+    SBeta::new(a, b)
+        .map(|d| d.cdf(x.clamp(0.0, 1.0)))
+        .unwrap_or(f64::NAN)
 }
 
 impl Distribution<f64> for Dist {
@@ -645,7 +723,9 @@ impl Distribution<f64> for Dist {
             Dist::Uniform { min, max } => min + (max - min) * rng.random::<f64>(),
             Dist::Triangular { sampler, .. } => sampler.sample(rng),
             Dist::Pert { sampler, .. } => sampler.sample(rng),
-            Dist::Beta { sampler, min, max, .. } => min + (max - min) * sampler.sample(rng),
+            Dist::Beta {
+                sampler, min, max, ..
+            } => min + (max - min) * sampler.sample(rng),
             Dist::Empirical { values } => values[rng.random_range(0..values.len())],
             Dist::TruncNormal { .. } | Dist::Discrete { .. } => self.quantile(rng.random::<f64>()),
         }
@@ -654,17 +734,36 @@ impl Distribution<f64> for Dist {
 
 impl fmt::Display for Dist {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = |v: &[f64]| v.iter().map(|x| format!("{x}")).collect::<Vec<_>>().join(", ");
+        let list = |v: &[f64]| {
+            v.iter()
+                .map(|x| format!("{x}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         match self {
             Dist::Fixed(x) => write!(f, "fixed({x})"),
             Dist::Normal { mean, sd } => write!(f, "normal({mean}, {sd})"),
-            Dist::TruncNormal { mean, sd, min, max } => write!(f, "truncnormal({mean}, {sd}, {min}, {max})"),
-            Dist::LogNormal { mu, sigma } => write!(f, "lognormal(median={}, sigma={sigma})", mu.exp()),
+            Dist::TruncNormal { mean, sd, min, max } => {
+                write!(f, "truncnormal({mean}, {sd}, {min}, {max})")
+            }
+            Dist::LogNormal { mu, sigma } => {
+                write!(f, "lognormal(median={}, sigma={sigma})", mu.exp())
+            }
             Dist::Uniform { min, max } => write!(f, "uniform({min}, {max})"),
-            Dist::Triangular { min, mode, max, .. } => write!(f, "triangular({min}, {mode}, {max})"),
+            Dist::Triangular { min, mode, max, .. } => {
+                write!(f, "triangular({min}, {mode}, {max})")
+            }
             Dist::Pert { min, mode, max, .. } => write!(f, "pert({min}, {mode}, {max})"),
-            Dist::Beta { alpha, beta, min, max, .. } => write!(f, "beta({alpha}, {beta}, {min}, {max})"),
-            Dist::Discrete { values, p } => write!(f, "discrete(values=[{}], p=[{}])", list(values), list(p)),
+            Dist::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+                ..
+            } => write!(f, "beta({alpha}, {beta}, {min}, {max})"),
+            Dist::Discrete { values, p } => {
+                write!(f, "discrete(values=[{}], p=[{}])", list(values), list(p))
+            }
             Dist::Empirical { values } => write!(f, "empirical([{}])", list(values)),
         }
     }
@@ -789,7 +888,11 @@ mod tests {
             let d = Dist::parse(text).unwrap();
             for u in [0.05, 0.1, 0.3, 0.5, 0.9, 0.99] {
                 let x = d.quantile(u);
-                assert!((d.cdf(x) - u).abs() < 1e-7, "{text} at {u}: cdf(q) = {}", d.cdf(x));
+                assert!(
+                    (d.cdf(x) - u).abs() < 1e-7,
+                    "{text} at {u}: cdf(q) = {}",
+                    d.cdf(x)
+                );
             }
         }
     }

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use wfmc::{Config, Error};
 
-const EXIT_CODES: &str = "Exit codes: 0 success, 1 runtime failure, 2 usage or input error, 130 interrupted.";
+const EXIT_CODES: &str =
+    "Exit codes: 0 success, 1 runtime failure, 2 usage or input error, 130 interrupted.";
 
 #[derive(Parser)]
 #[command(name = "wfmc", version, about = "Monte Carlo uncertainty for the NHS digital workforce projection (HEE 2021)", after_help = EXIT_CODES)]
@@ -66,7 +67,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             let cfg = Config::load_or_builtin(config.as_deref())?;
             let values = wfmc::model::point(&cfg);
             let res = match format {
-                Format::Table => out.write_all(wfmc::report::point::render_tables(&cfg, &values).as_bytes()),
+                Format::Table => {
+                    out.write_all(wfmc::report::point::render_tables(&cfg, &values).as_bytes())
+                }
                 Format::Csv => wfmc::report::point::write_csv(&values, &mut out),
                 Format::Json => wfmc::report::point::write_json(&cfg, &values, &mut out),
             };
@@ -74,7 +77,13 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Check { config } => {
             let cfg = Config::load_or_builtin(config.as_deref())?;
-            finish(writeln!(out, "{}: ok ({} areas, {} scenarios)", cfg.origin, cfg.areas.len(), cfg.demand.len()))
+            finish(writeln!(
+                out,
+                "{}: ok ({} areas, {} scenarios)",
+                cfg.origin,
+                cfg.areas.len(),
+                cfg.demand.len()
+            ))
         }
     }
 }

@@ -52,14 +52,91 @@ use Area::*;
 
 /// Tables 3.1, 3.2 and 3.3 as printed (Data Driven Future).
 pub const TABLES_3: [TableRow; 10] = [
-    row!(Some(ClinicalCoding), 327, 356, 453, -459, -13, 5169, 2068, 116, 132),
-    row!(Some(HealthRecords), 328, 357, 454, -295, -2, 13199, 884, 411, 524),
-    row!(Some(InformationManagement), 329, 358, 455, 7848, 97, 8173, -7788, 335, 860),
+    row!(
+        Some(ClinicalCoding),
+        327,
+        356,
+        453,
+        -459,
+        -13,
+        5169,
+        2068,
+        116,
+        132
+    ),
+    row!(
+        Some(HealthRecords),
+        328,
+        357,
+        454,
+        -295,
+        -2,
+        13199,
+        884,
+        411,
+        524
+    ),
+    row!(
+        Some(InformationManagement),
+        329,
+        358,
+        455,
+        7848,
+        97,
+        8173,
+        -7788,
+        335,
+        860
+    ),
     row!(Some(Ict), 330, 359, 456, 5556, 34, 24701, 2738, 839, 1465),
-    row!(Some(ClinicalInformatics), 331, 360, 457, 11953, 672, 3088, -10643, 124, 1249),
-    row!(Some(KnowledgeManagement), 332, 361, 458, 1411, 179, 545, -1654, 33, 119),
-    row!(Some(ItProgrammes), 333, 362, 459, 3118, 179, 4105, -754, 105, 381),
-    row!(Some(ItStrategy), 334, 363, 460, 2606, 325, 988, -2419, 80, 442),
+    row!(
+        Some(ClinicalInformatics),
+        331,
+        360,
+        457,
+        11953,
+        672,
+        3088,
+        -10643,
+        124,
+        1249
+    ),
+    row!(
+        Some(KnowledgeManagement),
+        332,
+        361,
+        458,
+        1411,
+        179,
+        545,
+        -1654,
+        33,
+        119
+    ),
+    row!(
+        Some(ItProgrammes),
+        333,
+        362,
+        459,
+        3118,
+        179,
+        4105,
+        -754,
+        105,
+        381
+    ),
+    row!(
+        Some(ItStrategy),
+        334,
+        363,
+        460,
+        2606,
+        325,
+        988,
+        -2419,
+        80,
+        442
+    ),
     row!(Some(ItEducation), 335, 364, 461, 175, 83, 267, -120, 13, 30),
     row!(None, 336, 365, 462, 31914, 69, 60235, -17688, 2054, 5220),
 ];
@@ -93,7 +170,12 @@ pub struct TextFigure {
 
 macro_rules! tf {
     ($a:expr, $v:expr, $r:expr, $l:expr) => {
-        TextFigure { area: $a, value: $v as f64, rounding: $r as f64, line: $l }
+        TextFigure {
+            area: $a,
+            value: $v as f64,
+            rounding: $r as f64,
+            line: $l,
+        }
     };
 }
 
@@ -113,14 +195,15 @@ pub const DEMAND_2030_B: [TextFigure; 10] = [
 ];
 
 /// Data Desert 2030 gap stated in each area section (surplus +, shortfall −), WTE.
+/// The text rounds to 25 mostly, but "around 1,000", "around 3,000" and "around 16,000" are coarser.
 pub const GAP_2030_B: [TextFigure; 9] = [
     tf!(Some(ClinicalCoding), 1950, 25, 994),
     tf!(Some(HealthRecords), 3800, 25, 1146),
-    tf!(Some(InformationManagement), 1000, 25, 1290),
-    tf!(Some(Ict), 16000, 25, 1454),
+    tf!(Some(InformationManagement), 1000, 50, 1290),
+    tf!(Some(Ict), 16000, 100, 1454),
     tf!(Some(ClinicalInformatics), -725, 25, 1609),
     tf!(Some(KnowledgeManagement), -575, 25, 1787),
-    tf!(Some(ItProgrammes), 3000, 25, 1935),
+    tf!(Some(ItProgrammes), 3000, 50, 1935),
     tf!(Some(ItStrategy), 750, 25, 2148),
     tf!(Some(ItEducation), 170, 10, 2303),
 ];

@@ -14,7 +14,9 @@ pub fn span_of(source: &str, path: &[String]) -> Option<Range<usize>> {
     let mut table: &DeTable<'_> = root.get_ref();
     let mut found = None;
     for seg in path {
-        let (key, value) = table.iter().find(|(k, _)| k.get_ref().as_ref() == seg.as_str())?;
+        let (key, value) = table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == seg.as_str())?;
         found = Some(match value.get_ref() {
             // A table's own span can be the whole section; the key reads better.
             DeValue::Table(_) => key.span(),
@@ -38,7 +40,13 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Renders one problem like a compiler diagnostic, with the offending line underlined.
-pub fn render(origin: &str, source: &str, span: Option<Range<usize>>, headline: &str, detail: &str) -> String {
+pub fn render(
+    origin: &str,
+    source: &str,
+    span: Option<Range<usize>>,
+    headline: &str,
+    detail: &str,
+) -> String {
     let mut out = format!("error: {headline}\n");
     match span {
         Some(span) => {
@@ -50,7 +58,14 @@ pub fn render(origin: &str, source: &str, span: Option<Range<usize>>, headline: 
             let _ = writeln!(out, "{:w$}--> {origin}:{line}:{col}", "", w = width);
             let _ = writeln!(out, "{:w$} |", "", w = width);
             let _ = writeln!(out, "{line} | {text}");
-            let _ = writeln!(out, "{:w$} | {}{} {detail}", "", " ".repeat(col - 1), "^".repeat(len), w = width);
+            let _ = writeln!(
+                out,
+                "{:w$} | {}{} {detail}",
+                "",
+                " ".repeat(col - 1),
+                "^".repeat(len),
+                w = width
+            );
         }
         None => {
             let _ = writeln!(out, "  --> {origin}");
@@ -92,14 +107,20 @@ mod tests {
     #[test]
     fn finds_nested_keys() {
         let src = "a = 1\n[areas.ict]\nworkforce_2020 = -5\n";
-        let path: Vec<String> = ["areas", "ict", "workforce_2020"].iter().map(|s| s.to_string()).collect();
+        let path: Vec<String> = ["areas", "ict", "workforce_2020"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let span = span_of(src, &path).unwrap();
         assert_eq!(line_col(src, span.start), (3, 18));
     }
 
     #[test]
     fn suggests_near_keys() {
-        assert_eq!(nearest("workforce_202", ["band", "workforce_2020"]), Some("workforce_2020"));
+        assert_eq!(
+            nearest("workforce_202", ["band", "workforce_2020"]),
+            Some("workforce_2020")
+        );
         assert_eq!(nearest("zzz", ["band", "workforce_2020"]), None);
     }
 }

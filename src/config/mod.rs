@@ -108,14 +108,20 @@ impl Input {
             Apply::Multiply => format!("base {} × {}", fmt_num(self.base), self.dist),
         };
         if let Some(f) = self.factor {
-            s.push_str(&format!(", factor {} (rho {})", factors[f.factor].name, f.rho));
+            s.push_str(&format!(
+                ", factor {} (rho {})",
+                factors[f.factor].name, f.rho
+            ));
         }
         s
     }
 }
 
 fn fmt_num(x: f64) -> String {
-    format!("{:.6}", x).trim_end_matches('0').trim_end_matches('.').to_string()
+    format!("{:.6}", x)
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .to_string()
 }
 
 /// One Agenda for Change pay band.
@@ -143,7 +149,10 @@ pub struct BandInput {
 impl BandInput {
     /// True when a draw can pick another band than the base.
     pub fn is_uncertain(&self) -> bool {
-        self.choices.iter().zip(&self.p).any(|(c, p)| *c != self.base && *p > 0.0)
+        self.choices
+            .iter()
+            .zip(&self.p)
+            .any(|(c, p)| *c != self.base && *p > 0.0)
     }
 }
 
@@ -296,13 +305,20 @@ impl Config {
         let meta = std::fs::metadata(path)
             .map_err(|e| ConfigError::single(&origin, "cannot read config", format!("{e}")))?;
         if meta.is_dir() {
-            return Err(ConfigError::single(&origin, "cannot read config", "it is a folder, not a TOML file".into()));
+            return Err(ConfigError::single(
+                &origin,
+                "cannot read config",
+                "it is a folder, not a TOML file".into(),
+            ));
         }
         if meta.len() as usize > MAX_CONFIG_BYTES {
             return Err(ConfigError::single(
                 &origin,
                 "config too large",
-                format!("{} bytes; the limit is {MAX_CONFIG_BYTES} bytes", meta.len()),
+                format!(
+                    "{} bytes; the limit is {MAX_CONFIG_BYTES} bytes",
+                    meta.len()
+                ),
             ));
         }
         let text = std::fs::read_to_string(path)
@@ -325,7 +341,10 @@ impl Config {
             return Err(ConfigError::single(
                 origin,
                 "config too large",
-                format!("{} bytes; the limit is {MAX_CONFIG_BYTES} bytes", text.len()),
+                format!(
+                    "{} bytes; the limit is {MAX_CONFIG_BYTES} bytes",
+                    text.len()
+                ),
             ));
         }
         let tree: Table = match text.parse::<Table>() {
@@ -463,7 +482,10 @@ impl Reader {
         for k in t.keys() {
             if !allowed.contains(&k.as_str()) {
                 let hint = match locate::nearest(k, allowed.iter().copied()) {
-                    Some(n) => format!("did you mean `{n}`? valid keys here: {}", allowed.join(", ")),
+                    Some(n) => format!(
+                        "did you mean `{n}`? valid keys here: {}",
+                        allowed.join(", ")
+                    ),
                     None => format!("valid keys here: {}", allowed.join(", ")),
                 };
                 self.problem(join(path, k), &format!("unknown key `{k}`"), hint);
@@ -471,16 +493,30 @@ impl Reader {
         }
     }
 
-    fn table<'t>(&mut self, t: &'t Table, path: &[String], key: &str, required: bool) -> Option<&'t Table> {
+    fn table<'t>(
+        &mut self,
+        t: &'t Table,
+        path: &[String],
+        key: &str,
+        required: bool,
+    ) -> Option<&'t Table> {
         match t.get(key) {
             Some(Value::Table(x)) => Some(x),
             Some(v) => {
-                self.problem(join(path, key), "wrong type", format!("found {}, expected a table", type_name(v)));
+                self.problem(
+                    join(path, key),
+                    "wrong type",
+                    format!("found {}, expected a table", type_name(v)),
+                );
                 None
             }
             None => {
                 if required {
-                    self.problem(join(path, key), &format!("missing `{key}`"), "this table is required".to_string());
+                    self.problem(
+                        join(path, key),
+                        &format!("missing `{key}`"),
+                        "this table is required".to_string(),
+                    );
                 }
                 None
             }
@@ -505,12 +541,20 @@ impl Reader {
             Value::Integer(i) => *i as f64,
             Value::Float(f) => *f,
             other => {
-                self.problem(p, "wrong type", format!("found {}, expected a number", type_name(other)));
+                self.problem(
+                    p,
+                    "wrong type",
+                    format!("found {}, expected a number", type_name(other)),
+                );
                 return None;
             }
         };
         if !x.is_finite() {
-            self.problem(p, "not a finite number", format!("found {x}; NaN and infinities are not allowed"));
+            self.problem(
+                p,
+                "not a finite number",
+                format!("found {x}; NaN and infinities are not allowed"),
+            );
             return None;
         }
         Some(x)
@@ -519,7 +563,11 @@ impl Reader {
     fn nonneg(&mut self, x: Option<f64>, p: Path_, what: &str) -> Option<f64> {
         match x {
             Some(v) if v < 0.0 => {
-                self.problem(p, &format!("negative {what}"), format!("found {v}, expected a number ≥ 0"));
+                self.problem(
+                    p,
+                    &format!("negative {what}"),
+                    format!("found {v}, expected a number ≥ 0"),
+                );
                 None
             }
             other => other,
@@ -531,7 +579,11 @@ impl Reader {
         match t.get(key) {
             Some(Value::String(s)) => Some(s.clone()),
             Some(v) => {
-                self.problem(p, "wrong type", format!("found {}, expected a string", type_name(v)));
+                self.problem(
+                    p,
+                    "wrong type",
+                    format!("found {}, expected a string", type_name(v)),
+                );
                 None
             }
             None => {
@@ -543,7 +595,13 @@ impl Reader {
         }
     }
 
-    fn levels(&mut self, t: &Table, path: &[String], key: &str, required: bool) -> Option<[f64; N_LEVELS]> {
+    fn levels(
+        &mut self,
+        t: &Table,
+        path: &[String],
+        key: &str,
+        required: bool,
+    ) -> Option<[f64; N_LEVELS]> {
         let p = join(path, key);
         let expect = format!(
             "expected a list of {N_LEVELS} WTE counts ≥ 0 in the order {}",
@@ -560,13 +618,21 @@ impl Reader {
                                 Value::Integer(_) | Value::Float(_) => format!("{v}"),
                                 v => type_name(v).to_string(),
                             };
-                            self.problem(p, "bad level count", format!("item {} is {found}; {expect}", i + 1));
+                            self.problem(
+                                p,
+                                "bad level count",
+                                format!("item {} is {found}; {expect}", i + 1),
+                            );
                             return None;
                         }
                     }
                 }
                 if out.iter().sum::<f64>() <= 0.0 {
-                    self.problem(p, "level counts all zero", format!("they are used as shares, so at least one must be > 0; {expect}"));
+                    self.problem(
+                        p,
+                        "level counts all zero",
+                        format!("they are used as shares, so at least one must be > 0; {expect}"),
+                    );
                     return None;
                 }
                 Some(out)
@@ -606,7 +672,12 @@ impl Reader {
         }
     }
 
-    fn factor_link(&mut self, t: &Table, path: &[String], factors: &[Factor]) -> Option<Option<FactorLink>> {
+    fn factor_link(
+        &mut self,
+        t: &Table,
+        path: &[String],
+        factors: &[Factor],
+    ) -> Option<Option<FactorLink>> {
         let name = self.string(t, path, "factor", false);
         let rho = self.number(t, path, "rho", false);
         match (name, rho) {
@@ -617,18 +688,30 @@ impl Reader {
                     let hint = locate::nearest(&n, names.iter().copied())
                         .map(|x| format!(" (did you mean `{x}`?)"))
                         .unwrap_or_default();
-                    self.problem(join(path, "factor"), &format!("unknown factor `{n}`"), format!("declared factors: {}{hint}", names.join(", ")));
+                    self.problem(
+                        join(path, "factor"),
+                        &format!("unknown factor `{n}`"),
+                        format!("declared factors: {}{hint}", names.join(", ")),
+                    );
                     return None;
                 };
                 let rho = rho.unwrap_or(0.5);
                 if !(0.0..=1.0).contains(&rho) {
-                    self.problem(join(path, "rho"), "correlation out of range", format!("found {rho}; rho is a share of variance and must lie in [0, 1]"));
+                    self.problem(
+                        join(path, "rho"),
+                        "correlation out of range",
+                        format!("found {rho}; rho is a share of variance and must lie in [0, 1]"),
+                    );
                     return None;
                 }
                 Some(Some(FactorLink { factor: i, rho }))
             }
             (None, Some(_)) => {
-                self.problem(join(path, "rho"), "rho without a factor", "add `factor = \"NAME\"` or remove `rho`");
+                self.problem(
+                    join(path, "rho"),
+                    "rho without a factor",
+                    "add `factor = \"NAME\"` or remove `rho`",
+                );
                 None
             }
         }
@@ -641,7 +724,11 @@ impl Reader {
             Some("add") => Some(Some(Apply::Add)),
             Some("multiply") => Some(Some(Apply::Multiply)),
             Some(other) => {
-                self.problem(join(path, "apply"), &format!("unknown apply `{other}`"), "valid: absolute, add, multiply");
+                self.problem(
+                    join(path, "apply"),
+                    &format!("unknown apply `{other}`"),
+                    "valid: absolute, add, multiply",
+                );
                 None
             }
         }
@@ -658,12 +745,24 @@ impl Reader {
             .and_then(|s| self.dist(&s, join(&path, "dist")));
         let apply = self.apply(t, &path).flatten();
         let factor = self.factor_link(t, &path, factors).flatten();
-        Family_ { dist, apply, factor }
+        Family_ {
+            dist,
+            apply,
+            factor,
+        }
     }
 
     /// An input: number (fixed), string (distribution, base = its mean), or
     /// table `{ base, dist, apply, factor, rho }`; falls back to the family default.
-    fn input(&mut self, t: &Table, path: &[String], key: &str, base: Option<f64>, family: &Family_, factors: &[Factor]) -> Option<Input> {
+    fn input(
+        &mut self,
+        t: &Table,
+        path: &[String],
+        key: &str,
+        base: Option<f64>,
+        family: &Family_,
+        factors: &[Factor],
+    ) -> Option<Input> {
         let p = join(path, key);
         let from_family = |base: f64| -> Input {
             match &family.dist {
@@ -680,7 +779,11 @@ impl Reader {
             None => match base {
                 Some(b) => Some(from_family(b)),
                 None => {
-                    self.problem(p, &format!("missing `{key}`"), "a number or a distribution is required here");
+                    self.problem(
+                        p,
+                        &format!("missing `{key}`"),
+                        "a number or a distribution is required here",
+                    );
                     None
                 }
             },
@@ -711,7 +814,12 @@ impl Reader {
                     _ => base,
                 });
                 let base = base.unwrap_or_else(|| dist.mean());
-                Some(Input { base, dist, apply, factor })
+                Some(Input {
+                    base,
+                    dist,
+                    apply,
+                    factor,
+                })
             }
             Some(v) => {
                 let x = self.num_value(v, p)?;
@@ -725,13 +833,32 @@ impl Reader {
         self.keys(
             root,
             &top,
-            &["name", "title", "salary_growth", "on_cost", "pay_scale", "factors", "uncertainty", "areas", "supply", "demand"],
+            &[
+                "name",
+                "title",
+                "salary_growth",
+                "on_cost",
+                "pay_scale",
+                "factors",
+                "uncertainty",
+                "areas",
+                "supply",
+                "demand",
+            ],
         );
         let name = self.string(root, &top, "name", true);
-        if let Some(n) = &name {
-            if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) || n.starts_with('.') {
-                self.problem(vec!["name".into()], "bad name", format!("`{n}` names the results folder: use letters, digits, `-`, `_` or `.`"));
-            }
+        if let Some(n) = &name
+            && (n.is_empty()
+                || !n
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                || n.starts_with('.'))
+        {
+            self.problem(
+                vec!["name".into()],
+                "bad name",
+                format!("`{n}` names the results folder: use letters, digits, `-`, `_` or `.`"),
+            );
         }
         let title = self.string(root, &top, "title", false).unwrap_or_default();
 
@@ -741,7 +868,14 @@ impl Reader {
             for (fname, fv) in ft {
                 let fp = vec!["factors".to_string(), fname.clone()];
                 let Value::Table(f) = fv else {
-                    self.problem(fp, "wrong type", format!("found {}, expected a table like {{ per_scenario = true }}", type_name(fv)));
+                    self.problem(
+                        fp,
+                        "wrong type",
+                        format!(
+                            "found {}, expected a table like {{ per_scenario = true }}",
+                            type_name(fv)
+                        ),
+                    );
                     continue;
                 };
                 self.keys(f, &fp, &["per_scenario", "description"]);
@@ -749,12 +883,22 @@ impl Reader {
                     None => false,
                     Some(Value::Boolean(b)) => *b,
                     Some(v) => {
-                        self.problem(join(&fp, "per_scenario"), "wrong type", format!("found {}, expected true or false", type_name(v)));
+                        self.problem(
+                            join(&fp, "per_scenario"),
+                            "wrong type",
+                            format!("found {}, expected true or false", type_name(v)),
+                        );
                         false
                     }
                 };
-                let description = self.string(f, &fp, "description", false).unwrap_or_default();
-                factors.push(Factor { name: fname.clone(), per_scenario, description });
+                let description = self
+                    .string(f, &fp, "description", false)
+                    .unwrap_or_default();
+                factors.push(Factor {
+                    name: fname.clone(),
+                    per_scenario,
+                    description,
+                });
             }
         }
 
@@ -764,7 +908,11 @@ impl Reader {
             for (bname, bv) in pt {
                 let bp = vec!["pay_scale".to_string(), bname.clone()];
                 let Value::Table(b) = bv else {
-                    self.problem(bp, "wrong type", format!("found {}, expected {{ min = …, top = … }}", type_name(bv)));
+                    self.problem(
+                        bp,
+                        "wrong type",
+                        format!("found {}, expected {{ min = …, top = … }}", type_name(bv)),
+                    );
                     continue;
                 };
                 self.keys(b, &bp, &["min", "top"]);
@@ -774,20 +922,38 @@ impl Reader {
                 let top_ = self.nonneg(top_, join(&bp, "top"), "pay");
                 if let (Some(min), Some(t)) = (min, top_) {
                     if min > t {
-                        self.problem(join(&bp, "min"), "min above top", format!("min {min} > top {t}: the bottom of a band cannot exceed its top"));
+                        self.problem(
+                            join(&bp, "min"),
+                            "min above top",
+                            format!(
+                                "min {min} > top {t}: the bottom of a band cannot exceed its top"
+                            ),
+                        );
                     }
-                    pay_scale.push(Band { name: bname.clone(), min, top: t });
+                    pay_scale.push(Band {
+                        name: bname.clone(),
+                        min,
+                        top: t,
+                    });
                 }
             }
             pay_scale.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.min.total_cmp(&b.min)));
             if pay_scale.is_empty() {
-                self.problem(vec!["pay_scale".into()], "empty pay scale", "give at least one band like \"5\" = { min = 24907, top = 30615 }");
+                self.problem(
+                    vec!["pay_scale".into()],
+                    "empty pay scale",
+                    "give at least one band like \"5\" = { min = 24907, top = 30615 }",
+                );
             }
         }
 
         let unc = self.table(root, &top, "uncertainty", false);
         if let Some(u) = unc {
-            self.keys(u, &["uncertainty".to_string()], &["demand_ratio", "flow_rate", "skill_mix", "band"]);
+            self.keys(
+                u,
+                &["uncertainty".to_string()],
+                &["demand_ratio", "flow_rate", "skill_mix", "band"],
+            );
         }
         let fam_ratio = self.family(unc, "demand_ratio", &factors);
         let fam_flow = self.family(unc, "flow_rate", &factors);
@@ -798,7 +964,13 @@ impl Reader {
             self.keys(t, &p, &["concentration", "note"]);
             let k = self.number(t, &p, "concentration", true)?;
             if k <= 0.0 {
-                self.problem(join(&p, "concentration"), "Dirichlet concentration ≤ 0", format!("found {k}; it must be > 0 (larger = tighter around the published mix)"));
+                self.problem(
+                    join(&p, "concentration"),
+                    "Dirichlet concentration ≤ 0",
+                    format!(
+                        "found {k}; it must be > 0 (larger = tighter around the published mix)"
+                    ),
+                );
                 return None;
             }
             Some(k)
@@ -811,11 +983,19 @@ impl Reader {
             let steps = self.num_list(t, &p, "steps")?;
             let probs = self.num_list(t, &p, "p")?;
             if steps.len() != probs.len() {
-                self.problem(join(&p, "p"), "length mismatch", format!("{} steps but {} probabilities", steps.len(), probs.len()));
+                self.problem(
+                    join(&p, "p"),
+                    "length mismatch",
+                    format!("{} steps but {} probabilities", steps.len(), probs.len()),
+                );
                 return None;
             }
             if steps.iter().any(|s| s.fract() != 0.0) {
-                self.problem(join(&p, "steps"), "steps must be whole numbers", "e.g. [-1, 0, 1]: bands below and above the published one");
+                self.problem(
+                    join(&p, "steps"),
+                    "steps must be whole numbers",
+                    "e.g. [-1, 0, 1]: bands below and above the published one",
+                );
                 return None;
             }
             if let Err(e) = check_probabilities(&probs) {
@@ -825,7 +1005,14 @@ impl Reader {
             Some((steps.iter().map(|s| *s as i64).collect::<Vec<_>>(), probs))
         });
 
-        let salary_growth = self.input(root, &top, "salary_growth", None, &Family_::default(), &factors);
+        let salary_growth = self.input(
+            root,
+            &top,
+            "salary_growth",
+            None,
+            &Family_::default(),
+            &factors,
+        );
         let on_cost = self.input(root, &top, "on_cost", None, &Family_::default(), &factors);
 
         // Areas.
@@ -847,19 +1034,53 @@ impl Reader {
             let at = areas_t.and_then(|t| self.table(t, &ap[..1], a.key(), true));
             let sp = vec!["supply".to_string(), a.key().to_string()];
             let st = supply_t.and_then(|t| self.table(t, &sp[..1], a.key(), true));
-            let (Some(at), Some(st)) = (at, st) else { continue };
-            self.keys(at, &ap, &["family", "workforce_2020", "band", "levels_2020", "typical_trust"]);
+            let (Some(at), Some(st)) = (at, st) else {
+                continue;
+            };
+            self.keys(
+                at,
+                &ap,
+                &[
+                    "family",
+                    "workforce_2020",
+                    "band",
+                    "levels_2020",
+                    "typical_trust",
+                ],
+            );
             self.keys(st, &sp, &["supply_2030", "flow_rate"]);
-            if let Some(f) = self.string(at, &ap, "family", false) {
-                if Family::from_key(&f) != Some(a.family()) {
-                    self.problem(join(&ap, "family"), "wrong role family", format!("found `{f}`; the report places {} in `{}`", a.key(), a.family().key()));
-                }
+            if let Some(f) = self.string(at, &ap, "family", false)
+                && Family::from_key(&f) != Some(a.family())
+            {
+                self.problem(
+                    join(&ap, "family"),
+                    "wrong role family",
+                    format!(
+                        "found `{f}`; the report places {} in `{}`",
+                        a.key(),
+                        a.family().key()
+                    ),
+                );
             }
-            let workforce = self.input(at, &ap, "workforce_2020", None, &Family_::default(), &factors);
-            if let Some(w) = &workforce {
-                if w.base <= 0.0 {
-                    self.problem(join(&ap, "workforce_2020"), "negative workforce", format!("found {}; the 2020 workforce must be > 0 (ratios divide by it)", w.base));
-                }
+            let workforce = self.input(
+                at,
+                &ap,
+                "workforce_2020",
+                None,
+                &Family_::default(),
+                &factors,
+            );
+            if let Some(w) = &workforce
+                && w.base <= 0.0
+            {
+                self.problem(
+                    join(&ap, "workforce_2020"),
+                    "negative workforce",
+                    format!(
+                        "found {}; the 2020 workforce must be > 0 (ratios divide by it)",
+                        w.base
+                    ),
+                );
             }
             let band = self.band(at, &ap, &pay_scale, band_steps.as_ref());
             let shares_2020 = self.levels(at, &ap, "levels_2020", true).map(|l| {
@@ -869,34 +1090,64 @@ impl Reader {
             let typical_trust = self.levels(at, &ap, "typical_trust", false);
             let supply_2030 = self.number(st, &sp, "supply_2030", true);
             let supply_2030 = self.nonneg(supply_2030, join(&sp, "supply_2030"), "supply");
-            let (Some(workforce), Some(band), Some(shares_2020), Some(supply_2030)) = (workforce, band, shares_2020, supply_2030) else {
+            let (Some(workforce), Some(band), Some(shares_2020), Some(supply_2030)) =
+                (workforce, band, shares_2020, supply_2030)
+            else {
                 continue;
             };
             let w0 = workforce.base.max(f64::MIN_POSITIVE);
             let flow_base = (supply_2030 / w0).powf(0.1) - 1.0;
-            let Some(flow) = self.input(st, &sp, "flow_rate", Some(flow_base), &fam_flow, &factors) else { continue };
-            areas.push(AreaConfig { area: a, workforce, band, shares_2020, supply_2030, flow, typical_trust });
+            let Some(flow) = self.input(st, &sp, "flow_rate", Some(flow_base), &fam_flow, &factors)
+            else {
+                continue;
+            };
+            areas.push(AreaConfig {
+                area: a,
+                workforce,
+                band,
+                shares_2020,
+                supply_2030,
+                flow,
+                typical_trust,
+            });
         }
 
         let mut demand = vec![];
         for &s in Scenario::ALL {
             let dp = vec!["demand".to_string(), s.key().to_string()];
-            let Some(dt) = demand_t.and_then(|t| self.table(t, &dp[..1], s.key(), true)) else { continue };
+            let Some(dt) = demand_t.and_then(|t| self.table(t, &dp[..1], s.key(), true)) else {
+                continue;
+            };
             self.keys(dt, &dp, &area_keys);
             let mut row = vec![];
             for &a in Area::ALL {
                 let p = join(&dp, a.key());
-                let Some(t) = self.table(dt, &dp, a.key(), true) else { continue };
-                self.keys(t, &p, &["demand_2030", "levels_2030", "ratio", "concentration"]);
+                let Some(t) = self.table(dt, &dp, a.key(), true) else {
+                    continue;
+                };
+                self.keys(
+                    t,
+                    &p,
+                    &["demand_2030", "levels_2030", "ratio", "concentration"],
+                );
                 let d2030 = self.number(t, &p, "demand_2030", true);
                 let d2030 = self.nonneg(d2030, join(&p, "demand_2030"), "demand");
                 let levels = self.levels(t, &p, "levels_2030", true);
                 let w = areas.iter().find(|x| x.area == a).map(|x| x.workforce.base);
-                let (Some(d2030), Some(levels), Some(w)) = (d2030, levels, w) else { continue };
-                let Some(ratio) = self.input(t, &p, "ratio", Some(d2030 / w), &fam_ratio, &factors) else { continue };
+                let (Some(d2030), Some(levels), Some(w)) = (d2030, levels, w) else {
+                    continue;
+                };
+                let Some(ratio) = self.input(t, &p, "ratio", Some(d2030 / w), &fam_ratio, &factors)
+                else {
+                    continue;
+                };
                 let k = match self.number(t, &p, "concentration", false) {
                     Some(k) if k <= 0.0 => {
-                        self.problem(join(&p, "concentration"), "Dirichlet concentration ≤ 0", format!("found {k}; it must be > 0"));
+                        self.problem(
+                            join(&p, "concentration"),
+                            "Dirichlet concentration ≤ 0",
+                            format!("found {k}; it must be > 0"),
+                        );
                         None
                     }
                     Some(k) => Some(k),
@@ -913,12 +1164,20 @@ impl Reader {
                     },
                     None => SharesDist::Fixed(base),
                 };
-                row.push(DemandConfig { demand_2030: d2030, ratio, levels_2030: levels, shares });
+                row.push(DemandConfig {
+                    demand_2030: d2030,
+                    ratio,
+                    levels_2030: levels,
+                    shares,
+                });
             }
             demand.push(row);
         }
 
-        if !self.problems.is_empty() || areas.len() != N_AREAS || demand.iter().any(|r| r.len() != N_AREAS) {
+        if !self.problems.is_empty()
+            || areas.len() != N_AREAS
+            || demand.iter().any(|r| r.len() != N_AREAS)
+        {
             return None;
         }
         Some(Config {
@@ -947,11 +1206,19 @@ impl Reader {
                 Some(out)
             }
             Some(v) => {
-                self.problem(p, "wrong type", format!("found {}, expected a list of numbers", type_name(v)));
+                self.problem(
+                    p,
+                    "wrong type",
+                    format!("found {}, expected a list of numbers", type_name(v)),
+                );
                 None
             }
             None => {
-                self.problem(p, &format!("missing `{key}`"), "a list of numbers is required here");
+                self.problem(
+                    p,
+                    &format!("missing `{key}`"),
+                    "a list of numbers is required here",
+                );
                 None
             }
         }
@@ -962,20 +1229,34 @@ impl Reader {
             Some(i) => Some(i),
             None => {
                 let names: Vec<&str> = scale.iter().map(|b| b.name.as_str()).collect();
-                self.problem(p, &format!("unknown band `{name}`"), format!("bands of the pay scale: {}", names.join(", ")));
+                self.problem(
+                    p,
+                    &format!("unknown band `{name}`"),
+                    format!("bands of the pay scale: {}", names.join(", ")),
+                );
                 None
             }
         }
     }
 
     /// `band = "8a"` (family default applies) or `{ base = "8a", dist = "categorical(7=0.2, 8a=0.6, 8b=0.2)" }`.
-    fn band(&mut self, t: &Table, path: &[String], scale: &[Band], steps: Option<&(Vec<i64>, Vec<f64>)>) -> Option<BandInput> {
+    fn band(
+        &mut self,
+        t: &Table,
+        path: &[String],
+        scale: &[Band],
+        steps: Option<&(Vec<i64>, Vec<f64>)>,
+    ) -> Option<BandInput> {
         let p = join(path, "band");
         match t.get("band") {
             Some(Value::String(name)) => {
                 let base = self.band_index(name, p, scale)?;
                 let Some((steps, probs)) = steps else {
-                    return Some(BandInput { base, choices: vec![base], p: vec![1.0] });
+                    return Some(BandInput {
+                        base,
+                        choices: vec![base],
+                        p: vec![1.0],
+                    });
                 };
                 // Steps that fall off the scale are dropped and the rest renormalised.
                 let mut choices = vec![];
@@ -989,9 +1270,17 @@ impl Reader {
                 }
                 let total: f64 = ps.iter().sum();
                 if total <= 0.0 {
-                    return Some(BandInput { base, choices: vec![base], p: vec![1.0] });
+                    return Some(BandInput {
+                        base,
+                        choices: vec![base],
+                        p: vec![1.0],
+                    });
                 }
-                Some(BandInput { base, choices, p: ps.iter().map(|q| q / total).collect() })
+                Some(BandInput {
+                    base,
+                    choices,
+                    p: ps.iter().map(|q| q / total).collect(),
+                })
             }
             Some(Value::Table(bt)) => {
                 self.keys(bt, &p, &["base", "dist", "note"]);
@@ -1001,13 +1290,27 @@ impl Reader {
                 let dp = join(&p, "dist");
                 let usage = "categorical(7=0.2, 8a=0.6, 8b=0.2)";
                 let call = match Call::parse(&text) {
-                    Ok(c) if c.name == "categorical" && c.positional.is_empty() && !c.named.is_empty() => c,
+                    Ok(c)
+                        if c.name == "categorical"
+                            && c.positional.is_empty()
+                            && !c.named.is_empty() =>
+                    {
+                        c
+                    }
                     Ok(_) => {
-                        self.problem(dp, "bad band distribution", format!("`{text}`: write {usage}"));
+                        self.problem(
+                            dp,
+                            "bad band distribution",
+                            format!("`{text}`: write {usage}"),
+                        );
                         return None;
                     }
                     Err(e) => {
-                        self.problem(dp, "bad band distribution", format!("`{text}`: {}; write {usage}", e.0));
+                        self.problem(
+                            dp,
+                            "bad band distribution",
+                            format!("`{text}`: {}; write {usage}", e.0),
+                        );
                         return None;
                     }
                 };
@@ -1015,7 +1318,11 @@ impl Reader {
                 let mut ps = vec![];
                 for (name, arg) in &call.named {
                     let crate::distributions::Arg::Num(q) = arg else {
-                        self.problem(dp.clone(), "bad band distribution", format!("probability of `{name}` must be a number"));
+                        self.problem(
+                            dp.clone(),
+                            "bad band distribution",
+                            format!("probability of `{name}` must be a number"),
+                        );
                         return None;
                     };
                     choices.push(self.band_index(name, dp.clone(), scale)?);
@@ -1027,17 +1334,36 @@ impl Reader {
                 }
                 let distinct: BTreeSet<_> = choices.iter().collect();
                 if distinct.len() != choices.len() {
-                    self.problem(dp, "band listed twice", format!("`{text}` names a band more than once"));
+                    self.problem(
+                        dp,
+                        "band listed twice",
+                        format!("`{text}` names a band more than once"),
+                    );
                     return None;
                 }
-                Some(BandInput { base, choices, p: ps })
+                Some(BandInput {
+                    base,
+                    choices,
+                    p: ps,
+                })
             }
             Some(v) => {
-                self.problem(p, "wrong type", format!("found {}, expected a band name like \"8a\" or a table", type_name(v)));
+                self.problem(
+                    p,
+                    "wrong type",
+                    format!(
+                        "found {}, expected a band name like \"8a\" or a table",
+                        type_name(v)
+                    ),
+                );
                 None
             }
             None => {
-                self.problem(p, "missing `band`", "the Agenda for Change band, e.g. band = \"5\"");
+                self.problem(
+                    p,
+                    "missing `band`",
+                    "the Agenda for Change band, e.g. band = \"5\"",
+                );
                 None
             }
         }
@@ -1054,7 +1380,10 @@ mod tests {
         assert_eq!(c.name, "hee-2021");
         assert_eq!(c.areas.len(), 9);
         assert_eq!(c.pay_scale.len(), 12);
-        assert_eq!(c.pay_scale[c.area(Area::ClinicalInformatics).band.base].name, "8a");
+        assert_eq!(
+            c.pay_scale[c.area(Area::ClinicalInformatics).band.base].name,
+            "8a"
+        );
     }
 
     fn broken(edit: impl Fn(&str) -> String) -> ConfigError {

@@ -72,7 +72,10 @@ impl Metric {
 
     /// True for money metrics (GBP), false for WTE.
     pub fn is_cost(self) -> bool {
-        matches!(self, Metric::CostDemand | Metric::CostSupply | Metric::CostFlat)
+        matches!(
+            self,
+            Metric::CostDemand | Metric::CostSupply | Metric::CostFlat
+        )
     }
 }
 
@@ -104,7 +107,13 @@ impl Series {
     pub fn index(&self) -> usize {
         match self.metric {
             Metric::GrossShortfall => Layout::gross_index(self.scenario.index(), self.year),
-            m => Layout::area_base(self.scenario.index(), self.area.map(|a| a.index()), self.year) + m.slot(),
+            m => {
+                Layout::area_base(
+                    self.scenario.index(),
+                    self.area.map(|a| a.index()),
+                    self.year,
+                ) + m.slot()
+            }
         }
     }
 }
@@ -139,14 +148,24 @@ impl Layout {
             for area in Area::ALL.iter().copied().map(Some).chain([None]) {
                 for year in 0..N_YEARS {
                     for metric in Metric::AREA_METRICS {
-                        v.push(Series { scenario, area, year, metric });
+                        v.push(Series {
+                            scenario,
+                            area,
+                            year,
+                            metric,
+                        });
                     }
                 }
             }
         }
         for &scenario in Scenario::ALL {
             for year in 0..N_YEARS {
-                v.push(Series { scenario, area: None, year, metric: Metric::GrossShortfall });
+                v.push(Series {
+                    scenario,
+                    area: None,
+                    year,
+                    metric: Metric::GrossShortfall,
+                });
             }
         }
         v

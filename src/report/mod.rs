@@ -5,7 +5,6 @@
 
 pub mod point;
 
-
 /// Formats a number with thousands separators and no decimals, like the report.
 pub fn thousands(x: f64) -> String {
     let neg = x < 0.0;
@@ -27,7 +26,11 @@ pub fn thousands(x: f64) -> String {
 /// A signed figure: "+1,234" or "-1,234".
 pub fn signed(x: f64) -> String {
     let s = thousands(x);
-    if s.starts_with('-') || s == "0" { s } else { format!("+{s}") }
+    if s.starts_with('-') || s == "0" {
+        s
+    } else {
+        format!("+{s}")
+    }
 }
 
 /// A text table with right-aligned columns after the first.

@@ -11,7 +11,13 @@ const Y2020: usize = 0;
 const Y2030: usize = N_YEARS - 1;
 
 fn get(out: &[f64], s: Scenario, a: Option<Area>, year: usize, metric: Metric) -> f64 {
-    out[Series { scenario: s, area: a, year, metric }.index()]
+    out[Series {
+        scenario: s,
+        area: a,
+        year,
+        metric,
+    }
+    .index()]
 }
 
 fn name(a: Option<Area>) -> &'static str {
@@ -75,14 +81,29 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
 
         text.push_str("\nTable 3.1: demand 2020 to 2030\n");
         let mut t = TextTable::default();
-        t.row(["Area", "WTE 2020", "Demand 2030", "pub", "Change", "pub", "Change %", "pub"]);
+        t.row([
+            "Area",
+            "WTE 2020",
+            "Demand 2030",
+            "pub",
+            "Change",
+            "pub",
+            "Change %",
+            "pub",
+        ]);
         for &a in &areas {
             let w = get(out, s, a, Y2020, Metric::Demand);
             let d = get(out, s, a, Y2030, Metric::Demand);
             let pub_d = if a_is {
-                published::DEMAND_2030_A.iter().find(|x| x.0 == a).map(|x| thousands(x.1))
+                published::DEMAND_2030_A
+                    .iter()
+                    .find(|x| x.0 == a)
+                    .map(|x| thousands(x.1))
             } else {
-                published::DEMAND_2030_B.iter().find(|x| x.area == a).map(|x| format!("~{}", thousands(x.value)))
+                published::DEMAND_2030_B
+                    .iter()
+                    .find(|x| x.area == a)
+                    .map(|x| format!("~{}", thousands(x.value)))
             };
             let p = pubrow(a);
             t.row([
@@ -108,7 +129,14 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
 
         text.push_str("\nTable 3.2: supply, demand and gap in 2030 (gap = supply - demand; negative = shortfall)\n");
         let mut t = TextTable::default();
-        t.row(["Area", "Supply 2030", "pub", "Demand 2030", "Gap 2030", "pub"]);
+        t.row([
+            "Area",
+            "Supply 2030",
+            "pub",
+            "Demand 2030",
+            "Gap 2030",
+            "pub",
+        ]);
         for &a in &areas {
             let p = pubrow(a);
             let sup = get(out, s, a, Y2030, Metric::Supply);
@@ -124,7 +152,10 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
             t.row([
                 name(a).to_string(),
                 thousands(sup),
-                TABLES_3.iter().find(|r| r.area == a).map_or("-".into(), |r| thousands(r.supply_2030)),
+                TABLES_3
+                    .iter()
+                    .find(|r| r.area == a)
+                    .map_or("-".into(), |r| thousands(r.supply_2030)),
                 thousands(get(out, s, a, Y2030, Metric::Demand)),
                 signed(gap),
                 pub_gap,
@@ -133,15 +164,34 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
         text.push_str(&t.render());
         text.push_str(&format!(
             "Gross shortfall 2030 (sum of area shortfalls, no netting of surpluses): {} WTE\n",
-            thousands(out[Series { scenario: s, area: None, year: Y2030, metric: Metric::GrossShortfall }.index()])
+            thousands(
+                out[Series {
+                    scenario: s,
+                    area: None,
+                    year: Y2030,
+                    metric: Metric::GrossShortfall
+                }
+                .index()]
+            )
         ));
 
         text.push_str("\nTable 3.3: salary and employment on-costs (top of band, +2.7 %/yr, +34.9 % on-costs)\n");
         let mut t = TextTable::default();
-        t.row(["Area", "Band", "Cost 2020", "pub", "Cost 2030", "pub", "Flat 2030", "pub"]);
+        t.row([
+            "Area",
+            "Band",
+            "Cost 2020",
+            "pub",
+            "Cost 2030",
+            "pub",
+            "Flat 2030",
+            "pub",
+        ]);
         for &a in &areas {
             let p = pubrow(a);
-            let band = a.map_or("-".to_string(), |a| cfg.pay_scale[cfg.area(a).band.base].name.clone());
+            let band = a.map_or("-".to_string(), |a| {
+                cfg.pay_scale[cfg.area(a).band.base].name.clone()
+            });
             let flat_pub = published::FLAT_COST_2030_M
                 .iter()
                 .find(|x| x.area == a)
@@ -160,7 +210,11 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
         }
         text.push_str(&t.render());
         if a_is {
-            let rows_sum: f64 = TABLES_3.iter().filter(|r| r.area.is_some()).map(|r| r.cost_2030_m).sum();
+            let rows_sum: f64 = TABLES_3
+                .iter()
+                .filter(|r| r.area.is_some())
+                .map(|r| r.cost_2030_m)
+                .sum();
             text.push_str(&format!(
                 "! Report inconsistency: Table 3.3 prints a 2030 total of £{}m (l.462), but its own rows add to £{}m; ours is {}.\n",
                 thousands(T33_TOTAL_2030_PRINTED_M),
