@@ -9,16 +9,22 @@
 //! - [`distributions`]: the distribution syntax, sampling and quantiles;
 //! - [`model`]: the 2020–2030 projection for one set of inputs;
 //! - [`published`]: the report's own published figures, for comparison;
-//! - [`report`]: tables, CSV and JSON for people and programs.
+//! - [`engine`]: parallel, reproducible draws (sampling, chunks, shards);
+//! - [`stats`]: streaming moments, quantile sketches and shortfall probabilities;
+//! - [`report`]: tables, CSV and JSON for people and programs;
+//! - [`runner`]: whole jobs: a run into a results folder, merging shards.
 #![warn(missing_docs)]
 
 pub mod config;
 pub mod dims;
 pub mod distributions;
+pub mod engine;
 pub mod error;
 pub mod model;
 pub mod published;
 pub mod report;
+pub mod runner;
+pub mod stats;
 
 pub use config::Config;
 pub use error::Error;

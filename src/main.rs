@@ -4,6 +4,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use wfmc::engine::{self, Control, RunSpec};
 use wfmc::{Config, Error};
 
 const EXIT_CODES: &str =
@@ -26,6 +29,39 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Monte Carlo run: bands, shortfall probabilities and a summary in a results folder.
+    Run {
+        /// Config file (default: the built-in configs/hee-2021.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Number of draws.
+        #[arg(long, default_value_t = engine::DEFAULT_DRAWS)]
+        draws: u64,
+        /// Seed of the random streams (same seed, same results).
+        #[arg(long, default_value_t = engine::DEFAULT_SEED)]
+        seed: u64,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Results folder (default: results/<config name>/).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Run only shard i of N (e.g. 2/8) and write a partial result for `wfmc merge`.
+        #[arg(long)]
+        shard: Option<engine::Shard>,
+    },
+    /// Combine shards' partial results into the full results folder.
+    Merge {
+        /// Partial results: shard folders or their partial.wfmc files.
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Config the shards ran (default: the built-in one).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Results folder to write.
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Validate a config without running anything.
     Check {
@@ -75,6 +111,78 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             finish(res)
         }
+        Command::Run {
+            config,
+            draws,
+            seed,
+            threads,
+            out: dir,
+            shard,
+        } => {
+            let cfg = Config::load_or_builtin(config.as_deref())?;
+            let threads = threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let spec = RunSpec {
+                draws,
+                seed,
+                threads,
+                shard: shard.unwrap_or(engine::Shard::ALL),
+            };
+            spec.validate()?;
+            let dir = dir.unwrap_or_else(|| wfmc::runner::default_out(&cfg));
+            let control = Arc::new(Control::default());
+            install_interrupt(&control);
+            let bar = progress_bar(spec.shard_draws());
+            let watcher = {
+                let (control, bar) = (control.clone(), bar.clone());
+                std::thread::spawn(move || {
+                    while !bar.is_finished() {
+                        bar.set_position(control.done.load(Ordering::Relaxed));
+                        std::thread::sleep(std::time::Duration::from_millis(100));
+                    }
+                })
+            };
+            let res = wfmc::runner::run_to_folder(&cfg, &spec, &dir, &control, &command_line());
+            bar.finish_and_clear();
+            let _ = watcher.join();
+            let outcome = res?;
+            let rate = outcome.summary.draws as f64 / outcome.seconds.max(1e-9);
+            if spec.shard == engine::Shard::ALL {
+                finish(
+                    out.write_all(wfmc::report::run::terminal_table(&outcome.summary).as_bytes()),
+                )?;
+            }
+            eprintln!(
+                "\n{} draws in {:.2} s ({:.0} draws/s, {} threads) -> {}",
+                outcome.summary.draws,
+                outcome.seconds,
+                rate,
+                threads,
+                outcome.dir.display()
+            );
+            if outcome.summary.rejected > 0 {
+                eprintln!(
+                    "warning: {} draws rejected by the numerical guard (non-finite outputs)",
+                    outcome.summary.rejected
+                );
+            }
+            Ok(())
+        }
+        Command::Merge {
+            parts,
+            config,
+            out: dir,
+        } => {
+            let cfg = Config::load_or_builtin(config.as_deref())?;
+            let outcome = wfmc::runner::merge_to_folder(&cfg, &parts, &dir, &command_line())?;
+            finish(out.write_all(wfmc::report::run::terminal_table(&outcome.summary).as_bytes()))?;
+            eprintln!(
+                "merged {} partials -> {}",
+                parts.len(),
+                outcome.dir.display()
+            );
+            Ok(())
+        }
         Command::Check { config } => {
             let cfg = Config::load_or_builtin(config.as_deref())?;
             finish(writeln!(
@@ -95,4 +203,30 @@ fn finish(res: std::io::Result<()>) -> Result<(), Error> {
         Err(e) => Err(Error::io("writing output", e)),
         Ok(()) => Ok(()),
     }
+}
+
+fn command_line() -> String {
+    std::env::args().collect::<Vec<_>>().join(" ")
+}
+
+/// Ctrl-C and SIGTERM ask the engine to stop at the next chunk boundary.
+fn install_interrupt(control: &Arc<Control>) {
+    let c = control.clone();
+    // If a handler is already installed (a second run in one process), keep it.
+    let _ = ctrlc::set_handler(move || c.cancel.store(true, Ordering::Relaxed));
+}
+
+/// Progress on stderr, hidden when stderr is not a terminal.
+fn progress_bar(total: u64) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} draws  {per_sec}  eta {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
 }

@@ -4,6 +4,7 @@
 //! model; [`run`] writes a Monte Carlo results folder.
 
 pub mod point;
+pub mod run;
 
 /// Formats a number with thousands separators and no decimals, like the report.
 pub fn thousands(x: f64) -> String {

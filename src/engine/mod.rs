@@ -1,0 +1,214 @@
+//! The Monte Carlo engine: many draws in parallel, reproducibly.
+//!
+//! Draws are grouped in chunks of [`CHUNK_DRAWS`]. Chunk `c` draws from ChaCha8 seeded
+//! by the run seed on stream `c`, so its random numbers depend on nothing but (seed, c):
+//! not on which thread runs it, nor on which machine when a run is sharded. Workers
+//! pull chunk indices from a shared counter and fold results into their own
+//! [`Accumulator`]; since every merge is exact (see [`crate::stats`]), the result is
+//! the same bits for any thread count or sharding.
+
+pub mod partial;
+pub mod sampler;
+
+pub use sampler::Sampler;
+
+use crate::config::Config;
+use crate::error::Error;
+use crate::model::{Layout, evaluate, point};
+use crate::stats::Accumulator;
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::fmt;
+use std::ops::Range;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// Draws per chunk: the unit of reproducibility and of work distribution.
+pub const CHUNK_DRAWS: u64 = 4096;
+/// The default seed (the report's publication month, March 2021).
+pub const DEFAULT_SEED: u64 = 20210301;
+/// The default number of draws.
+pub const DEFAULT_DRAWS: u64 = 1_000_000;
+/// The largest number of draws accepted.
+pub const MAX_DRAWS: u64 = 1_000_000_000_000;
+
+/// Which share of the chunks a process runs: `index` of `count`, 1-based as written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based shard number.
+    pub index: u32,
+    /// Number of shards.
+    pub count: u32,
+}
+
+impl Shard {
+    /// The whole run.
+    pub const ALL: Shard = Shard { index: 1, count: 1 };
+
+    /// This shard's chunk indices out of `n_chunks`: contiguous, and together the
+    /// shards cover every chunk exactly once.
+    pub fn chunks(&self, n_chunks: u64) -> Range<u64> {
+        let (i, n) = (u64::from(self.index - 1), u64::from(self.count));
+        (n_chunks * i / n)..(n_chunks * (i + 1) / n)
+    }
+}
+
+impl FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Shard, String> {
+        let (i, n) = s
+            .split_once('/')
+            .ok_or_else(|| format!("`{s}` is not a shard like 2/8 (shard 2 of 8)"))?;
+        let i: u32 = i
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{i}` in `{s}` is not a whole number"))?;
+        let n: u32 = n
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{n}` in `{s}` is not a whole number"))?;
+        if n == 0 || i == 0 || i > n {
+            return Err(format!("shard `{s}`: need 1 ≤ i ≤ N, e.g. 1/4 … 4/4"));
+        }
+        Ok(Shard { index: i, count: n })
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct RunSpec {
+    /// Total draws of the whole (unsharded) run.
+    pub draws: u64,
+    /// Seed of the random streams.
+    pub seed: u64,
+    /// Worker threads.
+    pub threads: usize,
+    /// Share of the chunks to run.
+    pub shard: Shard,
+}
+
+impl RunSpec {
+    /// Checks the limits, with messages that say what is valid.
+    pub fn validate(&self) -> Result<(), Error> {
+        if self.draws == 0 || self.draws > MAX_DRAWS {
+            return Err(Error::Input(format!(
+                "--draws {}: must be between 1 and {MAX_DRAWS} (10^12)",
+                self.draws
+            )));
+        }
+        if self.threads == 0 {
+            return Err(Error::Input("--threads 0: need at least 1 thread".into()));
+        }
+        Ok(())
+    }
+
+    /// Chunks of the whole run.
+    pub fn n_chunks(&self) -> u64 {
+        self.draws.div_ceil(CHUNK_DRAWS)
+    }
+
+    /// Draws in chunk `c`.
+    pub fn chunk_draws(&self, c: u64) -> u64 {
+        CHUNK_DRAWS.min(self.draws - c * CHUNK_DRAWS)
+    }
+
+    /// Draws this shard will run.
+    pub fn shard_draws(&self) -> u64 {
+        self.shard
+            .chunks(self.n_chunks())
+            .map(|c| self.chunk_draws(c))
+            .sum()
+    }
+}
+
+/// The random stream of chunk `c`.
+pub fn chunk_rng(seed: u64, chunk: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(chunk);
+    rng
+}
+
+/// Live counters a caller can watch (progress) and set (cancel).
+#[derive(Debug, Default)]
+pub struct Control {
+    /// Draws finished so far.
+    pub done: AtomicU64,
+    /// Set to stop the run at the next chunk boundary.
+    pub cancel: AtomicBool,
+}
+
+/// Runs the draws of `spec` and returns their statistics state.
+pub fn run(cfg: &Config, spec: &RunSpec, control: &Control) -> Result<Accumulator, Error> {
+    spec.validate()?;
+    let sampler = Sampler::new(cfg);
+    let centre = point(cfg);
+    let chunks = spec.shard.chunks(spec.n_chunks());
+    let next = AtomicU64::new(chunks.start);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(spec.threads)
+        .build()
+        .map_err(|e| Error::Runtime(format!("cannot start {} threads: {e}", spec.threads)))?;
+    let parts: Vec<Accumulator> = pool.broadcast(|_| {
+        let mut acc = Accumulator::new(centre.clone());
+        let mut x = sampler.base().clone();
+        let mut out = vec![0.0; Layout::LEN];
+        loop {
+            let c = next.fetch_add(1, Ordering::Relaxed);
+            if c >= chunks.end || control.cancel.load(Ordering::Relaxed) {
+                break;
+            }
+            let mut rng = chunk_rng(spec.seed, c);
+            let n = spec.chunk_draws(c);
+            for _ in 0..n {
+                sampler.sample(&mut rng, &mut x);
+                evaluate(&x, &mut out);
+                acc.add(&out);
+            }
+            acc.end_chunk();
+            control.done.fetch_add(n, Ordering::Relaxed);
+        }
+        acc
+    });
+    if control.cancel.load(Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
+    let mut total = Accumulator::new(centre);
+    for p in &parts {
+        total.merge(p);
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_cover_every_chunk_once() {
+        for n_chunks in [1, 7, 245, 1000] {
+            for count in [1, 2, 3, 8, 13] {
+                let mut next = 0;
+                for index in 1..=count {
+                    let r = Shard { index, count }.chunks(n_chunks);
+                    assert_eq!(r.start, next);
+                    next = r.end;
+                }
+                assert_eq!(next, n_chunks);
+            }
+        }
+    }
+
+    #[test]
+    fn shard_syntax() {
+        assert_eq!("2/8".parse::<Shard>(), Ok(Shard { index: 2, count: 8 }));
+        for bad in ["3/2", "0/2", "1/0", "x/2", "12"] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+    }
+}

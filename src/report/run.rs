@@ -1,0 +1,274 @@
+//! Writing a Monte Carlo results folder, all or nothing.
+//!
+//! Files are written into a hidden temporary folder beside the target, which is
+//! renamed into place only when every file is complete. A failed or interrupted run
+//! removes its temporary folder and leaves any earlier results untouched.
+
+use super::{TextTable, signed, thousands};
+use crate::config::Config;
+use crate::dims::{Area, N_YEARS, Scenario, year_of};
+use crate::error::Error;
+use crate::model::{Layout, Metric, Series};
+use crate::stats::{PERCENTILES, Summary, shortfall_slot, sketch};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// A results folder being written: a temporary folder until [`Staging::commit`].
+#[derive(Debug)]
+pub struct Staging {
+    target: PathBuf,
+    tmp: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Creates the temporary folder beside `target`, failing early (before any work)
+    /// if the place is not writable or `target` is a file.
+    pub fn new(target: &Path) -> Result<Staging, Error> {
+        if target.exists() && !target.is_dir() {
+            return Err(Error::Input(format!(
+                "--out {}: exists and is not a folder; give a folder path",
+                target.display()
+            )));
+        }
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| {
+            Error::Input(format!(
+                "--out {}: cannot create {}: {e}",
+                target.display(),
+                parent.display()
+            ))
+        })?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "results".into());
+        let tmp = parent.join(format!(".tmp-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir(&tmp).map_err(|e| {
+            Error::Input(format!(
+                "--out {}: cannot write in {}: {e}",
+                target.display(),
+                parent.display()
+            ))
+        })?;
+        Ok(Staging {
+            target: target.to_path_buf(),
+            tmp,
+            committed: false,
+        })
+    }
+
+    /// Path of a file inside the staging folder.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.tmp.join(name)
+    }
+
+    /// Writes a file into the staging folder.
+    pub fn write(&self, name: &str, bytes: &[u8]) -> Result<(), Error> {
+        let p = self.file(name);
+        std::fs::write(&p, bytes).map_err(|e| Error::io(format!("writing {}", p.display()), e))
+    }
+
+    /// Moves the finished folder into place, replacing an earlier one only now.
+    pub fn commit(mut self) -> Result<PathBuf, Error> {
+        let old = self.tmp.with_file_name(format!(
+            ".old-{}-{}",
+            self.target
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let had_old = self.target.exists();
+        if had_old {
+            std::fs::rename(&self.target, &old)
+                .map_err(|e| Error::io(format!("moving aside {}", self.target.display()), e))?;
+        }
+        if let Err(e) = std::fs::rename(&self.tmp, &self.target) {
+            if had_old {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(Error::io(
+                format!("moving results into {}", self.target.display()),
+                e,
+            ));
+        }
+        if had_old {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        self.committed = true;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// `bands.csv`: `scenario,area,year,metric,stat,value`.
+pub fn bands_csv(summary: &Summary) -> String {
+    let mut s = String::from("scenario,area,year,metric,stat,value\n");
+    for series in Layout::series() {
+        let st = &summary.series[series.index()];
+        let head = format!(
+            "{},{},{},{}",
+            series.scenario.key(),
+            series.area_key(),
+            series.calendar_year(),
+            series.metric.key()
+        );
+        let _ = writeln!(s, "{head},mean,{}", st.mean);
+        let _ = writeln!(s, "{head},sd,{}", st.sd);
+        let _ = writeln!(s, "{head},se_mean,{}", st.se_mean);
+        for (i, (name, _)) in PERCENTILES.iter().enumerate() {
+            let _ = writeln!(s, "{head},{name},{}", st.percentiles[i]);
+        }
+    }
+    s
+}
+
+/// `shortfall.csv`: `scenario,area,year,p_shortfall,se,expected_shortfall,expected_shortfall_se`.
+pub fn shortfall_csv(summary: &Summary) -> String {
+    let mut s = String::from(
+        "scenario,area,year,p_shortfall,se,expected_shortfall,expected_shortfall_se\n",
+    );
+    for &sc in Scenario::ALL {
+        for a in Area::ALL.iter().copied().map(Some).chain([None]) {
+            for k in 0..N_YEARS {
+                let st = &summary.shortfall[shortfall_slot(sc.index(), a.map(|a| a.index()), k)];
+                let _ = writeln!(
+                    s,
+                    "{},{},{},{},{},{},{}",
+                    sc.key(),
+                    a.map_or("total", |a| a.key()),
+                    year_of(k),
+                    st.p,
+                    st.se,
+                    st.expected,
+                    st.expected_se
+                );
+            }
+        }
+    }
+    s
+}
+
+fn stat_json(summary: &Summary, point: &[f64], s: Series) -> serde_json::Value {
+    let st = &summary.series[s.index()];
+    let mut m = serde_json::Map::new();
+    m.insert("point".into(), point[s.index()].into());
+    m.insert("mean".into(), st.mean.into());
+    m.insert("se_mean".into(), st.se_mean.into());
+    m.insert("sd".into(), st.sd.into());
+    for (i, (name, _)) in PERCENTILES.iter().enumerate() {
+        m.insert((*name).into(), st.percentiles[i].into());
+    }
+    serde_json::Value::Object(m)
+}
+
+/// `summary.json`: the headline 2030 figures per scenario.
+pub fn summary_json(cfg: &Config, summary: &Summary, point: &[f64]) -> String {
+    let k = N_YEARS - 1;
+    let mut scen = serde_json::Map::new();
+    for &sc in Scenario::ALL {
+        let ser = |area: Option<Area>, metric| Series {
+            scenario: sc,
+            area,
+            year: k,
+            metric,
+        };
+        let mut areas = serde_json::Map::new();
+        for a in Area::ALL.iter().copied().map(Some).chain([None]) {
+            let sf = &summary.shortfall[shortfall_slot(sc.index(), a.map(|a| a.index()), k)];
+            areas.insert(
+                a.map_or("total", |a| a.key()).into(),
+                serde_json::json!({
+                    "demand": stat_json(summary, point, ser(a, Metric::Demand)),
+                    "supply": stat_json(summary, point, ser(a, Metric::Supply)),
+                    "gap": stat_json(summary, point, ser(a, Metric::Gap)),
+                    "cost_demand": stat_json(summary, point, ser(a, Metric::CostDemand)),
+                    "p_shortfall": sf.p,
+                    "p_shortfall_se": sf.se,
+                    "expected_shortfall": sf.expected,
+                    "expected_shortfall_se": sf.expected_se,
+                }),
+            );
+        }
+        scen.insert(
+            sc.key().into(),
+            serde_json::json!({
+                "year": 2030,
+                "areas": areas,
+                "gross_shortfall": stat_json(summary, point, ser(None, Metric::GrossShortfall)),
+            }),
+        );
+    }
+    let doc = serde_json::json!({
+        "config": cfg.name,
+        "draws": summary.draws,
+        "rejected_draws": summary.rejected,
+        "units": { "wte": "whole-time equivalents", "cost": "GBP" },
+        "quantile_relative_accuracy": sketch::RELATIVE_ACCURACY,
+        "scenarios": scen,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("json");
+    s.push('\n');
+    s
+}
+
+/// The terminal table printed at the end of a run.
+pub fn terminal_table(summary: &Summary) -> String {
+    let k = N_YEARS - 1;
+    let mut text = String::new();
+    for &sc in Scenario::ALL {
+        let _ = writeln!(
+            text,
+            "\n{}: 2030 (gap = supply - demand, WTE; {} draws)",
+            sc.label(),
+            thousands(summary.draws as f64)
+        );
+        let mut t = TextTable::default();
+        t.row(["Area", "P(shortfall)", "Gap P5", "Gap P50", "Gap P95"]);
+        for a in Area::ALL.iter().copied().map(Some).chain([None]) {
+            let sf = &summary.shortfall[shortfall_slot(sc.index(), a.map(|a| a.index()), k)];
+            let g = &summary.series[Series {
+                scenario: sc,
+                area: a,
+                year: k,
+                metric: Metric::Gap,
+            }
+            .index()];
+            t.row([
+                a.map_or("Total (net)", |a| a.label()).to_string(),
+                format!("{:.3} ± {:.3}", sf.p, sf.se),
+                signed(g.percentiles[0]),
+                signed(g.percentiles[3]),
+                signed(g.percentiles[6]),
+            ]);
+        }
+        let gs = &summary.series[Series {
+            scenario: sc,
+            area: None,
+            year: k,
+            metric: Metric::GrossShortfall,
+        }
+        .index()];
+        t.row([
+            "Gross shortfall".to_string(),
+            "-".into(),
+            thousands(gs.percentiles[0]),
+            thousands(gs.percentiles[3]),
+            thousands(gs.percentiles[6]),
+        ]);
+        text.push_str(&t.render());
+    }
+    text
+}

@@ -1,0 +1,283 @@
+//! Streaming statistics over draws: memory does not grow with the number of draws.
+//!
+//! An [`Accumulator`] takes model outputs one draw at a time. Moments are summed in
+//! `f64` within a chunk (a fixed, sequential set of draws) and folded into
+//! [`ExactSum`]s at the end of each chunk; quantiles go to integer-count
+//! [`Sketch`]es; shortfalls are counted. Every merge is therefore exact, so results do
+//! not depend on thread count, scheduling or how a run is split into shards.
+
+pub mod exact;
+pub mod sketch;
+
+pub use exact::ExactSum;
+pub use sketch::Sketch;
+
+use crate::dims::{N_AREAS, N_SCENARIOS, N_YEARS};
+use crate::model::{Layout, Metric};
+
+/// Percentiles reported for every series.
+pub const PERCENTILES: [(&str, f64); 7] = [
+    ("p5", 0.05),
+    ("p10", 0.10),
+    ("p25", 0.25),
+    ("p50", 0.50),
+    ("p75", 0.75),
+    ("p90", 0.90),
+    ("p95", 0.95),
+];
+
+/// Number of shortfall slots: scenario × (areas + total) × year.
+pub const N_SHORT: usize = N_SCENARIOS * (N_AREAS + 1) * N_YEARS;
+
+/// Output index of the gap behind shortfall slot `i`.
+pub fn shortfall_gap_index(i: usize) -> usize {
+    let k = i % N_YEARS;
+    let slot = (i / N_YEARS) % (N_AREAS + 1);
+    let s = i / (N_YEARS * (N_AREAS + 1));
+    let a = (slot < N_AREAS).then_some(slot);
+    Layout::area_base(s, a, k)
+        + Metric::AREA_METRICS
+            .iter()
+            .position(|m| *m == Metric::Gap)
+            .unwrap_or(2)
+}
+
+/// Streaming state of a set of draws; merge two with [`Accumulator::merge`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Accumulator {
+    /// Centre of each series (the point model): moments are of deviations from it,
+    /// which keeps the variance formula free of cancellation.
+    pub centre: Vec<f64>,
+    /// Draws folded in.
+    pub draws: u64,
+    /// Draws rejected by the numerical guard (non-finite or negative workforce).
+    pub rejected: u64,
+    /// Σ (x − centre) per series.
+    pub sum: Vec<ExactSum>,
+    /// Σ (x − centre)² per series.
+    pub sumsq: Vec<ExactSum>,
+    /// Quantile sketch per series.
+    pub sketches: Vec<Sketch>,
+    /// Draws with demand > supply, per shortfall slot.
+    pub short_count: Vec<u64>,
+    /// Σ max(D − S, 0) per shortfall slot.
+    pub short_sum: Vec<ExactSum>,
+    /// Σ max(D − S, 0)² per shortfall slot.
+    pub short_sumsq: Vec<ExactSum>,
+    chunk: ChunkBuf,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+struct ChunkBuf {
+    sum: Vec<f64>,
+    sumsq: Vec<f64>,
+    short: Vec<f64>,
+    shortsq: Vec<f64>,
+}
+
+impl Accumulator {
+    /// An empty accumulator centred on `centre` (length [`Layout::LEN`]).
+    pub fn new(centre: Vec<f64>) -> Accumulator {
+        let n = centre.len();
+        Accumulator {
+            centre,
+            draws: 0,
+            rejected: 0,
+            sum: vec![ExactSum::new(); n],
+            sumsq: vec![ExactSum::new(); n],
+            sketches: vec![Sketch::new(); n],
+            short_count: vec![0; N_SHORT],
+            short_sum: vec![ExactSum::new(); N_SHORT],
+            short_sumsq: vec![ExactSum::new(); N_SHORT],
+            chunk: ChunkBuf {
+                sum: vec![0.0; n],
+                sumsq: vec![0.0; n],
+                short: vec![0.0; N_SHORT],
+                shortsq: vec![0.0; N_SHORT],
+            },
+        }
+    }
+
+    /// Folds one draw's outputs in. Returns false (and counts it) if the draw is
+    /// rejected by the numerical guard.
+    #[inline]
+    pub fn add(&mut self, out: &[f64]) -> bool {
+        if !out.iter().all(|x| x.is_finite()) {
+            self.rejected += 1;
+            return false;
+        }
+        self.draws += 1;
+        let c = &mut self.chunk;
+        for ((y, m), (s, q)) in out
+            .iter()
+            .zip(&self.centre)
+            .zip(c.sum.iter_mut().zip(c.sumsq.iter_mut()))
+        {
+            let d = y - m;
+            *s += d;
+            *q += d * d;
+        }
+        for (sk, y) in self.sketches.iter_mut().zip(out) {
+            sk.add(*y);
+        }
+        for i in 0..N_SHORT {
+            let gap = out[shortfall_gap_index(i)];
+            if gap < 0.0 {
+                self.short_count[i] += 1;
+                c.short[i] -= gap;
+                c.shortsq[i] += gap * gap;
+            }
+        }
+        true
+    }
+
+    /// Ends a chunk: folds its `f64` partial sums into the exact sums.
+    pub fn end_chunk(&mut self) {
+        let c = &mut self.chunk;
+        for (acc, v) in self.sum.iter_mut().zip(c.sum.iter_mut()) {
+            acc.add(std::mem::take(v));
+        }
+        for (acc, v) in self.sumsq.iter_mut().zip(c.sumsq.iter_mut()) {
+            acc.add(std::mem::take(v));
+        }
+        for (acc, v) in self.short_sum.iter_mut().zip(c.short.iter_mut()) {
+            acc.add(std::mem::take(v));
+        }
+        for (acc, v) in self.short_sumsq.iter_mut().zip(c.shortsq.iter_mut()) {
+            acc.add(std::mem::take(v));
+        }
+    }
+
+    /// Adds another accumulator's draws (which must have ended their chunks).
+    pub fn merge(&mut self, o: &Accumulator) {
+        self.draws += o.draws;
+        self.rejected += o.rejected;
+        for (a, b) in self.sum.iter_mut().zip(&o.sum) {
+            a.merge(b);
+        }
+        for (a, b) in self.sumsq.iter_mut().zip(&o.sumsq) {
+            a.merge(b);
+        }
+        for (a, b) in self.sketches.iter_mut().zip(&o.sketches) {
+            a.merge(b);
+        }
+        for (a, b) in self.short_count.iter_mut().zip(&o.short_count) {
+            *a += b;
+        }
+        for (a, b) in self.short_sum.iter_mut().zip(&o.short_sum) {
+            a.merge(b);
+        }
+        for (a, b) in self.short_sumsq.iter_mut().zip(&o.short_sumsq) {
+            a.merge(b);
+        }
+    }
+
+    /// The summary statistics of everything folded in.
+    pub fn finish(&self) -> Summary {
+        let n = self.draws as f64;
+        let series = (0..self.centre.len())
+            .map(|j| {
+                let (mean, sd) = mean_sd(self.centre[j], &self.sum[j], &self.sumsq[j], n);
+                SeriesStats {
+                    mean,
+                    sd,
+                    se_mean: sd / n.sqrt(),
+                    percentiles: PERCENTILES.map(|(_, q)| self.sketches[j].quantile(q)),
+                }
+            })
+            .collect();
+        let shortfall = (0..N_SHORT)
+            .map(|i| {
+                let p = self.short_count[i] as f64 / n;
+                let (es, es_sd) = mean_sd(0.0, &self.short_sum[i], &self.short_sumsq[i], n);
+                ShortfallStats {
+                    p,
+                    se: (p * (1.0 - p) / n).sqrt(),
+                    expected: es,
+                    expected_se: es_sd / n.sqrt(),
+                }
+            })
+            .collect();
+        Summary {
+            draws: self.draws,
+            rejected: self.rejected,
+            series,
+            shortfall,
+        }
+    }
+}
+
+fn mean_sd(centre: f64, s1: &ExactSum, s2: &ExactSum, n: f64) -> (f64, f64) {
+    if n == 0.0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let (s1, s2) = (s1.value(), s2.value());
+    let mean_dev = s1 / n;
+    let var = if n > 1.0 {
+        ((s2 - s1 * mean_dev) / (n - 1.0)).max(0.0)
+    } else {
+        0.0
+    };
+    (centre + mean_dev, var.sqrt())
+}
+
+/// Statistics of one output series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesStats {
+    /// Sample mean.
+    pub mean: f64,
+    /// Sample standard deviation.
+    pub sd: f64,
+    /// Monte Carlo standard error of the mean.
+    pub se_mean: f64,
+    /// Values at [`PERCENTILES`], within the sketch's relative accuracy.
+    pub percentiles: [f64; 7],
+}
+
+/// Shortfall statistics of one scenario, area (or total) and year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShortfallStats {
+    /// P(demand > supply).
+    pub p: f64,
+    /// Its Monte Carlo standard error.
+    pub se: f64,
+    /// E[max(demand − supply, 0)], WTE.
+    pub expected: f64,
+    /// Its Monte Carlo standard error.
+    pub expected_se: f64,
+}
+
+/// Final statistics of a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Summary {
+    /// Draws that entered the statistics.
+    pub draws: u64,
+    /// Draws rejected by the numerical guard.
+    pub rejected: u64,
+    /// Per series, in [`Layout`] order.
+    pub series: Vec<SeriesStats>,
+    /// Per shortfall slot, `[scenario][area or total][year]`.
+    pub shortfall: Vec<ShortfallStats>,
+}
+
+/// Shortfall slot of scenario `s`, area index `a` (`None` = total), year `k`.
+pub fn shortfall_slot(s: usize, a: Option<usize>, k: usize) -> usize {
+    (s * (N_AREAS + 1) + a.unwrap_or(N_AREAS)) * N_YEARS + k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortfall_slots_point_at_gaps() {
+        for s in 0..N_SCENARIOS {
+            for a in (0..N_AREAS).map(Some).chain([None]) {
+                for k in 0..N_YEARS {
+                    let i = shortfall_slot(s, a, k);
+                    assert_eq!(shortfall_gap_index(i), Layout::area_base(s, a, k) + 2);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! A mergeable quantile sketch with a guaranteed relative error.
+//!
+//! Values are binned by the top bits of their `f64` representation: the exponent and
+//! the first [`MANTISSA_BITS`] bits of the mantissa. Each bin spans at most
+//! 2^-9 of its lower edge, so reporting its midpoint is within 2^-10 ≈ 0.098 % of any
+//! value in it. Counts are integers, so merging sketches is exact and order-free:
+//! thread count and sharding cannot change a quantile.
+
+/// Mantissa bits kept in the bin key.
+pub const MANTISSA_BITS: u32 = 9;
+/// Worst-case relative error of a reported quantile against the sample quantile,
+/// for values with magnitude at least [`MIN_MAGNITUDE`].
+pub const RELATIVE_ACCURACY: f64 = 1.0 / (1u64 << (MANTISSA_BITS + 1)) as f64;
+/// Magnitudes below this are binned as zero (absolute error below it).
+pub const MIN_MAGNITUDE: f64 = 1e-6;
+
+const SHIFT: u32 = 52 - MANTISSA_BITS;
+
+fn min_key_bits() -> u64 {
+    MIN_MAGNITUDE.to_bits() >> SHIFT
+}
+
+/// The bin of a value: 0 for |x| < MIN_MAGNITUDE, ±(1 + bins above the minimum).
+#[inline]
+pub fn key(x: f64) -> i64 {
+    let a = x.abs();
+    if a < MIN_MAGNITUDE || a.is_nan() {
+        return 0;
+    }
+    let k = ((a.to_bits() >> SHIFT) - min_key_bits()) as i64 + 1;
+    if x < 0.0 { -k } else { k }
+}
+
+/// The value a bin stands for: the midpoint of its edges.
+pub fn value_of(key: i64) -> f64 {
+    if key == 0 {
+        return 0.0;
+    }
+    let k = key.unsigned_abs() - 1;
+    let lo = f64::from_bits((k + min_key_bits()) << SHIFT);
+    let hi = f64::from_bits((k + 1 + min_key_bits()) << SHIFT);
+    let mid = 0.5 * (lo + hi);
+    if key < 0 { -mid } else { mid }
+}
+
+/// Bin counts over a contiguous, growable key range.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sketch {
+    lo: i64,
+    counts: Vec<u64>,
+    total: u64,
+}
+
+impl Sketch {
+    /// An empty sketch.
+    pub fn new() -> Sketch {
+        Sketch::default()
+    }
+
+    /// Number of values added.
+    pub fn count(&self) -> u64 {
+        self.total
+    }
+
+    /// Adds one value.
+    #[inline]
+    pub fn add(&mut self, x: f64) {
+        self.add_key(key(x), 1);
+    }
+
+    /// Adds `n` values falling in bin `k`.
+    #[inline]
+    pub fn add_key(&mut self, k: i64, n: u64) {
+        let i = k.wrapping_sub(self.lo);
+        if (0..self.counts.len() as i64).contains(&i) {
+            self.counts[i as usize] += n;
+        } else {
+            self.grow_to(k);
+            self.counts[(k - self.lo) as usize] += n;
+        }
+        self.total += n;
+    }
+
+    #[cold]
+    fn grow_to(&mut self, k: i64) {
+        if self.counts.is_empty() {
+            self.lo = k;
+            self.counts.push(0);
+            return;
+        }
+        let hi = self.lo + self.counts.len() as i64;
+        if k < self.lo {
+            // Grow with slack so a drifting tail does not reallocate on every value.
+            let extra = ((self.lo - k) as usize).max(self.counts.len() / 4).max(16);
+            let mut v = vec![0; extra];
+            v.extend_from_slice(&self.counts);
+            self.counts = v;
+            self.lo -= extra as i64;
+        } else if k >= hi {
+            let extra = ((k - hi + 1) as usize).max(self.counts.len() / 4).max(16);
+            self.counts.resize(self.counts.len() + extra, 0);
+        }
+    }
+
+    /// Adds every count of another sketch.
+    pub fn merge(&mut self, other: &Sketch) {
+        for (k, c) in other.bins() {
+            self.add_key(k, c);
+        }
+    }
+
+    /// Non-empty bins as (key, count), ascending.
+    pub fn bins(&self) -> impl Iterator<Item = (i64, u64)> + '_ {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (self.lo + i as i64, *c))
+    }
+
+    /// The q-quantile (0 ≤ q ≤ 1) as the bin value holding the value of rank
+    /// ⌈q·n⌉ (the lower empirical quantile); NaN when empty.
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.total == 0 {
+            return f64::NAN;
+        }
+        let rank = ((q * self.total as f64).ceil() as u64).clamp(1, self.total);
+        let mut acc = 0;
+        for (k, c) in self.bins() {
+            acc += c;
+            if acc >= rank {
+                return value_of(k);
+            }
+        }
+        unreachable!("rank within total")
+    }
+
+    /// Share of values at or below `x` (through bins, so within the bin accuracy).
+    pub fn cdf(&self, x: f64) -> f64 {
+        if self.total == 0 {
+            return f64::NAN;
+        }
+        let kx = key(x);
+        let below: u64 = self
+            .bins()
+            .take_while(|(k, _)| *k <= kx)
+            .map(|(_, c)| c)
+            .sum();
+        below as f64 / self.total as f64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_is_monotone_and_accurate() {
+        let xs = [
+            -1e9, -3.7, -1e-3, 0.0, 1e-7, 2e-6, 0.5, 1.0, 1.5, 3560.0, 2.054e9,
+        ];
+        for w in xs.windows(2) {
+            assert!(key(w[0]) <= key(w[1]), "{w:?}");
+        }
+        for x in xs {
+            if x.abs() >= MIN_MAGNITUDE {
+                let rel = (value_of(key(x)) - x).abs() / x.abs();
+                assert!(rel <= RELATIVE_ACCURACY, "{x}: {rel}");
+            }
+        }
+        assert!(RELATIVE_ACCURACY < 0.001);
+    }
+
+    #[test]
+    fn quantiles_within_stated_accuracy_of_exact_sample_quantiles() {
+        let mut xs: Vec<f64> = (0..10_001)
+            .map(|i| ((i * 7919) % 10_001) as f64 * 0.37 - 1200.0)
+            .collect();
+        let mut s = Sketch::new();
+        for x in &xs {
+            s.add(*x);
+        }
+        xs.sort_by(f64::total_cmp);
+        for q in [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95] {
+            let exact = xs[((q * xs.len() as f64).ceil() as usize).max(1) - 1];
+            let got = s.quantile(q);
+            assert!(
+                (got - exact).abs() <= RELATIVE_ACCURACY * exact.abs() + MIN_MAGNITUDE,
+                "q{q}: {got} vs {exact}"
+            );
+        }
+    }
+
+    #[test]
+    fn merge_equals_single_sketch() {
+        let mut all = Sketch::new();
+        let mut a = Sketch::new();
+        let mut b = Sketch::new();
+        for i in 0..5000 {
+            let x = (i as f64 * 0.618).sin() * 1e4;
+            all.add(x);
+            if i % 3 == 0 { a.add(x) } else { b.add(x) }
+        }
+        let mut ab = b.clone();
+        ab.merge(&a);
+        let mut ba = a.clone();
+        ba.merge(&b);
+        for q in [0.01, 0.5, 0.99] {
+            assert_eq!(ab.quantile(q), all.quantile(q));
+            assert_eq!(ba.quantile(q), all.quantile(q));
+        }
+        assert_eq!(
+            ab.bins().collect::<Vec<_>>(),
+            all.bins().collect::<Vec<_>>()
+        );
+    }
+}
