@@ -178,9 +178,11 @@ pub fn run(cfg: &Config, spec: &RunSpec, control: &Control) -> Result<Accumulato
     if control.cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
-    let mut total = Accumulator::new(centre);
-    for p in &parts {
-        total.merge(p);
+    // Exact merges: the order of the parts cannot change the result.
+    let mut parts = parts.into_iter();
+    let mut total = parts.next().unwrap_or_else(|| Accumulator::new(centre));
+    for p in parts {
+        total.merge(&p);
     }
     Ok(total)
 }

@@ -96,13 +96,22 @@ impl ExactSum {
     pub fn value(&self) -> f64 {
         let mut c = self.clone();
         c.normalise();
+        // Canonical form is two's complement across limbs: read a negative sum as
+        // the negation of its magnitude, or the top limb's weight would overflow.
+        let negative = c.limbs[LIMBS - 1] < 0;
+        if negative {
+            for l in c.limbs.iter_mut() {
+                *l = -*l;
+            }
+            c.normalise();
+        }
         let mut total = 0.0f64;
         for k in (0..LIMBS).rev() {
             if c.limbs[k] != 0 {
                 total += c.limbs[k] as f64 * 2f64.powi(32 * k as i32 - BIAS);
             }
         }
-        total
+        if negative { -total } else { total }
     }
 
     /// Canonical limbs (for serialising partial results).
@@ -147,6 +156,10 @@ mod tests {
         }
         assert_eq!(a.to_limbs(), b.to_limbs());
         assert_eq!(a.value(), 1.0 - 7.25 + 3.5e-300);
+        let mut neg = ExactSum::new();
+        neg.add(-10.1);
+        neg.add(0.1);
+        assert_eq!(neg.value(), -10.1 + 0.1);
     }
 
     #[test]
