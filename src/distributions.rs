@@ -904,3 +904,79 @@ mod tests {
         assert!((d.variance().sqrt() - 0.6).abs() < 1e-12);
     }
 }
+
+#[cfg(test)]
+mod moment_tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    /// Sample mean and variance of every distribution agree with theory: the mean
+    /// within 4 standard errors, the variance within 4 of its (kurtosis-aware) errors.
+    #[test]
+    fn sample_moments_match_theory() {
+        let n = 200_000;
+        for text in [
+            "normal(1, 2)",
+            "truncnormal(0, 1, -0.5, 2)",
+            "lognormal(mean=1, sigma=0.25)",
+            "lognormal(mean=3, sd=0.6)",
+            "uniform(-1, 3)",
+            "triangular(0.010, 0.027, 0.050)",
+            "pert(0, 1, 5)",
+            "beta(2, 5, 1, 3)",
+            "discrete(values=[1, 2, 10], p=[0.5, 0.3, 0.2])",
+            "empirical([3, 1, 2, 8])",
+        ] {
+            let d = Dist::parse(text).unwrap();
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(42);
+            let xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
+            let mean = xs.iter().sum::<f64>() / n as f64;
+            let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+            let m4 = xs.iter().map(|x| (x - mean).powi(4)).sum::<f64>() / n as f64;
+            let se_mean = (var / n as f64).sqrt();
+            let se_var = ((m4 - var * var) / n as f64).sqrt();
+            assert!(
+                (mean - d.mean()).abs() < 4.0 * se_mean,
+                "{text}: mean {mean} vs {}",
+                d.mean()
+            );
+            assert!(
+                (var - d.variance()).abs() < 4.0 * se_var,
+                "{text}: var {var} vs {}",
+                d.variance()
+            );
+        }
+    }
+
+    #[test]
+    fn dirichlet_shares_have_the_right_mean_and_variance() {
+        let alpha = vec![0.0, 12.0, 108.0, 30.0];
+        let d = SharesDist::dirichlet(alpha.clone()).unwrap();
+        let a0: f64 = alpha.iter().sum();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let n = 100_000;
+        let mut sum = [0.0; 4];
+        let mut sumsq = [0.0; 4];
+        let mut q = [0.0; 4];
+        for _ in 0..n {
+            d.sample_into(&mut rng, &mut q);
+            assert!((q.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+            assert_eq!(q[0], 0.0);
+            for i in 0..4 {
+                sum[i] += q[i];
+                sumsq[i] += q[i] * q[i];
+            }
+        }
+        for i in 1..4 {
+            let m = alpha[i] / a0;
+            let v = m * (1.0 - m) / (a0 + 1.0);
+            let mean = sum[i] / n as f64;
+            let var = sumsq[i] / n as f64 - mean * mean;
+            assert!(
+                (mean - m).abs() < 4.0 * (v / n as f64).sqrt(),
+                "share {i}: {mean} vs {m}"
+            );
+            assert!((var - v).abs() < 0.03 * v, "share {i}: var {var} vs {v}");
+        }
+    }
+}

@@ -5,12 +5,19 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn wfmc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wfmc")).args(args).output().expect("run wfmc")
+    Command::new(env!("CARGO_BIN_EXE_wfmc"))
+        .args(args)
+        .output()
+        .expect("run wfmc")
 }
 
 fn ok(args: &[&str]) -> Output {
     let o = wfmc(args);
-    assert!(o.status.success(), "wfmc {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "wfmc {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     o
 }
 
@@ -18,8 +25,16 @@ const FILES: [&str; 3] = ["bands.csv", "shortfall.csv", "summary.json"];
 
 fn same_files(a: &Path, b: &Path) {
     for f in FILES {
-        let (x, y) = (std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap());
-        assert!(x == y, "{f} differs between {} and {}", a.display(), b.display());
+        let (x, y) = (
+            std::fs::read(a.join(f)).unwrap(),
+            std::fs::read(b.join(f)).unwrap(),
+        );
+        assert!(
+            x == y,
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
     }
 }
 
@@ -28,7 +43,17 @@ fn same_bytes_for_1_2_and_8_threads() {
     let dir = tempfile::tempdir().unwrap();
     let d = |t: &str| dir.path().join(format!("t{t}"));
     for t in ["1", "2", "8"] {
-        ok(&["run", "--draws", "20000", "--seed", "11", "--threads", t, "--out", d(t).to_str().unwrap()]);
+        ok(&[
+            "run",
+            "--draws",
+            "20000",
+            "--seed",
+            "11",
+            "--threads",
+            t,
+            "--out",
+            d(t).to_str().unwrap(),
+        ]);
     }
     same_files(&d("1"), &d("2"));
     same_files(&d("1"), &d("8"));
@@ -36,7 +61,8 @@ fn same_bytes_for_1_2_and_8_threads() {
     assert!(head.starts_with("scenario,area,year,metric,stat,value\n"));
     let sf = std::fs::read_to_string(d("1").join("shortfall.csv")).unwrap();
     assert!(sf.starts_with("scenario,area,year,p_shortfall,se,expected_shortfall"));
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(d("8").join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d("8").join("manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["threads"], 8);
     assert_eq!(manifest["seed"], 11);
     assert!(manifest["config"]["hash"].is_string());
@@ -46,10 +72,28 @@ fn same_bytes_for_1_2_and_8_threads() {
 fn shards_merge_to_the_same_bytes_as_one_run() {
     let dir = tempfile::tempdir().unwrap();
     let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
-    ok(&["run", "--draws", "30000", "--seed", "5", "--out", &p("whole")]);
+    ok(&[
+        "run",
+        "--draws",
+        "30000",
+        "--seed",
+        "5",
+        "--out",
+        &p("whole"),
+    ]);
     for i in 1..=3 {
         let shard = format!("{i}/3");
-        ok(&["run", "--draws", "30000", "--seed", "5", "--shard", &shard, "--out", &p(&format!("s{i}"))]);
+        ok(&[
+            "run",
+            "--draws",
+            "30000",
+            "--seed",
+            "5",
+            "--shard",
+            &shard,
+            "--out",
+            &p(&format!("s{i}")),
+        ]);
         assert!(dir.path().join(format!("s{i}/partial.wfmc")).exists());
     }
     // Order of the partials on the command line does not matter.
@@ -73,7 +117,12 @@ fn bad_limits_are_usage_errors() {
         vec!["run", "--bogus"],
     ] {
         let o = wfmc(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(!err.contains("panicked"), "{err}");
     }
@@ -85,18 +134,31 @@ fn broken_config_names_file_line_and_key() {
     let path = dir.path().join("broken.toml");
     let text = wfmc::config::BUILTIN_TOML
         .replacen("workforce_2020 = 3560", "workforce_2020 = -3560", 1)
-        .replacen("salary_growth = { base = 0.027, dist = \"triangular(0.010, 0.027, 0.050)\" }", "salary_growth = \"triangular(0.05, 0.027, 0.01)\"", 1)
+        .replacen(
+            "salary_growth = { base = 0.027, dist = \"triangular(0.010, 0.027, 0.050)\" }",
+            "salary_growth = \"triangular(0.05, 0.027, 0.01)\"",
+            1,
+        )
         .replacen("band = \"8a\"", "band = \"8z\"", 1);
     std::fs::write(&path, text).unwrap();
     let o = wfmc(&["check", "--config", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("broken.toml:"), "{err}");
-    assert!(err.contains("areas.clinical_coding.workforce_2020"), "{err}");
+    assert!(
+        err.contains("areas.clinical_coding.workforce_2020"),
+        "{err}"
+    );
     assert!(err.contains("salary_growth"), "{err}");
     assert!(err.contains("unknown band `8z`"), "{err}");
     assert!(err.contains("3 problems"), "{err}");
-    let o = wfmc(&["run", "--config", path.to_str().unwrap(), "--out", dir.path().join("r").to_str().unwrap()]);
+    let o = wfmc(&[
+        "run",
+        "--config",
+        path.to_str().unwrap(),
+        "--out",
+        dir.path().join("r").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(!dir.path().join("r").exists());
 }
@@ -120,19 +182,37 @@ fn sigint_leaves_no_partial_folder_and_keeps_earlier_results() {
     ok(&["run", "--draws", "5000", "--out", out.to_str().unwrap()]);
     let before = std::fs::read(out.join("bands.csv")).unwrap();
     let child = Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .args(["run", "--draws", "1000000000", "--out", out.to_str().unwrap()])
+        .args([
+            "run",
+            "--draws",
+            "1000000000",
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     // Let it start working, then interrupt it as Ctrl-C would.
     std::thread::sleep(std::time::Duration::from_millis(1500));
-    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let t0 = std::time::Instant::now();
     let o = child.wait_with_output().unwrap();
     assert!(t0.elapsed().as_secs() < 20, "did not stop promptly");
-    assert_eq!(o.status.code(), Some(130), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(std::fs::read(out.join("bands.csv")).unwrap(), before, "earlier results damaged");
+    assert_eq!(
+        o.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        std::fs::read(out.join("bands.csv")).unwrap(),
+        before,
+        "earlier results damaged"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
@@ -151,7 +231,10 @@ fn default_run_writes_results_folder_under_results() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("P(shortfall)") && text.contains("Gross shortfall"), "{text}");
+    assert!(
+        text.contains("P(shortfall)") && text.contains("Gross shortfall"),
+        "{text}"
+    );
     for f in FILES.iter().chain(&["manifest.json"]) {
         assert!(dir.path().join("results/hee-2021").join(f).exists(), "{f}");
     }

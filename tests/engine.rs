@@ -4,14 +4,21 @@ use wfmc::config::{BUILTIN_TOML, Config};
 use wfmc::dims::{Area, Scenario};
 use wfmc::engine::{self, Control, RunSpec, Sampler, Shard};
 use wfmc::model::{Inputs, Layout, Metric, Series, evaluate, point};
-use wfmc::stats::{Summary, sketch, shortfall_slot};
+use wfmc::stats::{Summary, shortfall_slot, sketch};
 
 fn spec(draws: u64, threads: usize) -> RunSpec {
-    RunSpec { draws, seed: 7, threads, shard: Shard::ALL }
+    RunSpec {
+        draws,
+        seed: 7,
+        threads,
+        shard: Shard::ALL,
+    }
 }
 
 fn run(cfg: &Config, draws: u64) -> Summary {
-    engine::run(cfg, &spec(draws, 2), &Control::default()).unwrap().finish()
+    engine::run(cfg, &spec(draws, 2), &Control::default())
+        .unwrap()
+        .finish()
 }
 
 /// The built-in config with every uncertainty family removed, then `extra` applied.
@@ -53,7 +60,9 @@ fn collapsed_draws_equal_the_point_model() {
         assert_eq!(st.mean, p[i], "{:?}", Layout::series_at(i));
         assert_eq!(st.sd, 0.0);
         for q in st.percentiles {
-            assert!((q - p[i]).abs() <= sketch::RELATIVE_ACCURACY * p[i].abs() + sketch::MIN_MAGNITUDE);
+            assert!(
+                (q - p[i]).abs() <= sketch::RELATIVE_ACCURACY * p[i].abs() + sketch::MIN_MAGNITUDE
+            );
         }
     }
 }
@@ -68,16 +77,35 @@ fn probability_of_shortfall_matches_closed_form() {
             "[demand.data_driven.ict]\ndemand_2030 = 21963",
             "[demand.data_driven.ict]\nratio = \"normal(1.2, 0.3)\"\ndemand_2030 = 21963",
         )
-        .replace("[supply.ict]\n", "[supply.ict]\nflow_rate = \"normal(0.05, 0.02)\"\n")
+        .replace(
+            "[supply.ict]\n",
+            "[supply.ict]\nflow_rate = \"normal(0.05, 0.02)\"\n",
+        )
     });
     let s = run(&cfg, 200_000);
     let sf = &s.shortfall[shortfall_slot(Scenario::DataDriven.index(), Some(Area::Ict.index()), 1)];
     let z = (0.02f64 - 0.05) / (0.03f64.powi(2) + 0.02f64.powi(2)).sqrt();
     let expect = wfmc::distributions::phi(z); // P(X > 0) = Φ(mean / sd)
-    assert!((sf.p - expect).abs() < 4.0 * sf.se, "p {} ± {} vs {expect}", sf.p, sf.se);
+    assert!(
+        (sf.p - expect).abs() < 4.0 * sf.se,
+        "p {} ± {} vs {expect}",
+        sf.p,
+        sf.se
+    );
     // 2030: D = W·R, S = W(1+g)^10: check the mean of demand against E[R]·W exactly.
-    let d = &s.series[Series { scenario: Scenario::DataDriven, area: Some(Area::Ict), year: 10, metric: Metric::Demand }.index()];
-    assert!((d.mean - 16407.0 * 1.2).abs() < 4.0 * d.se_mean, "{} ± {}", d.mean, d.se_mean);
+    let d = &s.series[Series {
+        scenario: Scenario::DataDriven,
+        area: Some(Area::Ict),
+        year: 10,
+        metric: Metric::Demand,
+    }
+    .index()];
+    assert!(
+        (d.mean - 16407.0 * 1.2).abs() < 4.0 * d.se_mean,
+        "{} ± {}",
+        d.mean,
+        d.se_mean
+    );
     assert!((d.sd - 16407.0 * 0.3).abs() < 0.01 * 16407.0 * 0.3);
 }
 
@@ -93,7 +121,13 @@ fn quantiles_of_a_lognormal_within_sketch_accuracy_plus_sampling_error() {
     });
     let n = 200_000u64;
     let s = run(&cfg, n);
-    let d = &s.series[Series { scenario: Scenario::DataDriven, area: Some(Area::ClinicalInformatics), year: 10, metric: Metric::Demand }.index()];
+    let d = &s.series[Series {
+        scenario: Scenario::DataDriven,
+        area: Some(Area::ClinicalInformatics),
+        year: 10,
+        metric: Metric::Demand,
+    }
+    .index()];
     let sigma = 0.25f64;
     let mu = 13731f64.ln() - sigma * sigma / 2.0;
     for (i, (name, q)) in wfmc::stats::PERCENTILES.iter().enumerate() {
@@ -102,7 +136,11 @@ fn quantiles_of_a_lognormal_within_sketch_accuracy_plus_sampling_error() {
         let pdf = (-0.5 * z * z).exp() / ((2.0 * std::f64::consts::PI).sqrt() * sigma * x);
         let se = (q * (1.0 - q) / n as f64).sqrt() / pdf;
         let tol = sketch::RELATIVE_ACCURACY * x + 4.0 * se;
-        assert!((d.percentiles[i] - x).abs() <= tol, "{name}: {} vs {x} (tol {tol})", d.percentiles[i]);
+        assert!(
+            (d.percentiles[i] - x).abs() <= tol,
+            "{name}: {} vs {x} (tol {tol})",
+            d.percentiles[i]
+        );
     }
     assert!((d.mean - 13731.0).abs() < 4.0 * d.se_mean);
 }
@@ -110,26 +148,42 @@ fn quantiles_of_a_lognormal_within_sketch_accuracy_plus_sampling_error() {
 #[test]
 fn results_do_not_depend_on_thread_count_or_sharding() {
     let cfg = Config::builtin();
-    let one = engine::run(&cfg, &spec(30_000, 1), &Control::default()).unwrap().finish();
-    let three = engine::run(&cfg, &spec(30_000, 3), &Control::default()).unwrap().finish();
+    let one = engine::run(&cfg, &spec(30_000, 1), &Control::default())
+        .unwrap()
+        .finish();
+    let three = engine::run(&cfg, &spec(30_000, 3), &Control::default())
+        .unwrap()
+        .finish();
     assert!(one == three, "1 and 3 threads differ");
     let mut merged = None::<wfmc::stats::Accumulator>;
     for index in [2, 1, 3] {
-        let sp = RunSpec { shard: Shard { index, count: 3 }, ..spec(30_000, 2) };
+        let sp = RunSpec {
+            shard: Shard { index, count: 3 },
+            ..spec(30_000, 2)
+        };
         let part = engine::run(&cfg, &sp, &Control::default()).unwrap();
         match &mut merged {
             None => merged = Some(part),
             Some(m) => m.merge(&part),
         }
     }
-    assert!(merged.unwrap().finish() == one, "sharded and merged differs from unsharded");
-    assert!(one.series.iter().all(|s| s.mean.is_finite() && s.sd.is_finite()));
+    assert!(
+        merged.unwrap().finish() == one,
+        "sharded and merged differs from unsharded"
+    );
+    assert!(
+        one.series
+            .iter()
+            .all(|s| s.mean.is_finite() && s.sd.is_finite())
+    );
 }
 
 #[test]
 fn cancel_stops_the_run() {
     let control = Control::default();
-    control.cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+    control
+        .cancel
+        .store(true, std::sync::atomic::Ordering::Relaxed);
     let r = engine::run(&Config::builtin(), &spec(1_000_000, 2), &control);
     assert!(matches!(r, Err(wfmc::Error::Interrupted)));
 }

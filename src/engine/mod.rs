@@ -25,6 +25,8 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Draws per chunk: the unit of reproducibility and of work distribution.
 pub const CHUNK_DRAWS: u64 = 4096;
+/// Draws evaluated before their statistics are folded in, series by series.
+const BATCH: usize = 64;
 /// The default seed (the report's publication month, March 2021).
 pub const DEFAULT_SEED: u64 = 20210301;
 /// The default number of draws.
@@ -157,7 +159,7 @@ pub fn run(cfg: &Config, spec: &RunSpec, control: &Control) -> Result<Accumulato
     let parts: Vec<Accumulator> = pool.broadcast(|_| {
         let mut acc = Accumulator::new(centre.clone());
         let mut x = sampler.base().clone();
-        let mut out = vec![0.0; Layout::LEN];
+        let mut buf = vec![0.0; Layout::LEN * BATCH];
         loop {
             let c = next.fetch_add(1, Ordering::Relaxed);
             if c >= chunks.end || control.cancel.load(Ordering::Relaxed) {
@@ -165,10 +167,15 @@ pub fn run(cfg: &Config, spec: &RunSpec, control: &Control) -> Result<Accumulato
             }
             let mut rng = chunk_rng(spec.seed, c);
             let n = spec.chunk_draws(c);
-            for _ in 0..n {
-                sampler.sample(&mut rng, &mut x);
-                evaluate(&x, &mut out);
-                acc.add(&out);
+            let mut left = n as usize;
+            while left > 0 {
+                let b = left.min(BATCH);
+                for row in buf.chunks_exact_mut(Layout::LEN).take(b) {
+                    sampler.sample(&mut rng, &mut x);
+                    evaluate(&x, row);
+                }
+                acc.add_batch(&buf[..b * Layout::LEN]);
+                left -= b;
             }
             acc.end_chunk();
             control.done.fetch_add(n, Ordering::Relaxed);

@@ -98,37 +98,47 @@ impl Accumulator {
         }
     }
 
-    /// Folds one draw's outputs in. Returns false (and counts it) if the draw is
-    /// rejected by the numerical guard.
-    #[inline]
-    pub fn add(&mut self, out: &[f64]) -> bool {
-        if !out.iter().all(|x| x.is_finite()) {
-            self.rejected += 1;
-            return false;
-        }
-        self.draws += 1;
-        let c = &mut self.chunk;
-        for ((y, m), (s, q)) in out
-            .iter()
-            .zip(&self.centre)
-            .zip(c.sum.iter_mut().zip(c.sumsq.iter_mut()))
-        {
-            let d = y - m;
-            *s += d;
-            *q += d * d;
-        }
-        for (sk, y) in self.sketches.iter_mut().zip(out) {
-            sk.add(*y);
-        }
-        for i in 0..N_SHORT {
-            let gap = out[shortfall_gap_index(i)];
-            if gap < 0.0 {
-                self.short_count[i] += 1;
-                c.short[i] -= gap;
-                c.shortsq[i] += gap * gap;
+    /// Folds a batch of draws in: `rows` holds whole draws back to back (draw-major).
+    ///
+    /// Rows with a non-finite value are rejected and counted (the numerical guard).
+    /// Each series sees its values in draw order, so results do not depend on the
+    /// batch size; visiting one series at a time keeps its sketch bins in cache.
+    pub fn add_batch(&mut self, rows: &[f64]) {
+        let len = self.centre.len();
+        let mut keep: Vec<usize> = Vec::with_capacity(rows.len() / len.max(1));
+        for (b, row) in rows.chunks_exact(len).enumerate() {
+            if row.iter().all(|x| x.is_finite()) {
+                keep.push(b * len);
+            } else {
+                self.rejected += 1;
             }
         }
-        true
+        self.draws += keep.len() as u64;
+        let c = &mut self.chunk;
+        for j in 0..len {
+            let (m, sk) = (self.centre[j], &mut self.sketches[j]);
+            let (mut s, mut q) = (c.sum[j], c.sumsq[j]);
+            for &o in &keep {
+                let y = rows[o + j];
+                let d = y - m;
+                s += d;
+                q += d * d;
+                sk.add(y);
+            }
+            c.sum[j] = s;
+            c.sumsq[j] = q;
+        }
+        for i in 0..N_SHORT {
+            let g = shortfall_gap_index(i);
+            for &o in &keep {
+                let gap = rows[o + g];
+                if gap < 0.0 {
+                    self.short_count[i] += 1;
+                    c.short[i] -= gap;
+                    c.shortsq[i] += gap * gap;
+                }
+            }
+        }
     }
 
     /// Ends a chunk: folds its `f64` partial sums into the exact sums.
