@@ -1401,4 +1401,27 @@ mod tests {
         assert!(e.rendered.contains("did you mean `supply_2030`"), "{e}");
         assert!(e.rendered.contains("negative workforce"), "{e}");
     }
+
+    #[test]
+    fn documented_override_forms_load() {
+        let text = BUILTIN_TOML
+            .replace("band = \"8a\"", "band = { base = \"8a\", dist = \"categorical(7=0.2, 8a=0.6, 8b=0.2)\" }")
+            .replace(
+                "[supply.ict]\n",
+                "[supply.ict]\nflow_rate = \"normal(0.06, 0.01)\"\n",
+            )
+            .replace(
+                "[demand.data_driven.ict]\n",
+                "[demand.data_driven.ict]\nratio = { dist = \"lognormal(mean=1, sigma=0.4)\", apply = \"multiply\" }\n",
+            );
+        let c = Config::from_str(&text, "t").unwrap_or_else(|e| panic!("{e}"));
+        let ci = c.area(Area::ClinicalInformatics);
+        assert_eq!(ci.band.choices.len(), 3);
+        assert_eq!(c.pay_scale[ci.band.base].name, "8a");
+        assert_eq!(c.area(Area::Ict).flow.base, 0.06);
+        let r = &c.demand_of(Scenario::DataDriven, Area::Ict).ratio;
+        assert_eq!(r.base, 21963.0 / 16407.0);
+        assert_eq!(r.apply, Apply::Multiply);
+        assert!(r.factor.is_none());
+    }
 }
