@@ -128,7 +128,6 @@ fn run(cli: Cli) -> Result<(), Error> {
                 threads,
                 shard: shard.unwrap_or(engine::Shard::ALL),
             };
-            spec.validate()?;
             let dir = dir.unwrap_or_else(|| wfmc::runner::default_out(&cfg));
             let control = Arc::new(Control::default());
             install_interrupt(&control);

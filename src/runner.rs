@@ -4,7 +4,6 @@
 use crate::config::Config;
 use crate::engine::{self, Control, RunSpec, Shard, partial};
 use crate::error::Error;
-use crate::model::point;
 use crate::report::run::{self as out, Staging};
 use crate::stats::{Accumulator, sketch};
 use std::path::{Path, PathBuf};
@@ -66,7 +65,7 @@ fn write_outputs(
     st.write("shortfall.csv", out::shortfall_csv(&summary).as_bytes())?;
     st.write(
         "summary.json",
-        out::summary_json(cfg, &summary, &point(cfg)).as_bytes(),
+        out::summary_json(cfg, &summary, &acc.centre).as_bytes(),
     )?;
     Ok(summary)
 }

@@ -95,9 +95,7 @@ impl Sampler {
         z: &[f64],
         scenario: usize,
     ) -> f64 {
-        if !input.is_uncertain() {
-            return input.combine(input.dist.mean());
-        }
+        // Callers skip fixed inputs, so fixed inputs consume no random numbers.
         match input.factor {
             Some(link) => {
                 let own: f64 = rng.sample(StandardNormal);

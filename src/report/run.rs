@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 pub struct Staging {
     target: PathBuf,
     tmp: PathBuf,
+    /// Where an earlier results folder is moved while the new one takes its place.
+    old: PathBuf,
     committed: bool,
 }
 
@@ -35,29 +37,27 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).map_err(|e| {
+        let refuse = |what: &str, e: std::io::Error| {
             Error::Input(format!(
-                "--out {}: cannot create {}: {e}",
+                "--out {}: cannot {what} {}: {e}",
                 target.display(),
                 parent.display()
             ))
-        })?;
+        };
+        std::fs::create_dir_all(&parent).map_err(|e| refuse("create", e))?;
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| "results".into());
-        let tmp = parent.join(format!(".tmp-{name}-{}", std::process::id()));
+        let sibling =
+            |prefix: &str| parent.join(format!(".{prefix}-{name}-{}", std::process::id()));
+        let tmp = sibling("tmp");
         let _ = std::fs::remove_dir_all(&tmp);
-        std::fs::create_dir(&tmp).map_err(|e| {
-            Error::Input(format!(
-                "--out {}: cannot write in {}: {e}",
-                target.display(),
-                parent.display()
-            ))
-        })?;
+        std::fs::create_dir(&tmp).map_err(|e| refuse("write in", e))?;
         Ok(Staging {
             target: target.to_path_buf(),
             tmp,
+            old: sibling("old"),
             committed: false,
         })
     }
@@ -75,22 +75,15 @@ impl Staging {
 
     /// Moves the finished folder into place, replacing an earlier one only now.
     pub fn commit(mut self) -> Result<PathBuf, Error> {
-        let old = self.tmp.with_file_name(format!(
-            ".old-{}-{}",
-            self.target
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
+        let old = &self.old;
         let had_old = self.target.exists();
         if had_old {
-            std::fs::rename(&self.target, &old)
+            std::fs::rename(&self.target, old)
                 .map_err(|e| Error::io(format!("moving aside {}", self.target.display()), e))?;
         }
         if let Err(e) = std::fs::rename(&self.tmp, &self.target) {
             if had_old {
-                let _ = std::fs::rename(&old, &self.target);
+                let _ = std::fs::rename(old, &self.target);
             }
             return Err(Error::io(
                 format!("moving results into {}", self.target.display()),
@@ -98,7 +91,7 @@ impl Staging {
             ));
         }
         if had_old {
-            let _ = std::fs::remove_dir_all(&old);
+            let _ = std::fs::remove_dir_all(old);
         }
         self.committed = true;
         Ok(self.target.clone())

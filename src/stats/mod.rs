@@ -73,6 +73,8 @@ struct ChunkBuf {
     sumsq: Vec<f64>,
     short: Vec<f64>,
     shortsq: Vec<f64>,
+    /// Offsets of the admitted rows of a batch; kept to reuse its allocation.
+    keep: Vec<usize>,
 }
 
 impl Accumulator {
@@ -94,6 +96,7 @@ impl Accumulator {
                 sumsq: vec![0.0; n],
                 short: vec![0.0; N_SHORT],
                 shortsq: vec![0.0; N_SHORT],
+                keep: vec![],
             },
         }
     }
@@ -105,7 +108,8 @@ impl Accumulator {
     /// batch size; visiting one series at a time keeps its sketch bins in cache.
     pub fn add_batch(&mut self, rows: &[f64]) {
         let len = self.centre.len();
-        let mut keep: Vec<usize> = Vec::with_capacity(rows.len() / len.max(1));
+        let mut keep = std::mem::take(&mut self.chunk.keep);
+        keep.clear();
         for (b, row) in rows.chunks_exact(len).enumerate() {
             if row.iter().all(|x| x.is_finite()) {
                 keep.push(b * len);
@@ -139,6 +143,8 @@ impl Accumulator {
                 }
             }
         }
+        keep.clear();
+        self.chunk.keep = keep;
     }
 
     /// Ends a chunk: folds its `f64` partial sums into the exact sums.
