@@ -25,6 +25,7 @@ fn default_run(c: &mut Criterion) {
             b.iter(|| {
                 engine::run(&cfg, &spec, &Control::default())
                     .unwrap()
+                    .acc
                     .finish()
             });
         });
@@ -39,11 +40,12 @@ fn sampling_and_model_only(c: &mut Criterion) {
     g.throughput(Throughput::Elements(4096));
     g.bench_function("sample+evaluate", |b| {
         let mut x = sampler.base().clone();
+        let mut raw = vec![0.0; sampler.raw_len()];
         let mut out = vec![0.0; wfmc::model::Layout::LEN];
         b.iter(|| {
             let mut rng = engine::chunk_rng(1, 0);
             for _ in 0..4096 {
-                sampler.sample(&mut rng, &mut x);
+                sampler.sample(&mut rng, &mut raw, &mut x);
                 wfmc::model::evaluate(&x, &mut out);
             }
             black_box(&out);

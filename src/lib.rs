@@ -12,6 +12,7 @@
 //! - [`engine`]: parallel, reproducible draws (sampling, chunks, shards);
 //! - [`stats`]: streaming moments, quantile sketches and shortfall probabilities;
 //! - [`report`]: tables, CSV and JSON for people and programs;
+//! - [`sensitivity`]: tornado, rank correlation and Sobol indices;
 //! - [`runner`]: whole jobs: a run into a results folder, merging shards.
 #![warn(missing_docs)]
 
@@ -24,6 +25,7 @@ pub mod model;
 pub mod published;
 pub mod report;
 pub mod runner;
+pub mod sensitivity;
 pub mod stats;
 
 pub use config::Config;

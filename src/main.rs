@@ -63,6 +63,36 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// One-at-a-time sensitivity: each input at its P10 and P90, all others at base.
+    Tornado {
+        /// Config file (default: the built-in configs/hee-2021.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Folder for tornado.csv (default: results/<config name>/); other files in it are kept.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Inputs shown per output in the terminal.
+        #[arg(long, default_value_t = 8)]
+        top: usize,
+    },
+    /// Global sensitivity: first-order and total Sobol indices with bootstrap intervals.
+    Sobol {
+        /// Config file (default: the built-in configs/hee-2021.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Rows of the Saltelli design; costs n × (groups + 2) model evaluations.
+        #[arg(long, default_value_t = wfmc::sensitivity::sobol::DEFAULT_N)]
+        n: usize,
+        /// Seed of the random streams.
+        #[arg(long, default_value_t = engine::DEFAULT_SEED)]
+        seed: u64,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Folder for sobol.csv (default: results/<config name>/); other files in it are kept.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Validate a config without running anything.
     Check {
         /// Config file (default: the built-in configs/hee-2021.toml).
@@ -179,6 +209,51 @@ fn run(cli: Cli) -> Result<(), Error> {
                 "merged {} partials -> {}",
                 parts.len(),
                 outcome.dir.display()
+            );
+            Ok(())
+        }
+        Command::Tornado {
+            config,
+            out: dir,
+            top,
+        } => {
+            let cfg = Config::load_or_builtin(config.as_deref())?;
+            let rows = wfmc::sensitivity::tornado::run(&cfg);
+            let dir = dir.unwrap_or_else(|| wfmc::runner::default_out(&cfg));
+            let path = wfmc::report::run::write_file_atomic(
+                &dir,
+                "tornado.csv",
+                wfmc::sensitivity::tornado::csv(&rows).as_bytes(),
+            )?;
+            finish(out.write_all(wfmc::sensitivity::tornado::render(&rows, top).as_bytes()))?;
+            eprintln!("-> {}", path.display());
+            Ok(())
+        }
+        Command::Sobol {
+            config,
+            n,
+            seed,
+            threads,
+            out: dir,
+        } => {
+            let cfg = Config::load_or_builtin(config.as_deref())?;
+            let threads = threads
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let dir = dir.unwrap_or_else(|| wfmc::runner::default_out(&cfg));
+            let t0 = std::time::Instant::now();
+            let (m, r) = wfmc::sensitivity::sobol::run(&cfg, n, seed, threads)?;
+            let path = wfmc::report::run::write_file_atomic(
+                &dir,
+                "sobol.csv",
+                wfmc::sensitivity::sobol::csv(&m, &r).as_bytes(),
+            )?;
+            finish(out.write_all(wfmc::sensitivity::sobol::render(&m, &r, 5).as_bytes()))?;
+            eprintln!(
+                "{} rows × {} groups in {:.2} s -> {}",
+                n,
+                r.groups.len(),
+                t0.elapsed().as_secs_f64(),
+                path.display()
             );
             Ok(())
         }

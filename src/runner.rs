@@ -2,9 +2,10 @@
 //! and merging shards' partial results into one.
 
 use crate::config::Config;
-use crate::engine::{self, Control, RunSpec, Shard, partial};
+use crate::engine::{self, Control, RunSpec, RunState, Shard, partial};
 use crate::error::Error;
 use crate::report::run::{self as out, Staging};
+use crate::sensitivity::{correlation, tornado};
 use crate::stats::{Accumulator, sketch};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -58,8 +59,9 @@ fn manifest(
 fn write_outputs(
     st: &Staging,
     cfg: &Config,
-    acc: &Accumulator,
+    state: &RunState,
 ) -> Result<crate::stats::Summary, Error> {
+    let acc = &state.acc;
     let summary = acc.finish();
     st.write("bands.csv", out::bands_csv(&summary).as_bytes())?;
     st.write("shortfall.csv", out::shortfall_csv(&summary).as_bytes())?;
@@ -67,6 +69,19 @@ fn write_outputs(
         "summary.json",
         out::summary_json(cfg, &summary, &acc.centre).as_bytes(),
     )?;
+    let sampler = engine::Sampler::new(cfg);
+    let inputs: Vec<(String, Option<usize>)> = engine::ranked_groups(&sampler)
+        .into_iter()
+        .map(|g| {
+            let g = &sampler.groups()[g];
+            (g.name.clone(), g.scenario())
+        })
+        .collect();
+    st.write(
+        "correlation.csv",
+        correlation::csv(&inputs, &state.ranks).as_bytes(),
+    )?;
+    st.write("tornado.csv", tornado::csv(&tornado::run(cfg)).as_bytes())?;
     Ok(summary)
 }
 
@@ -82,18 +97,26 @@ pub fn run_to_folder(
     spec.validate()?;
     let st = Staging::new(dir)?;
     let t0 = Instant::now();
-    let acc = engine::run(cfg, spec, control)?;
+    let state = engine::run(cfg, spec, control)?;
     let seconds = t0.elapsed().as_secs_f64();
     let summary = if spec.shard == Shard::ALL {
-        write_outputs(&st, cfg, &acc)?
+        write_outputs(&st, cfg, &state)?
     } else {
         let header = partial::PartialHeader::new(cfg, spec);
-        partial::write(&st.file(partial::PARTIAL_FILE), &header, &acc)?;
-        acc.finish()
+        partial::write(&st.file(partial::PARTIAL_FILE), &header, &state)?;
+        state.acc.finish()
     };
     st.write(
         "manifest.json",
-        manifest(cfg, spec, &spec.shard.to_string(), seconds, &acc, command).as_bytes(),
+        manifest(
+            cfg,
+            spec,
+            &spec.shard.to_string(),
+            seconds,
+            &state.acc,
+            command,
+        )
+        .as_bytes(),
     )?;
     let dir = st.commit()?;
     Ok(RunOutcome {
@@ -117,7 +140,7 @@ pub fn merge_to_folder(
         .map(|p| partial::read(p))
         .collect::<Result<_, _>>()?;
     let n = read.len();
-    let (header, acc) = partial::merge(read)?;
+    let (header, state) = partial::merge(read)?;
     if header.config_hash != cfg.hash() {
         return Err(Error::Input(format!(
             "the partials were made from config {} ({}), not {} ({}); pass the same --config to merge",
@@ -127,7 +150,7 @@ pub fn merge_to_folder(
             cfg.hash()
         )));
     }
-    let summary = write_outputs(&st, cfg, &acc)?;
+    let summary = write_outputs(&st, cfg, &state)?;
     let spec = RunSpec {
         draws: header.draws,
         seed: header.seed,
@@ -136,7 +159,15 @@ pub fn merge_to_folder(
     };
     st.write(
         "manifest.json",
-        manifest(cfg, &spec, &format!("merged from {n}"), 0.0, &acc, command).as_bytes(),
+        manifest(
+            cfg,
+            &spec,
+            &format!("merged from {n}"),
+            0.0,
+            &state.acc,
+            command,
+        )
+        .as_bytes(),
     )?;
     let dir = st.commit()?;
     Ok(RunOutcome {

@@ -21,7 +21,13 @@ fn ok(args: &[&str]) -> Output {
     o
 }
 
-const FILES: [&str; 3] = ["bands.csv", "shortfall.csv", "summary.json"];
+const FILES: [&str; 5] = [
+    "bands.csv",
+    "shortfall.csv",
+    "summary.json",
+    "correlation.csv",
+    "tornado.csv",
+];
 
 fn same_files(a: &Path, b: &Path) {
     for f in FILES {
@@ -238,4 +244,34 @@ fn default_run_writes_results_folder_under_results() {
     for f in FILES.iter().chain(&["manifest.json"]) {
         assert!(dir.path().join("results/hee-2021").join(f).exists(), "{f}");
     }
+}
+
+#[test]
+fn tornado_and_sobol_add_their_csv_beside_earlier_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("bands.csv"), "earlier").unwrap();
+    let o = ok(&["tornado", "--top", "3", "--out", out.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("gap/total/2030"), "{text}");
+    assert!(text.contains('█'));
+    let t = std::fs::read_to_string(out.join("tornado.csv")).unwrap();
+    assert!(t.starts_with(
+        "scenario,output,input,input_low,input_high,output_low,output_high,swing,rank\n"
+    ));
+    ok(&["sobol", "--n", "1024", "--out", out.to_str().unwrap()]);
+    let s = std::fs::read_to_string(out.join("sobol.csv")).unwrap();
+    assert!(s.starts_with("scenario,output,group,s1,s1_lo,s1_hi,st,st_lo,st_hi,n\n"));
+    assert!(s.contains(",factors.forecasters,"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("bands.csv")).unwrap(),
+        "earlier"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

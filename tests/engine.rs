@@ -18,6 +18,7 @@ fn spec(draws: u64, threads: usize) -> RunSpec {
 fn run(cfg: &Config, draws: u64) -> Summary {
     engine::run(cfg, &spec(draws, 2), &Control::default())
         .unwrap()
+        .acc
         .finish()
 }
 
@@ -48,9 +49,10 @@ fn collapsed_draws_equal_the_point_model() {
     let p = point(&cfg);
     let mut rng = engine::chunk_rng(1, 0);
     let mut x = sampler.base().clone();
+    let mut raw = vec![0.0; sampler.raw_len()];
     let mut out = vec![0.0; Layout::LEN];
     for _ in 0..100 {
-        sampler.sample(&mut rng, &mut x);
+        sampler.sample(&mut rng, &mut raw, &mut x);
         assert_eq!(x, Inputs::base(&cfg));
         evaluate(&x, &mut out);
         assert_eq!(out, p);
@@ -148,14 +150,18 @@ fn quantiles_of_a_lognormal_within_sketch_accuracy_plus_sampling_error() {
 #[test]
 fn results_do_not_depend_on_thread_count_or_sharding() {
     let cfg = Config::builtin();
-    let one = engine::run(&cfg, &spec(30_000, 1), &Control::default())
-        .unwrap()
-        .finish();
-    let three = engine::run(&cfg, &spec(30_000, 3), &Control::default())
-        .unwrap()
-        .finish();
-    assert!(one == three, "1 and 3 threads differ");
-    let mut merged = None::<wfmc::stats::Accumulator>;
+    let one_state = engine::run(&cfg, &spec(30_000, 1), &Control::default()).unwrap();
+    let one = one_state.acc.finish();
+    let three_state = engine::run(&cfg, &spec(30_000, 3), &Control::default()).unwrap();
+    assert!(
+        one_state.acc == three_state.acc,
+        "1 and 3 threads differ (statistics)"
+    );
+    assert!(
+        one_state.ranks == three_state.ranks,
+        "1 and 3 threads differ (ranks)"
+    );
+    let mut merged = None::<engine::RunState>;
     for index in [2, 1, 3] {
         let sp = RunSpec {
             shard: Shard { index, count: 3 },
@@ -168,7 +174,7 @@ fn results_do_not_depend_on_thread_count_or_sharding() {
         }
     }
     assert!(
-        merged.unwrap().finish() == one,
+        merged.unwrap() == one_state,
         "sharded and merged differs from unsharded"
     );
     assert!(

@@ -15,7 +15,8 @@ pub use sampler::Sampler;
 use crate::config::Config;
 use crate::error::Error;
 use crate::model::{Layout, evaluate, point};
-use crate::stats::Accumulator;
+use crate::sensitivity::correlation::{CdfTable, PILOT_DRAWS, RankCorr};
+use crate::stats::{Accumulator, Sketch};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::fmt;
@@ -145,8 +146,100 @@ pub struct Control {
     pub cancel: AtomicBool,
 }
 
+/// Everything a run accumulates: statistics of every output series, and the rank
+/// correlations of inputs with the analysed outputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunState {
+    /// Moments, quantile sketches and shortfalls.
+    pub acc: Accumulator,
+    /// Spearman sums for [`crate::sensitivity::correlation`].
+    pub ranks: RankCorr,
+}
+
+impl RunState {
+    /// Adds another state's draws; exact, so the order of merges is immaterial.
+    pub fn merge(&mut self, o: &RunState) {
+        self.acc.merge(&o.acc);
+        self.ranks.merge(&o.ranks);
+    }
+}
+
+/// What the workers share: the sampler, which inputs and outputs are ranked, and the
+/// pilot CDFs of the outputs.
+struct Plan<'a> {
+    sampler: &'a Sampler,
+    ranked: Vec<usize>,
+    outputs: Vec<usize>,
+    pilot: Vec<CdfTable>,
+}
+
+/// The pilot CDFs: the ranked outputs of the run's first chunks (the same draws on
+/// every shard), binned by the quantile sketch.
+fn pilot(
+    sampler: &Sampler,
+    outputs: &[usize],
+    spec: &RunSpec,
+    pool: &rayon::ThreadPool,
+) -> Vec<CdfTable> {
+    use rayon::prelude::*;
+    let n_chunks = spec.n_chunks().min(PILOT_DRAWS / CHUNK_DRAWS);
+    let sketches = pool.install(|| {
+        (0..n_chunks)
+            .into_par_iter()
+            .map(|c| {
+                let mut sk = vec![Sketch::new(); outputs.len()];
+                let mut rng = chunk_rng(spec.seed, c);
+                let mut x = sampler.base().clone();
+                let mut raw = vec![0.0; sampler.raw_len()];
+                let mut row = vec![0.0; Layout::LEN];
+                for _ in 0..spec.chunk_draws(c) {
+                    sampler.sample(&mut rng, &mut raw, &mut x);
+                    evaluate(&x, &mut row);
+                    for (s, &i) in sk.iter_mut().zip(outputs) {
+                        s.add(row[i]);
+                    }
+                }
+                sk
+            })
+            // Integer bin counts: any reduction order gives the same sketches.
+            .reduce(
+                || vec![Sketch::new(); outputs.len()],
+                |mut a, b| {
+                    for (x, y) in a.iter_mut().zip(&b) {
+                        x.merge(y);
+                    }
+                    a
+                },
+            )
+    });
+    sketches.iter().map(CdfTable::new).collect()
+}
+
+/// The groups whose ranks are correlated with outputs: the named inputs.
+pub fn ranked_groups(sampler: &Sampler) -> Vec<usize> {
+    sampler
+        .groups()
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.is_named_input())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// An empty run state for `cfg`.
+pub fn empty_state(cfg: &Config) -> RunState {
+    let sampler = Sampler::new(cfg);
+    RunState {
+        acc: Accumulator::new(point(cfg)),
+        ranks: RankCorr::new(
+            ranked_groups(&sampler).len(),
+            crate::sensitivity::outputs().len(),
+        ),
+    }
+}
+
 /// Runs the draws of `spec` and returns their statistics state.
-pub fn run(cfg: &Config, spec: &RunSpec, control: &Control) -> Result<Accumulator, Error> {
+pub fn run(cfg: &Config, spec: &RunSpec, control: &Control) -> Result<RunState, Error> {
     spec.validate()?;
     let sampler = Sampler::new(cfg);
     let centre = point(cfg);
@@ -156,10 +249,26 @@ pub fn run(cfg: &Config, spec: &RunSpec, control: &Control) -> Result<Accumulato
         .num_threads(spec.threads)
         .build()
         .map_err(|e| Error::Runtime(format!("cannot start {} threads: {e}", spec.threads)))?;
-    let parts: Vec<Accumulator> = pool.broadcast(|_| {
-        let mut acc = Accumulator::new(centre.clone());
+    let outputs: Vec<usize> = crate::sensitivity::outputs()
+        .iter()
+        .map(|o| o.index)
+        .collect();
+    let plan = Plan {
+        sampler: &sampler,
+        ranked: ranked_groups(&sampler),
+        pilot: pilot(&sampler, &outputs, spec, &pool),
+        outputs,
+    };
+    let parts: Vec<RunState> = pool.broadcast(|_| {
+        let mut st = RunState {
+            acc: Accumulator::new(centre.clone()),
+            ranks: RankCorr::new(plan.ranked.len(), plan.outputs.len()),
+        };
         let mut x = sampler.base().clone();
+        let mut raw = vec![0.0; sampler.raw_len()];
         let mut buf = vec![0.0; Layout::LEN * BATCH];
+        let mut u = vec![0.0; plan.ranked.len()];
+        let mut v = vec![0.0; plan.outputs.len()];
         loop {
             let c = next.fetch_add(1, Ordering::Relaxed);
             if c >= chunks.end || control.cancel.load(Ordering::Relaxed) {
@@ -171,23 +280,33 @@ pub fn run(cfg: &Config, spec: &RunSpec, control: &Control) -> Result<Accumulato
             while left > 0 {
                 let b = left.min(BATCH);
                 for row in buf.chunks_exact_mut(Layout::LEN).take(b) {
-                    sampler.sample(&mut rng, &mut x);
+                    plan.sampler.sample(&mut rng, &mut raw, &mut x);
                     evaluate(&x, row);
+                    if row.iter().all(|y| y.is_finite()) {
+                        for (ui, &g) in u.iter_mut().zip(&plan.ranked) {
+                            *ui = plan.sampler.marginal_rank(&plan.sampler.groups()[g], &raw);
+                        }
+                        for ((vi, &o), t) in v.iter_mut().zip(&plan.outputs).zip(&plan.pilot) {
+                            *vi = t.rank(row[o]);
+                        }
+                        st.ranks.add(&u, &v);
+                    }
                 }
-                acc.add_batch(&buf[..b * Layout::LEN]);
+                st.acc.add_batch(&buf[..b * Layout::LEN]);
                 left -= b;
             }
-            acc.end_chunk();
+            st.acc.end_chunk();
+            st.ranks.end_chunk();
             control.done.fetch_add(n, Ordering::Relaxed);
         }
-        acc
+        st
     });
     if control.cancel.load(Ordering::Relaxed) {
         return Err(Error::Interrupted);
     }
     // Exact merges: the order of the parts cannot change the result.
     let mut parts = parts.into_iter();
-    let mut total = parts.next().unwrap_or_else(|| Accumulator::new(centre));
+    let mut total = parts.next().unwrap_or_else(|| empty_state(cfg));
     for p in parts {
         total.merge(&p);
     }

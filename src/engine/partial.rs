@@ -4,13 +4,14 @@
 //! shards. Since the state is exact (integer sketch counts, exact sums), the merged
 //! statistics are bit-identical to an unsharded run of the same config and seed.
 
-use super::{RunSpec, Shard};
+use super::{RunSpec, RunState, Shard};
 use crate::error::Error;
+use crate::sensitivity::correlation::RankCorr;
 use crate::stats::{Accumulator, ExactSum, Sketch};
 use std::io::{Read, Write};
 use std::path::Path;
 
-const MAGIC: &[u8; 8] = b"WFMCPRT1";
+const MAGIC: &[u8; 8] = b"WFMCPRT2";
 /// File name of a partial result inside a shard's output folder.
 pub const PARTIAL_FILE: &str = "partial.wfmc";
 
@@ -130,8 +131,9 @@ fn get_sums(c: &mut Cursor<'_>) -> Result<Vec<ExactSum>, String> {
         .collect()
 }
 
-/// Serialises a header and accumulator.
-pub fn encode(header: &PartialHeader, acc: &Accumulator) -> Vec<u8> {
+/// Serialises a header and run state.
+pub fn encode(header: &PartialHeader, state: &RunState) -> Vec<u8> {
+    let acc = &state.acc;
     let mut out = MAGIC.to_vec();
     let h = serde_json::to_vec(header).expect("header serialises");
     put_varint(&mut out, h.len() as u64);
@@ -161,11 +163,21 @@ pub fn encode(header: &PartialHeader, acc: &Accumulator) -> Vec<u8> {
     }
     put_sums(&mut out, &acc.short_sum);
     put_sums(&mut out, &acc.short_sumsq);
+    let r = &state.ranks;
+    put_varint(&mut out, r.n_in as u64);
+    put_varint(&mut out, r.n_out as u64);
+    put_varint(&mut out, r.draws);
+    put_sums(&mut out, &r.sums);
     out
 }
 
 /// Reads what [`encode`] wrote.
-pub fn decode(buf: &[u8]) -> Result<(PartialHeader, Accumulator), String> {
+pub fn decode(buf: &[u8]) -> Result<(PartialHeader, RunState), String> {
+    if buf.len() >= 8 && buf[..7] == MAGIC[..7] && buf[..8] != MAGIC[..] {
+        return Err(
+            "a partial result from another wfmc version; re-run the shard with this one".into(),
+        );
+    }
     if buf.len() < 8 || &buf[..8] != MAGIC {
         return Err("not a wfmc partial result (bad magic)".into());
     }
@@ -212,19 +224,31 @@ pub fn decode(buf: &[u8]) -> Result<(PartialHeader, Accumulator), String> {
     if acc.sum.len() != n_series || acc.sumsq.len() != n_series || acc.sketches.len() != n_series {
         return Err("corrupt partial file: series counts disagree".into());
     }
-    Ok((header, acc))
+    let n_in = c.len(1 << 16)?;
+    let n_out = c.len(1 << 16)?;
+    let mut ranks = RankCorr::new(n_in, n_out);
+    ranks.draws = c.varint()?;
+    let sums = get_sums(&mut c)?;
+    if sums.len() != ranks.sums.len() {
+        return Err("corrupt partial file: rank sums disagree".into());
+    }
+    ranks.sums = sums;
+    if c.pos != buf.len() {
+        return Err("corrupt partial file: trailing bytes".into());
+    }
+    Ok((header, RunState { acc, ranks }))
 }
 
 /// Writes a partial result file.
-pub fn write(path: &Path, header: &PartialHeader, acc: &Accumulator) -> Result<(), Error> {
-    let bytes = encode(header, acc);
+pub fn write(path: &Path, header: &PartialHeader, state: &RunState) -> Result<(), Error> {
+    let bytes = encode(header, state);
     let mut f = std::fs::File::create(path).map_err(|e| Error::io(path.display(), e))?;
     f.write_all(&bytes)
         .map_err(|e| Error::io(path.display(), e))
 }
 
 /// Reads a partial result from a file or from a shard's output folder.
-pub fn read(path: &Path) -> Result<(PartialHeader, Accumulator), Error> {
+pub fn read(path: &Path) -> Result<(PartialHeader, RunState), Error> {
     let file = if path.is_dir() {
         path.join(PARTIAL_FILE)
     } else {
@@ -238,9 +262,7 @@ pub fn read(path: &Path) -> Result<(PartialHeader, Accumulator), Error> {
 }
 
 /// Merges partials, checking they come from one run and cover every chunk once.
-pub fn merge(
-    parts: Vec<(PartialHeader, Accumulator)>,
-) -> Result<(PartialHeader, Accumulator), Error> {
+pub fn merge(parts: Vec<(PartialHeader, RunState)>) -> Result<(PartialHeader, RunState), Error> {
     let Some((first, _)) = parts.first() else {
         return Err(Error::Input(
             "merge needs at least one partial result".into(),
@@ -286,7 +308,10 @@ pub fn merge(
             "chunks {next}..{n_chunks} are missing: a shard was not passed to merge"
         )));
     }
-    let mut total = Accumulator::new(parts[0].1.centre.clone());
+    let mut total = RunState {
+        acc: Accumulator::new(parts[0].1.acc.centre.clone()),
+        ranks: RankCorr::new(parts[0].1.ranks.n_in, parts[0].1.ranks.n_out),
+    };
     for (_, a) in &parts {
         total.merge(a);
     }

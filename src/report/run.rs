@@ -98,6 +98,27 @@ impl Staging {
     }
 }
 
+/// Writes `dir/name` all or nothing: a temporary file beside it, then a rename.
+/// Other files in `dir` (an earlier run's results) are left alone.
+pub fn write_file_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Error> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Input(format!(
+            "--out {}: exists and is not a folder; give a folder path",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::Input(format!("--out {}: cannot create it: {e}", dir.display())))?;
+    let target = dir.join(name);
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let res = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, &target));
+    if let Err(e) = res {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::io(format!("writing {}", target.display()), e));
+    }
+    Ok(target)
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {

@@ -1,0 +1,316 @@
+//! One-at-a-time sensitivity around the point model (spec §5).
+//!
+//! Each input in turn is set to its marginal P10 and P90 (a band: its lowest and
+//! highest option) with every other input at its base value; the output's swing is
+//! the distance between the two results. Correlations between inputs are ignored by
+//! construction: that is what [`super::sobol`] is for.
+
+use super::{Output, csv_num, outputs};
+use crate::config::Config;
+use crate::engine::sampler::{GroupKind, Sampler, Target};
+use crate::model::{Layout, evaluate};
+use crate::report::thousands;
+
+/// One input the tornado moves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Var {
+    /// Config path of the input.
+    pub name: String,
+    /// Scenario whose outputs it can move (`None`: both).
+    pub scenario: Option<usize>,
+    /// Its base value.
+    pub base: f64,
+    /// Its low setting (P10, or the lowest band's pay).
+    pub low: f64,
+    /// Its high setting (P90, or the highest band's pay).
+    pub high: f64,
+}
+
+/// One line of `tornado.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Scenario index.
+    pub scenario: usize,
+    /// Output name.
+    pub output: String,
+    /// Input name.
+    pub input: String,
+    /// Input at its low setting.
+    pub input_low: f64,
+    /// Input at its high setting.
+    pub input_high: f64,
+    /// The output with every input at base.
+    pub output_base: f64,
+    /// The output with this input low.
+    pub output_low: f64,
+    /// The output with this input high.
+    pub output_high: f64,
+    /// |output_high − output_low|.
+    pub swing: f64,
+    /// 1 = largest swing for this scenario and output.
+    pub rank: usize,
+}
+
+/// The tornado of any model: `f(values, out)` evaluates at input values `values`
+/// (one per var, in order); each output is read at its index of `out`.
+pub fn analyse(
+    vars: &[Var],
+    outputs: &[Output],
+    out_len: usize,
+    f: impl Fn(&[f64], &mut [f64]),
+) -> Vec<Row> {
+    let base: Vec<f64> = vars.iter().map(|v| v.base).collect();
+    let mut y0 = vec![0.0; out_len];
+    f(&base, &mut y0);
+    let mut lows = vec![];
+    let mut highs = vec![];
+    for (i, v) in vars.iter().enumerate() {
+        let mut x = base.clone();
+        let (mut lo, mut hi) = (vec![0.0; out_len], vec![0.0; out_len]);
+        x[i] = v.low;
+        f(&x, &mut lo);
+        x[i] = v.high;
+        f(&x, &mut hi);
+        lows.push(lo);
+        highs.push(hi);
+    }
+    let mut rows = vec![];
+    for o in outputs {
+        let mut these: Vec<Row> = vars
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.scenario.is_none_or(|s| s == o.scenario))
+            .map(|(i, v)| {
+                let (l, h) = (lows[i][o.index], highs[i][o.index]);
+                Row {
+                    scenario: o.scenario,
+                    output: o.name.clone(),
+                    input: v.name.clone(),
+                    input_low: v.low,
+                    input_high: v.high,
+                    output_base: y0[o.index],
+                    output_low: l,
+                    output_high: h,
+                    swing: (h - l).abs(),
+                    rank: 0,
+                }
+            })
+            .collect();
+        // Stable sort: equal swings keep the config's input order.
+        these.sort_by(|a, b| b.swing.total_cmp(&a.swing));
+        for (r, row) in these.iter_mut().enumerate() {
+            row.rank = r + 1;
+        }
+        rows.extend(these);
+    }
+    rows
+}
+
+/// The inputs of `cfg` the tornado moves: every uncertain scalar input and band.
+pub fn vars(cfg: &Config) -> (Sampler, Vec<(Var, Target)>) {
+    let sampler = Sampler::new(cfg);
+    let mut vars = vec![];
+    for g in sampler.groups() {
+        let (var, t) = match &g.kind {
+            GroupKind::Scalar(t, input) => (
+                Var {
+                    name: g.name.clone(),
+                    scenario: t.scenario(),
+                    base: input.base,
+                    low: input.quantile(0.1),
+                    high: input.quantile(0.9),
+                },
+                *t,
+            ),
+            GroupKind::Band { area, pay, .. } => (
+                Var {
+                    name: g.name.clone(),
+                    scenario: None,
+                    base: sampler.base().pay[*area],
+                    low: pay[0],
+                    high: pay[pay.len() - 1],
+                },
+                Target::Pay(*area),
+            ),
+            _ => continue,
+        };
+        vars.push((var, t));
+    }
+    (sampler, vars)
+}
+
+/// The tornado of the workforce model for `cfg`, for the outputs of spec §5.
+pub fn run(cfg: &Config) -> Vec<Row> {
+    let (sampler, vt) = vars(cfg);
+    let vars: Vec<Var> = vt.iter().map(|(v, _)| v.clone()).collect();
+    analyse(&vars, &outputs(), Layout::LEN, |values, out| {
+        let mut x = sampler.base().clone();
+        for ((_, t), v) in vt.iter().zip(values) {
+            t.set(&mut x, *v);
+        }
+        evaluate(&x, out);
+    })
+}
+
+/// `tornado.csv`.
+pub fn csv(rows: &[Row]) -> String {
+    let mut s = String::from(
+        "scenario,output,input,input_low,input_high,output_low,output_high,swing,rank\n",
+    );
+    for r in rows {
+        s.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{}\n",
+            crate::dims::Scenario::ALL[r.scenario].key(),
+            r.output,
+            r.input,
+            csv_num(r.input_low),
+            csv_num(r.input_high),
+            csv_num(r.output_low),
+            csv_num(r.output_high),
+            csv_num(r.swing),
+            r.rank
+        ));
+    }
+    s
+}
+
+/// The text tornado: per scenario and output, the `top` inputs with the largest
+/// swing as bars around the base value (`░` input low, `█` input high).
+pub fn render(rows: &[Row], top: usize) -> String {
+    const HALF: usize = 20;
+    let mut s = String::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let j = i + rows[i..]
+            .iter()
+            .take_while(|r| r.scenario == rows[i].scenario && r.output == rows[i].output)
+            .count();
+        let group = &rows[i..j];
+        let r0 = &group[0];
+        let shown: Vec<&Row> = group.iter().filter(|r| r.swing > 0.0).take(top).collect();
+        s.push_str(&format!(
+            "\n{} — {} (base {})\n",
+            r0.output,
+            crate::dims::Scenario::ALL[r0.scenario].label(),
+            thousands(r0.output_base)
+        ));
+        if shown.is_empty() {
+            s.push_str("  no input moves this output\n");
+        }
+        let scale = shown
+            .iter()
+            .map(|r| {
+                (r.output_low - r.output_base)
+                    .abs()
+                    .max((r.output_high - r.output_base).abs())
+            })
+            .fold(0.0, f64::max);
+        let width = shown.iter().map(|r| r.input.len()).max().unwrap_or(0);
+        for r in shown {
+            let cells = |d: f64| ((d.abs() / scale) * HALF as f64).round() as usize;
+            let mut left = [' '; HALF];
+            let mut right = [' '; HALF];
+            for (d, c) in [
+                (r.output_low - r.output_base, '░'),
+                (r.output_high - r.output_base, '█'),
+            ] {
+                let n = cells(d).min(HALF);
+                if d < 0.0 {
+                    for x in left.iter_mut().rev().take(n) {
+                        *x = c;
+                    }
+                } else {
+                    for x in right.iter_mut().take(n) {
+                        *x = c;
+                    }
+                }
+            }
+            s.push_str(&format!(
+                "  {:<width$} {}|{}  {} .. {}\n",
+                r.input,
+                left.iter().collect::<String>(),
+                right.iter().collect::<String>(),
+                thousands(r.output_low),
+                thousands(r.output_high),
+            ));
+        }
+        i = j;
+    }
+    s.push_str("\n░ input at P10 (lowest band)   █ input at P90 (highest band)\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linear_model_swing_is_coefficient_times_spread() {
+        let c = [3.0, -2.0, 0.5, 0.0];
+        let vars: Vec<Var> = (0..4)
+            .map(|i| Var {
+                name: format!("x{i}"),
+                scenario: None,
+                base: 1.0,
+                low: 1.0 - 0.25 * i as f64, // dyadic values: exact arithmetic
+                high: 2.0 + i as f64,
+            })
+            .collect();
+        let outs = [Output {
+            scenario: 0,
+            name: "y".into(),
+            index: 0,
+        }];
+        let rows = analyse(&vars, &outs, 1, |x, out| {
+            out[0] = 7.0 + c.iter().zip(x).map(|(c, x)| c * x).sum::<f64>();
+        });
+        for r in &rows {
+            let i: usize = r.input[1..].parse().unwrap();
+            let v = &vars[i];
+            assert_eq!(r.swing, (c[i] * (v.high - v.low)).abs(), "{}", r.input);
+            assert_eq!(r.output_high - r.output_low, c[i] * (v.high - v.low));
+        }
+        let order: Vec<&str> = rows.iter().map(|r| r.input.as_str()).collect();
+        assert_eq!(order, ["x1", "x0", "x2", "x3"]);
+        assert_eq!(
+            rows.iter().map(|r| r.rank).collect::<Vec<_>>(),
+            [1, 2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn default_tornado_holds_every_output_and_input() {
+        let cfg = Config::builtin();
+        let rows = run(&cfg);
+        // Per scenario: 1 salary growth + 9 flows + 9 bands + 9 own ratios.
+        assert_eq!(rows.len(), 24 * 28);
+        // The base of every row is the point model.
+        let p = crate::model::point(&cfg);
+        for o in outputs() {
+            let r = rows
+                .iter()
+                .find(|r| r.output == o.name && r.scenario == o.scenario)
+                .unwrap();
+            assert_eq!(r.output_base, p[o.index]);
+        }
+        // Cost of demand moves with salary growth in the direction of the growth.
+        let r = rows
+            .iter()
+            .find(|r| r.output == "cost_demand/total/2030" && r.input == "salary_growth")
+            .unwrap();
+        assert!(r.output_high > r.output_base && r.output_base > r.output_low);
+        // An area's own ratio drives its gap; another area's flow cannot.
+        let ci = |input: &str| {
+            rows.iter()
+                .find(|r| {
+                    r.scenario == 0
+                        && r.output == "gap/clinical_informatics/2030"
+                        && r.input == input
+                })
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(ci("demand.data_driven.clinical_informatics.ratio").rank, 1);
+        assert_eq!(ci("supply.ict.flow_rate").swing, 0.0);
+    }
+}
