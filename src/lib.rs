@@ -13,6 +13,7 @@
 //! - [`stats`]: streaming moments, quantile sketches and shortfall probabilities;
 //! - [`report`]: tables, CSV and JSON for people and programs;
 //! - [`sensitivity`]: tornado, rank correlation and Sobol indices;
+//! - [`explore`]: parameter sweeps and supply targets (many runs, common random numbers);
 //! - [`runner`]: whole jobs: a run into a results folder, merging shards.
 #![warn(missing_docs)]
 
@@ -21,6 +22,7 @@ pub mod dims;
 pub mod distributions;
 pub mod engine;
 pub mod error;
+pub mod explore;
 pub mod model;
 pub mod published;
 pub mod report;

@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use wfmc::dims::{Area, Scenario};
 use wfmc::engine::{self, Control, RunSpec};
-use wfmc::{Config, Error};
+use wfmc::{Config, Error, explore};
 
 const EXIT_CODES: &str =
     "Exit codes: 0 success, 1 runtime failure, 2 usage or input error, 130 interrupted.";
@@ -23,18 +24,16 @@ struct Cli {
 enum Command {
     /// The report's deterministic projection: every input at its base value.
     Point {
-        /// Config file (default: the built-in configs/hee-2021.toml).
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        config: ConfigArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
     /// Monte Carlo run: bands, shortfall probabilities and a summary in a results folder.
     Run {
-        /// Config file (default: the built-in configs/hee-2021.toml).
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        config: ConfigArgs,
         /// Number of draws.
         #[arg(long, default_value_t = engine::DEFAULT_DRAWS)]
         draws: u64,
@@ -56,18 +55,17 @@ enum Command {
         /// Partial results: shard folders or their partial.wfmc files.
         #[arg(required = true)]
         parts: Vec<PathBuf>,
-        /// Config the shards ran (default: the built-in one).
-        #[arg(long)]
-        config: Option<PathBuf>,
+        /// The config and overrides the shards ran.
+        #[command(flatten)]
+        config: ConfigArgs,
         /// Results folder to write.
         #[arg(long)]
         out: PathBuf,
     },
     /// One-at-a-time sensitivity: each input at its P10 and P90, all others at base.
     Tornado {
-        /// Config file (default: the built-in configs/hee-2021.toml).
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        config: ConfigArgs,
         /// Folder for tornado.csv (default: results/<config name>/); other files in it are kept.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -77,9 +75,8 @@ enum Command {
     },
     /// Global sensitivity: first-order and total Sobol indices with bootstrap intervals.
     Sobol {
-        /// Config file (default: the built-in configs/hee-2021.toml).
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        config: ConfigArgs,
         /// Rows of the Saltelli design; costs n × (groups + 2) model evaluations.
         #[arg(long, default_value_t = wfmc::sensitivity::sobol::DEFAULT_N)]
         n: usize,
@@ -93,12 +90,110 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Run the Monte Carlo model at every point of a grid of inputs; streams a tidy CSV.
+    Sweep {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// An input to vary: PATH=LO:HI:STEP or PATH=v1,v2,… (repeatable: full factorial).
+        #[arg(long, required = true, value_name = "PATH=VALUES")]
+        vary: Vec<explore::sweep::Vary>,
+        /// Draws per point.
+        #[arg(long, default_value_t = 100_000)]
+        draws: u64,
+        /// Seed: the same at every point (common random numbers).
+        #[arg(long, default_value_t = engine::DEFAULT_SEED)]
+        seed: u64,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// CSV file to write (default: standard output). Written whole or not at all.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Metrics to keep (repeatable; default gap and p_shortfall).
+        #[arg(long)]
+        metric: Vec<String>,
+        /// Areas to keep, or `total` (repeatable; default all).
+        #[arg(long)]
+        area: Vec<String>,
+        /// Years to keep (repeatable; default 2030).
+        #[arg(long)]
+        year: Vec<u32>,
+    },
+    /// The extra annual inflow that brings an area's probability of shortfall to a target.
+    Target {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Area (e.g. clinical_informatics); or use --all.
+        #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+        area: Option<String>,
+        /// Every area short more often than the target.
+        #[arg(long)]
+        all: bool,
+        /// Scenario: data_driven or data_desert.
+        #[arg(long, default_value = "data_driven")]
+        scenario: String,
+        /// Target probability of shortfall.
+        #[arg(long = "p-shortfall", default_value_t = 0.1)]
+        p_shortfall: f64,
+        /// Year the target applies to.
+        #[arg(long, default_value_t = 2030)]
+        year: u32,
+        /// Draws.
+        #[arg(long, default_value_t = 200_000)]
+        draws: u64,
+        /// Seed.
+        #[arg(long, default_value_t = engine::DEFAULT_SEED)]
+        seed: u64,
+        /// Worker threads (default: all cores). Results do not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+    },
+    /// List the config's stress profiles, or every path --set accepts.
+    Stress {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// List the stress profiles and what each sets.
+        #[arg(long)]
+        list: bool,
+        /// List every path --set and --vary accept.
+        #[arg(long)]
+        paths: bool,
+    },
     /// Validate a config without running anything.
     Check {
-        /// Config file (default: the built-in configs/hee-2021.toml).
-        #[arg(long)]
-        config: Option<PathBuf>,
+        #[command(flatten)]
+        config: ConfigArgs,
     },
+}
+
+/// The config and its overrides, shared by every command that reads one.
+#[derive(clap::Args, Clone)]
+struct ConfigArgs {
+    /// Config file (default: the built-in configs/hee-2021.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Apply a stress profile of the config (repeatable, in order; `wfmc stress --list`).
+    #[arg(long = "stress", value_name = "NAME")]
+    stress: Vec<String>,
+    /// Override an input: PATH=VALUE, VALUE a number or a distribution such as
+    /// normal(0.10, 0.02) (repeatable, applied after --stress).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+}
+
+impl ConfigArgs {
+    fn load(&self) -> Result<Config, Error> {
+        let cfg = Config::load_or_builtin(self.config.as_deref())?;
+        let mut list = cfg.stress_overrides(&self.stress).map_err(Error::Input)?;
+        for s in &self.set {
+            list.push(wfmc::config::overrides::Override::parse(s).map_err(Error::Input)?);
+        }
+        Ok(cfg.with_overrides(&list)?)
+    }
+}
+
+fn default_threads(threads: Option<usize>) -> usize {
+    threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -130,7 +225,7 @@ fn run(cli: Cli) -> Result<(), Error> {
     let mut out = stdout.lock();
     match cli.command {
         Command::Point { config, format } => {
-            let cfg = Config::load_or_builtin(config.as_deref())?;
+            let cfg = config.load()?;
             let values = wfmc::model::point(&cfg);
             let res = match format {
                 Format::Table => {
@@ -149,9 +244,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             out: dir,
             shard,
         } => {
-            let cfg = Config::load_or_builtin(config.as_deref())?;
-            let threads = threads
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let cfg = config.load()?;
+            let threads = default_threads(threads);
             let spec = RunSpec {
                 draws,
                 seed,
@@ -161,7 +255,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             let dir = dir.unwrap_or_else(|| wfmc::runner::default_out(&cfg));
             let control = Arc::new(Control::default());
             install_interrupt(&control);
-            let bar = progress_bar(spec.shard_draws());
+            let bar = progress_bar(spec.shard_draws(), "draws");
             let watcher = {
                 let (control, bar) = (control.clone(), bar.clone());
                 std::thread::spawn(move || {
@@ -202,7 +296,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             config,
             out: dir,
         } => {
-            let cfg = Config::load_or_builtin(config.as_deref())?;
+            let cfg = config.load()?;
             let outcome = wfmc::runner::merge_to_folder(&cfg, &parts, &dir, &command_line())?;
             finish(out.write_all(wfmc::report::run::terminal_table(&outcome.summary).as_bytes()))?;
             eprintln!(
@@ -217,7 +311,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             out: dir,
             top,
         } => {
-            let cfg = Config::load_or_builtin(config.as_deref())?;
+            let cfg = config.load()?;
             let rows = wfmc::sensitivity::tornado::run(&cfg);
             let dir = dir.unwrap_or_else(|| wfmc::runner::default_out(&cfg));
             let path = wfmc::report::run::write_file_atomic(
@@ -236,9 +330,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             threads,
             out: dir,
         } => {
-            let cfg = Config::load_or_builtin(config.as_deref())?;
-            let threads = threads
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            let cfg = config.load()?;
+            let threads = default_threads(threads);
             let dir = dir.unwrap_or_else(|| wfmc::runner::default_out(&cfg));
             let t0 = std::time::Instant::now();
             let (m, r) = wfmc::sensitivity::sobol::run(&cfg, n, seed, threads)?;
@@ -257,8 +350,147 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
             Ok(())
         }
+        Command::Sweep {
+            config,
+            vary,
+            draws,
+            seed,
+            threads,
+            out: file,
+            metric,
+            area,
+            year,
+        } => {
+            let cfg = config.load()?;
+            let spec = RunSpec {
+                draws,
+                seed,
+                threads: default_threads(threads),
+                shard: engine::Shard::ALL,
+            };
+            let d = explore::sweep::Filter::default();
+            let filter = explore::sweep::Filter {
+                metrics: if metric.is_empty() { d.metrics } else { metric },
+                areas: area,
+                years: if year.is_empty() { d.years } else { year },
+            };
+            let control = Arc::new(Control::default());
+            install_interrupt(&control);
+            let points: usize = vary.iter().map(|v| v.values.len()).product();
+            let bar = progress_bar(points as u64, "points");
+            let progress = |done: usize, _: usize| bar.set_position(done as u64);
+            let res = match &file {
+                None => {
+                    explore::sweep::run(&cfg, &vary, &spec, &filter, &mut out, &control, &progress)
+                }
+                Some(path) => {
+                    let mut buf = vec![];
+                    explore::sweep::run(&cfg, &vary, &spec, &filter, &mut buf, &control, &progress)
+                        .and_then(|()| {
+                            let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+                            let dir = dir.unwrap_or(std::path::Path::new("."));
+                            let name = path.file_name().map(|n| n.to_string_lossy().to_string());
+                            let name = name.ok_or_else(|| {
+                                Error::Input(format!("--out {}: not a file path", path.display()))
+                            })?;
+                            wfmc::report::run::write_file_atomic(dir, &name, &buf).map(|_| ())
+                        })
+                }
+            };
+            bar.finish_and_clear();
+            match res {
+                Err(Error::Runtime(m)) if m.contains("Broken pipe") => Ok(()),
+                r => r,
+            }
+        }
+        Command::Target {
+            config,
+            area,
+            all: _,
+            scenario,
+            p_shortfall,
+            year,
+            draws,
+            seed,
+            threads,
+        } => {
+            let cfg = config.load()?;
+            let scenario = Scenario::from_key(&scenario).ok_or_else(|| {
+                Error::Input(format!(
+                    "--scenario {scenario}: valid scenarios are {}",
+                    Scenario::keys().join(", ")
+                ))
+            })?;
+            let k = wfmc::dims::year_index(year).ok_or_else(|| {
+                Error::Input(format!("--year {year}: years run from 2020 to 2030"))
+            })?;
+            let spec = RunSpec {
+                draws,
+                seed,
+                threads: default_threads(threads),
+                shard: engine::Shard::ALL,
+            };
+            let areas = match area {
+                Some(a) => vec![Area::from_key(&a).ok_or_else(|| {
+                    Error::Input(format!(
+                        "--area {a}: valid areas are {}",
+                        Area::keys().join(", ")
+                    ))
+                })?],
+                None => explore::target::short_areas(&cfg, scenario, k, p_shortfall, &spec)?,
+            };
+            let t = explore::target::TargetSpec {
+                areas,
+                scenario,
+                year: k,
+                p: p_shortfall,
+            };
+            if t.areas.is_empty() {
+                return finish(writeln!(
+                    out,
+                    "No area is short in {year} with probability above {p_shortfall} ({}).",
+                    scenario.label()
+                ));
+            }
+            let answers = explore::target::solve(&cfg, &t, &spec)?;
+            finish(out.write_all(explore::target::render(&t, &answers).as_bytes()))?;
+            if let [a] = answers.as_slice() {
+                eprintln!(
+                    "check: wfmc run --draws {draws} --seed {seed} --set supply.{}.extra_inflow={}",
+                    a.area.key(),
+                    a.inflow
+                );
+            }
+            Ok(())
+        }
+        Command::Stress {
+            config,
+            list,
+            paths,
+        } => {
+            let cfg = config.load()?;
+            let mut text = String::new();
+            if paths {
+                for p in cfg.settable_paths() {
+                    text.push_str(&p);
+                    text.push('\n');
+                }
+            }
+            if list || !paths {
+                if cfg.stress.is_empty() {
+                    text.push_str(&format!("{} has no stress profiles\n", cfg.origin));
+                }
+                for p in &cfg.stress {
+                    text.push_str(&format!("{}\n  {}\n", p.name, p.description));
+                    for (path, v) in &p.set {
+                        text.push_str(&format!("    {path} = {v}\n"));
+                    }
+                }
+            }
+            finish(out.write_all(text.as_bytes()))
+        }
         Command::Check { config } => {
-            let cfg = Config::load_or_builtin(config.as_deref())?;
+            let cfg = config.load()?;
             finish(writeln!(
                 out,
                 "{}: ok ({} areas, {} scenarios)",
@@ -291,15 +523,15 @@ fn install_interrupt(control: &Arc<Control>) {
 }
 
 /// Progress on stderr, hidden when stderr is not a terminal.
-fn progress_bar(total: u64) -> indicatif::ProgressBar {
+fn progress_bar(total: u64, unit: &str) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(total);
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} draws  {per_sec}  eta {eta}")
-    {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
+        "{{bar:40}} {{pos}}/{{len}} {unit}  {{per_sec}}  eta {{eta}}"
+    )) {
         bar.set_style(style);
     }
     bar

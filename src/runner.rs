@@ -37,6 +37,7 @@ fn manifest(
     let doc = serde_json::json!({
         "wfmc_version": env!("CARGO_PKG_VERSION"),
         "config": { "name": cfg.name, "origin": cfg.origin, "hash": cfg.hash() },
+        "overrides": cfg.overrides,
         "seed": spec.seed,
         "draws": spec.draws,
         "draws_in_statistics": acc.draws,

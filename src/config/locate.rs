@@ -85,6 +85,16 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c)
 }
 
+/// Up to `n` candidates closest to `word`, nearest first (for "did you mean").
+pub fn nearest_n<'a>(word: &str, candidates: &'a [String], n: usize) -> Vec<&'a str> {
+    let mut d: Vec<(usize, &str)> = candidates
+        .iter()
+        .map(|c| (strsim(word, c), c.as_str()))
+        .collect();
+    d.sort();
+    d.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
 /// Levenshtein distance; small inputs only (key names).
 fn strsim(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

@@ -8,8 +8,9 @@
 //! `[uncertainty]` section has been applied to the inputs it covers.
 
 pub mod locate;
+pub mod overrides;
 
-use crate::dims::{Area, Family, Level, N_AREAS, N_LEVELS, Scenario};
+use crate::dims::{Area, Family, Level, N_AREAS, N_LEVELS, N_YEARS, Scenario};
 use crate::distributions::{Call, Dist, DistError, SharesDist, check_probabilities};
 use std::collections::BTreeSet;
 use std::fmt;
@@ -182,6 +183,8 @@ pub struct AreaConfig {
     pub supply_2030: f64,
     /// Net annual flow rate; base (supply_2030 / W)^(1/10) − 1.
     pub flow: Input,
+    /// Additional inflow, WTE a year from 2021 on top of the flow (0 in the report).
+    pub extra_inflow: f64,
     /// The typical trust's 2020 WTE by level (Table 5.3).
     pub typical_trust: Option<[f64; N_LEVELS]>,
 }
@@ -212,8 +215,15 @@ pub struct Config {
     pub source: String,
     /// The tree the config was resolved from; overrides edit it and re-resolve.
     pub tree: Table,
-    /// Annual salary growth.
+    /// Annual salary growth (for the years after `salary_path`).
     pub salary_growth: Input,
+    /// Pay awards year by year from 2021 (e.g. the awards actually given); empty in
+    /// the report, which assumes one rate throughout.
+    pub salary_path: Vec<f64>,
+    /// Named sets of overrides (`--stress NAME`).
+    pub stress: Vec<StressProfile>,
+    /// The overrides applied to the file, as `path=value`, in order.
+    pub overrides: Vec<String>,
     /// Employment on-cost rate.
     pub on_cost: Input,
     /// Pay bands, lowest first.
@@ -224,6 +234,17 @@ pub struct Config {
     pub areas: Vec<AreaConfig>,
     /// Per-scenario, per-area demand inputs, `[scenario][area]`.
     pub demand: Vec<Vec<DemandConfig>>,
+}
+
+/// A named set of overrides in the config's `[stress.NAME]` section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StressProfile {
+    /// Its name.
+    pub name: String,
+    /// What it stands for.
+    pub description: String,
+    /// Path and value of each override, in file order.
+    pub set: Vec<(String, Value)>,
 }
 
 /// One problem found in a config, before it is located in the text.
@@ -273,6 +294,38 @@ impl ConfigError {
         let n = problems.len();
         rendered.push_str(&format!(
             "{n} problem{} in {origin}",
+            if n == 1 { "" } else { "s" }
+        ));
+        ConfigError {
+            origin: origin.to_string(),
+            problems,
+            rendered,
+        }
+    }
+
+    /// Problems of overridden values: they are not in the file, so they are not
+    /// located in it; each headline names the override.
+    fn from_overrides(origin: &str, problems: Vec<Problem>) -> ConfigError {
+        let mut rendered = String::new();
+        for p in &problems {
+            let path = p.path.join(".");
+            let detail = if path.is_empty() {
+                p.detail.clone()
+            } else {
+                format!("{path}: {}", p.detail)
+            };
+            rendered.push_str(&locate::render(
+                &format!("{origin} with overrides"),
+                "",
+                None,
+                &p.headline,
+                &detail,
+            ));
+            rendered.push('\n');
+        }
+        let n = problems.len();
+        rendered.push_str(&format!(
+            "{n} problem{} with the overrides of {origin}",
             if n == 1 { "" } else { "s" }
         ));
         ConfigError {
@@ -418,10 +471,13 @@ impl Config {
         self.pay_scale[index].top
     }
 
-    /// FNV-1a hash of the config text, for manifests (identifies, does not secure).
+    /// FNV-1a hash of the config text and overrides, for manifests and for checking
+    /// that shards ran the same config (identifies, does not secure).
     pub fn hash(&self) -> String {
         let mut h: u64 = 0xcbf29ce484222325;
-        for b in self.source.as_bytes() {
+        let overrides = self.overrides.join("\n");
+        let text = [self.source.as_bytes(), b"\0", overrides.as_bytes()];
+        for b in text.iter().flat_map(|t| t.iter()) {
             h ^= u64::from(*b);
             h = h.wrapping_mul(0x100000001b3);
         }
@@ -837,7 +893,9 @@ impl Reader {
                 "name",
                 "title",
                 "salary_growth",
+                "salary_path",
                 "on_cost",
+                "stress",
                 "pay_scale",
                 "factors",
                 "uncertainty",
@@ -1014,6 +1072,8 @@ impl Reader {
             &factors,
         );
         let on_cost = self.input(root, &top, "on_cost", None, &Family_::default(), &factors);
+        let salary_path = self.salary_path(root);
+        let stress = self.stress(root, &factors, &pay_scale);
 
         // Areas.
         let areas_t = self.table(root, &top, "areas", true);
@@ -1048,7 +1108,8 @@ impl Reader {
                     "typical_trust",
                 ],
             );
-            self.keys(st, &sp, &["supply_2030", "flow_rate"]);
+            self.keys(st, &sp, &["supply_2030", "flow_rate", "extra_inflow"]);
+            let extra_inflow = self.number(st, &sp, "extra_inflow", false).unwrap_or(0.0);
             if let Some(f) = self.string(at, &ap, "family", false)
                 && Family::from_key(&f) != Some(a.family())
             {
@@ -1108,6 +1169,7 @@ impl Reader {
                 shares_2020,
                 supply_2030,
                 flow,
+                extra_inflow,
                 typical_trust,
             });
         }
@@ -1187,12 +1249,94 @@ impl Reader {
             source: _text.to_string(),
             tree: root.clone(),
             salary_growth: salary_growth?,
+            salary_path: salary_path?,
+            stress,
+            overrides: vec![],
             on_cost: on_cost?,
             pay_scale,
             factors,
             areas,
             demand,
         })
+    }
+
+    /// `salary_path = [0.03, 0.04, …]`: awards for 2021, 2022, … (at most ten).
+    fn salary_path(&mut self, root: &Table) -> Option<Vec<f64>> {
+        if !root.contains_key("salary_path") {
+            return Some(vec![]);
+        }
+        let list = self.num_list(root, &[], "salary_path")?;
+        let p = vec!["salary_path".to_string()];
+        if list.len() > N_YEARS - 1 {
+            self.problem(
+                p,
+                "salary path too long",
+                format!(
+                    "found {} awards; give at most {} (one per year 2021–2030)",
+                    list.len(),
+                    N_YEARS - 1
+                ),
+            );
+            return None;
+        }
+        if let Some(x) = list.iter().find(|x| !(-0.5..=0.5).contains(*x)) {
+            self.problem(
+                p,
+                "pay award out of range",
+                format!("found {x}; awards are yearly rates such as 0.03 for 3 %, within ±0.5"),
+            );
+            return None;
+        }
+        Some(list)
+    }
+
+    /// `[stress.NAME]` sections: `description` and a `set` table of path = value.
+    fn stress(&mut self, root: &Table, factors: &[Factor], scale: &[Band]) -> Vec<StressProfile> {
+        let mut out = vec![];
+        let top = vec!["stress".to_string()];
+        let Some(t) = self.table(root, &[], "stress", false) else {
+            return out;
+        };
+        let valid = overrides::settable_paths(factors, scale);
+        for (name, v) in t {
+            let p = join(&top, name);
+            let Value::Table(pt) = v else {
+                self.problem(
+                    p,
+                    "wrong type",
+                    format!(
+                        "found {}, expected a table with `description` and `set`",
+                        type_name(v)
+                    ),
+                );
+                continue;
+            };
+            self.keys(pt, &p, &["description", "set"]);
+            let description = self
+                .string(pt, &p, "description", false)
+                .unwrap_or_default();
+            let Some(set) = self.table(pt, &p, "set", true) else {
+                continue;
+            };
+            let mut sets = vec![];
+            for (path, value) in set {
+                if let Err(hint) = overrides::check_path(path, &valid) {
+                    self.problem(
+                        join(&join(&p, "set"), path),
+                        &format!("unknown input `{path}`"),
+                        hint,
+                    );
+                } else {
+                    sets.push((path.clone(), value.clone()));
+                }
+            }
+            out.push(StressProfile {
+                name: name.clone(),
+                description,
+                set: sets,
+            });
+        }
+        out
     }
 
     fn num_list(&mut self, t: &Table, path: &[String], key: &str) -> Option<Vec<f64>> {

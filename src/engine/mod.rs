@@ -238,8 +238,58 @@ pub fn empty_state(cfg: &Config) -> RunState {
     }
 }
 
-/// Runs the draws of `spec` and returns their statistics state.
+/// Evaluates every draw of the chunks of `spec` and folds each chunk's draws with
+/// `per_draw` into a state made by `init`; returns the chunk states in chunk order,
+/// so a caller that combines them in that order gets the same result on any number
+/// of threads. For light passes that need a few outputs, not all statistics.
+pub fn map_chunks<T: Send>(
+    cfg: &Config,
+    spec: &RunSpec,
+    init: impl Fn() -> T + Sync,
+    per_draw: impl Fn(&mut T, &crate::model::Inputs, &[f64]) + Sync,
+) -> Result<Vec<T>, Error> {
+    use rayon::prelude::*;
+    spec.validate()?;
+    let sampler = Sampler::new(cfg);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(spec.threads)
+        .build()
+        .map_err(|e| Error::Runtime(format!("cannot start {} threads: {e}", spec.threads)))?;
+    let chunks = spec.shard.chunks(spec.n_chunks());
+    Ok(pool.install(|| {
+        chunks
+            .into_par_iter()
+            .map(|c| {
+                let mut t = init();
+                let mut rng = chunk_rng(spec.seed, c);
+                let mut x = sampler.base().clone();
+                let mut raw = vec![0.0; sampler.raw_len()];
+                let mut row = vec![0.0; Layout::LEN];
+                for _ in 0..spec.chunk_draws(c) {
+                    sampler.sample(&mut rng, &mut raw, &mut x);
+                    evaluate(&x, &mut row);
+                    per_draw(&mut t, &x, &row);
+                }
+                t
+            })
+            .collect()
+    }))
+}
+
+/// Runs the draws of `spec` and returns their statistics state, rank correlations
+/// included.
 pub fn run(cfg: &Config, spec: &RunSpec, control: &Control) -> Result<RunState, Error> {
+    run_with(cfg, spec, control, true)
+}
+
+/// [`run`], optionally without rank correlations (sweeps do not need them, and
+/// their pilot costs up to [`PILOT_DRAWS`] extra evaluations).
+pub fn run_with(
+    cfg: &Config,
+    spec: &RunSpec,
+    control: &Control,
+    ranks: bool,
+) -> Result<RunState, Error> {
     spec.validate()?;
     let sampler = Sampler::new(cfg);
     let centre = point(cfg);
@@ -282,7 +332,7 @@ pub fn run(cfg: &Config, spec: &RunSpec, control: &Control) -> Result<RunState, 
                 for row in buf.chunks_exact_mut(Layout::LEN).take(b) {
                     plan.sampler.sample(&mut rng, &mut raw, &mut x);
                     evaluate(&x, row);
-                    if row.iter().all(|y| y.is_finite()) {
+                    if ranks && row.iter().all(|y| y.is_finite()) {
                         for (ui, &g) in u.iter_mut().zip(&plan.ranked) {
                             *ui = plan.sampler.marginal_rank(&plan.sampler.groups()[g], &raw);
                         }

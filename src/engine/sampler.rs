@@ -44,7 +44,7 @@ impl Target {
     #[inline]
     pub fn set(self, x: &mut Inputs, v: f64) {
         match self {
-            Target::SalaryGrowth => x.wage_index = wage_index(v),
+            Target::SalaryGrowth => x.wage_index = wage_index(&x.salary_path, v),
             Target::OnCost => x.on_cost = v,
             Target::Workforce(a) => x.workforce[a] = v,
             Target::Flow(a) => x.flow[a] = v,

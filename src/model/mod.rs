@@ -23,8 +23,13 @@ pub struct Inputs {
     pub flow: [f64; N_AREAS],
     /// Annual pay per area (top of the drawn band), GBP.
     pub pay: [f64; N_AREAS],
+    /// Pay awards fixed year by year from 2021 (a realised path); later years grow
+    /// at the salary growth rate.
+    pub salary_path: Vec<f64>,
     /// Wage index per year relative to 2020 (1.0 in 2020).
     pub wage_index: [f64; N_YEARS],
+    /// Additional inflow per area, WTE a year from 2021 (a policy lever; 0 in the report).
+    pub extra_inflow: [f64; N_AREAS],
     /// Employment on-cost rate.
     pub on_cost: f64,
     /// 2020 job-level shares per area.
@@ -33,11 +38,11 @@ pub struct Inputs {
     pub shares_2030: [[[f64; N_LEVELS]; N_AREAS]; N_SCENARIOS],
 }
 
-/// Wage index for a constant annual growth rate.
-pub fn wage_index(growth: f64) -> [f64; N_YEARS] {
+/// Wage index: the awards of `path` for 2021, 2022, …, then `growth` a year.
+pub fn wage_index(path: &[f64], growth: f64) -> [f64; N_YEARS] {
     let mut w = [1.0; N_YEARS];
     for k in 1..N_YEARS {
-        w[k] = w[k - 1] * (1.0 + growth);
+        w[k] = w[k - 1] * (1.0 + path.get(k - 1).copied().unwrap_or(growth));
     }
     w
 }
@@ -50,7 +55,9 @@ impl Inputs {
             ratio: [[0.0; N_AREAS]; N_SCENARIOS],
             flow: [0.0; N_AREAS],
             pay: [0.0; N_AREAS],
-            wage_index: wage_index(cfg.salary_growth.base),
+            salary_path: cfg.salary_path.clone(),
+            wage_index: wage_index(&cfg.salary_path, cfg.salary_growth.base),
+            extra_inflow: [0.0; N_AREAS],
             on_cost: cfg.on_cost.base,
             shares_2020: [[0.0; N_LEVELS]; N_AREAS],
             shares_2030: [[[0.0; N_LEVELS]; N_AREAS]; N_SCENARIOS],
@@ -58,6 +65,7 @@ impl Inputs {
         for (i, a) in cfg.areas.iter().enumerate() {
             x.workforce[i] = a.workforce.base;
             x.flow[i] = a.flow.base;
+            x.extra_inflow[i] = a.extra_inflow;
             x.pay[i] = cfg.pay_top(a.band.base);
             x.shares_2020[i] = a.shares_2020;
         }
@@ -76,8 +84,9 @@ impl Inputs {
 
 /// Evaluates the model for one set of inputs into `out` (length [`Layout::len`]).
 ///
-/// Demand follows a straight line from W to R·W; supply compounds the flow rate;
-/// costs price each WTE at the area's pay, grown by the wage index, plus on-costs.
+/// Demand follows a straight line from W to R·W; supply compounds the flow rate (plus
+/// any extra inflow, k years × WTE a year); costs price each WTE at the area's pay,
+/// grown by the wage index, plus on-costs.
 pub fn evaluate(x: &Inputs, out: &mut [f64]) {
     debug_assert_eq!(out.len(), Layout::LEN);
     let oc = 1.0 + x.on_cost;
@@ -87,7 +96,7 @@ pub fn evaluate(x: &Inputs, out: &mut [f64]) {
     for a in 0..N_AREAS {
         let mut s = x.workforce[a];
         for k in 0..N_YEARS {
-            supply[a][k] = s;
+            supply[a][k] = s + x.extra_inflow[a] * k as f64;
             s *= 1.0 + x.flow[a];
             unit[a][k] = x.pay[a] * x.wage_index[k] * oc;
         }

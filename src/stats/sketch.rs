@@ -147,6 +147,22 @@ impl Sketch {
         unreachable!("rank within total")
     }
 
+    /// The bin holding the value of rank `r` (1-based, ascending) and the number of
+    /// values in bins below it; `None` if `r` is out of range.
+    pub fn locate_rank(&self, r: u64) -> Option<(i64, u64)> {
+        if r == 0 || r > self.total {
+            return None;
+        }
+        let mut below = 0;
+        for (k, c) in self.bins() {
+            if below + c >= r {
+                return Some((k, below));
+            }
+            below += c;
+        }
+        None
+    }
+
     /// Share of values at or below `x` (through bins, so within the bin accuracy).
     pub fn cdf(&self, x: f64) -> f64 {
         if self.total == 0 {

@@ -1,0 +1,254 @@
+//! Overrides: `--set PATH=VALUE` and the config's stress profiles (`--stress NAME`).
+//!
+//! An override replaces one value of the config tree, then the whole config is read
+//! again, so an override is validated exactly like the file: a bad value gets the
+//! same message it would get in the file, located at the `--set` that caused it.
+
+use super::{Band, Config, ConfigError, Factor, Problem, Reader, locate};
+use crate::dims::{Area, Scenario};
+use toml::{Table, Value};
+
+/// One override: a config path and the value to put there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Override {
+    /// Dotted config path, e.g. `supply.ict.flow_rate`.
+    pub path: String,
+    /// The value, as TOML.
+    pub value: Value,
+    /// Where it came from, e.g. `--set salary_growth=0.042` or `stress realised-pay`.
+    pub origin: String,
+}
+
+impl Override {
+    /// Parses `PATH=VALUE`. VALUE is read as TOML when it is TOML (`0.042`,
+    /// `[0.03, 0.04]`, `{ base = 0.027, dist = "…" }`, `"8a"`) and as a string
+    /// otherwise, so distribution syntax needs no quotes: `normal(0.10, 0.02)`.
+    pub fn parse(text: &str) -> Result<Override, String> {
+        let Some((path, value)) = text.split_once('=') else {
+            return Err(format!(
+                "--set `{text}`: expected PATH=VALUE, e.g. salary_growth=0.042 or supply.ict.flow_rate=\"normal(0.03, 0.01)\""
+            ));
+        };
+        let (path, value) = (path.trim(), value.trim());
+        if path.is_empty() || value.is_empty() {
+            return Err(format!("--set `{text}`: both PATH and VALUE are needed"));
+        }
+        Ok(Override {
+            path: path.to_string(),
+            value: toml_value(value),
+            origin: format!("--set {path}={value}"),
+        })
+    }
+
+    /// `path=value` as recorded in manifests.
+    pub fn describe(&self) -> String {
+        format!("{}={}", self.path, self.value)
+    }
+}
+
+/// A value as TOML if it parses as such, else as a string. A bare word that is a
+/// band name (`7`, `8a`) is kept as given.
+fn toml_value(text: &str) -> Value {
+    match format!("v = {text}").parse::<Table>() {
+        Ok(mut t) => t.remove("v").unwrap_or_else(|| Value::String(text.into())),
+        Err(_) => Value::String(text.into()),
+    }
+}
+
+/// Every path an override may name: the model's inputs and the uncertainty settings.
+pub fn settable_paths(factors: &[Factor], scale: &[Band]) -> Vec<String> {
+    let mut v: Vec<String> = ["salary_growth", "salary_path", "on_cost"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for fam in ["demand_ratio", "flow_rate"] {
+        for k in ["dist", "apply", "factor", "rho"] {
+            v.push(format!("uncertainty.{fam}.{k}"));
+        }
+    }
+    v.push("uncertainty.skill_mix.concentration".into());
+    v.push("uncertainty.band.steps".into());
+    v.push("uncertainty.band.p".into());
+    for f in factors {
+        v.push(format!("factors.{}.per_scenario", f.name));
+    }
+    for b in scale {
+        v.push(format!("pay_scale.{}.top", b.name));
+        v.push(format!("pay_scale.{}.min", b.name));
+    }
+    for a in Area::ALL {
+        let a = a.key();
+        for k in ["workforce_2020", "band", "levels_2020"] {
+            v.push(format!("areas.{a}.{k}"));
+        }
+        for k in ["supply_2030", "flow_rate", "extra_inflow"] {
+            v.push(format!("supply.{a}.{k}"));
+        }
+        for s in Scenario::ALL {
+            for k in ["demand_2030", "ratio", "levels_2030", "concentration"] {
+                v.push(format!("demand.{}.{a}.{k}", s.key()));
+            }
+        }
+    }
+    v
+}
+
+/// Ok if `path` may be overridden; else a hint naming the nearest valid paths.
+pub fn check_path(path: &str, valid: &[String]) -> Result<(), String> {
+    if valid.iter().any(|v| v == path) {
+        return Ok(());
+    }
+    let near = locate::nearest_n(path, valid, 3);
+    Err(format!(
+        "nearest valid paths: {}; `wfmc stress --paths` lists them all",
+        near.join(", ")
+    ))
+}
+
+/// Sets `path` (dotted) in `tree`, creating tables on the way.
+fn set(tree: &mut Table, path: &str, value: Value) {
+    let keys: Vec<&str> = path.split('.').collect();
+    let mut t = tree;
+    for k in &keys[..keys.len() - 1] {
+        let entry = t
+            .entry(k.to_string())
+            .or_insert_with(|| Value::Table(Table::new()));
+        if !entry.is_table() {
+            *entry = Value::Table(Table::new());
+        }
+        t = entry.as_table_mut().expect("just made a table");
+    }
+    t.insert(keys[keys.len() - 1].to_string(), value);
+}
+
+impl Config {
+    /// Every path an override may name, for this config.
+    pub fn settable_paths(&self) -> Vec<String> {
+        settable_paths(&self.factors, &self.pay_scale)
+    }
+
+    /// The overrides of the stress profiles `names`, in order.
+    pub fn stress_overrides(&self, names: &[String]) -> Result<Vec<Override>, String> {
+        let mut out = vec![];
+        for n in names {
+            let Some(p) = self.stress.iter().find(|p| &p.name == n) else {
+                let names: Vec<String> = self.stress.iter().map(|p| p.name.clone()).collect();
+                return Err(format!(
+                    "--stress {n}: no such profile in {}; profiles: {} (see `wfmc stress --list`)",
+                    self.origin,
+                    if names.is_empty() {
+                        "none".into()
+                    } else {
+                        names.join(", ")
+                    }
+                ));
+            };
+            out.extend(p.set.iter().map(|(path, value)| Override {
+                path: path.clone(),
+                value: value.clone(),
+                origin: format!("stress {n}: {path} = {value}"),
+            }));
+        }
+        Ok(out)
+    }
+
+    /// The config with `list` applied in order. Unknown paths and values that make
+    /// the config invalid are errors naming the override.
+    pub fn with_overrides(&self, list: &[Override]) -> Result<Config, ConfigError> {
+        if list.is_empty() {
+            return Ok(self.clone());
+        }
+        let valid = self.settable_paths();
+        let mut problems = vec![];
+        let mut tree = self.tree.clone();
+        for o in list {
+            match check_path(&o.path, &valid) {
+                Ok(()) => set(&mut tree, &o.path, o.value.clone()),
+                Err(hint) => problems.push(Problem {
+                    path: vec![],
+                    headline: format!("unknown input `{}` in {}", o.path, o.origin),
+                    detail: hint,
+                }),
+            }
+        }
+        if problems.is_empty() {
+            let mut r = Reader::default();
+            if let Some(mut c) = r.config(&tree, &self.source, &self.origin)
+                && r.problems.is_empty()
+            {
+                c.overrides = self.overrides.clone();
+                c.overrides.extend(list.iter().map(Override::describe));
+                return Ok(c);
+            }
+            // Blame the override whose path the problem lies under (the last one
+            // that set it); other problems cannot come from overrides.
+            for mut p in r.problems {
+                let dotted = p.path.join(".");
+                if let Some(o) = list.iter().rev().find(|o| {
+                    dotted == o.path
+                        || dotted.starts_with(&format!("{}.", o.path))
+                        || o.path.starts_with(&format!("{dotted}."))
+                }) {
+                    p.headline = format!("{} in {}", p.headline, o.origin);
+                }
+                problems.push(p);
+            }
+        }
+        Err(ConfigError::from_overrides(&self.origin, problems))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_toml_or_strings() {
+        let o = Override::parse("salary_growth=0.042").unwrap();
+        assert_eq!(o.value, Value::Float(0.042));
+        let o = Override::parse("supply.ict.flow_rate=normal(0.03, 0.01)").unwrap();
+        assert_eq!(o.value, Value::String("normal(0.03, 0.01)".into()));
+        let o = Override::parse("salary_path=[0.03, 0.04]").unwrap();
+        assert!(o.value.is_array());
+        assert!(Override::parse("salary_growth").is_err());
+    }
+
+    #[test]
+    fn overrides_change_the_point_model() {
+        let cfg = Config::builtin();
+        let o = Override::parse("salary_growth=fixed(0.042)").unwrap();
+        let c = cfg.with_overrides(&[o]).unwrap();
+        assert_eq!(c.salary_growth.base, 0.042);
+        assert!(!c.salary_growth.is_uncertain());
+        assert_ne!(c.hash(), cfg.hash());
+        assert_eq!(c.overrides, ["salary_growth=\"fixed(0.042)\""]);
+    }
+
+    #[test]
+    fn unknown_paths_list_the_nearest() {
+        let cfg = Config::builtin();
+        let o = Override::parse("supply.clinical_informatic.flow_rate=0").unwrap();
+        let e = cfg.with_overrides(&[o]).unwrap_err();
+        assert!(
+            e.rendered.contains("supply.clinical_informatics.flow_rate"),
+            "{e}"
+        );
+        assert!(
+            e.rendered
+                .contains("--set supply.clinical_informatic.flow_rate=0"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_override() {
+        let cfg = Config::builtin();
+        let o = Override::parse("salary_growth=normal(0.03, -1)").unwrap();
+        let e = cfg.with_overrides(&[o]).unwrap_err();
+        assert!(
+            e.rendered.contains("--set salary_growth=normal(0.03, -1)"),
+            "{e}"
+        );
+        assert!(e.rendered.contains("sd"), "{e}");
+    }
+}

@@ -1,0 +1,252 @@
+//! Overrides, stress profiles, sweeps and targets, through the real binary, checked
+//! against the point model and known relations.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use wfmc::config::BUILTIN_TOML;
+
+fn wfmc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_wfmc"))
+        .args(args)
+        .output()
+        .expect("run wfmc")
+}
+
+fn ok(args: &[&str]) -> String {
+    let o = wfmc(args);
+    assert!(
+        o.status.success(),
+        "wfmc {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// The built-in config without any uncertainty, written to `dir`.
+fn plain_config(dir: &Path) -> PathBuf {
+    let mut text = String::new();
+    let mut skip = false;
+    for line in BUILTIN_TOML.lines() {
+        if line.starts_with('[') {
+            skip = line.starts_with("[uncertainty");
+        }
+        if !skip {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    let text = text.replace(
+        "salary_growth = { base = 0.027, dist = \"triangular(0.010, 0.027, 0.050)\" }",
+        "salary_growth = 0.027",
+    );
+    let p = dir.join("plain.toml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// `value` of the tidy sweep CSV at (point, scenario, area, metric, stat).
+fn sweep_value(
+    csv: &str,
+    point: &str,
+    scenario: &str,
+    area: &str,
+    metric: &str,
+    stat: &str,
+) -> f64 {
+    let mut r = csv::Reader::from_reader(csv.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        if rec[0] == *point
+            && &rec[col("scenario")] == scenario
+            && &rec[col("area")] == area
+            && &rec[col("metric")] == metric
+            && &rec[col("stat")] == stat
+        {
+            return rec[col("value")].parse().unwrap();
+        }
+    }
+    panic!("no row {point} {scenario} {area} {metric} {stat}");
+}
+
+fn point_value(args: &[&str], key: &str) -> f64 {
+    let mut a = vec!["point", "--format", "csv"];
+    a.extend_from_slice(args);
+    let out = ok(&a);
+    let line = out
+        .lines()
+        .find(|l| l.starts_with(key))
+        .unwrap_or_else(|| panic!("{key} in {out}"));
+    line.rsplit(',').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn sweep_over_fixed_salary_growth_matches_the_point_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = plain_config(dir.path());
+    let cfg = cfg.to_str().unwrap();
+    let csv = ok(&[
+        "sweep",
+        "--config",
+        cfg,
+        "--vary",
+        "salary_growth=0.01:0.05:0.01",
+        "--draws",
+        "5000",
+        "--metric",
+        "cost_demand",
+        "--area",
+        "total",
+    ]);
+    assert!(csv.starts_with("point,salary_growth,scenario,area,year,metric,stat,value\n"));
+    for (i, g) in ["0.01", "0.02", "0.03", "0.04", "0.05"].iter().enumerate() {
+        let want = point_value(
+            &[
+                "--config",
+                cfg,
+                "--set",
+                &format!("salary_growth=fixed({g})"),
+            ],
+            "data_driven,total,2030,cost_demand,",
+        );
+        let point = (i + 1).to_string();
+        let got = sweep_value(&csv, &point, "data_driven", "total", "cost_demand", "mean");
+        assert!(
+            (got - want).abs() <= 1e-9 * want,
+            "salary {g}: sweep {got} vs point {want}"
+        );
+        let sd = sweep_value(&csv, &point, "data_driven", "total", "cost_demand", "sd");
+        assert_eq!(sd, 0.0);
+    }
+}
+
+#[test]
+fn sweep_uses_common_random_numbers() {
+    // On-cost scales every cost by (1 + c) and nothing else; with the same draws at
+    // both points the mean cost of demand scales exactly, not up to noise.
+    let csv = ok(&[
+        "sweep",
+        "--vary",
+        "on_cost=0.3,0.4",
+        "--draws",
+        "8192",
+        "--metric",
+        "cost_demand",
+        "--area",
+        "total",
+        "--threads",
+        "2",
+    ]);
+    let a = sweep_value(&csv, "1", "data_driven", "total", "cost_demand", "mean");
+    let b = sweep_value(&csv, "2", "data_driven", "total", "cost_demand", "mean");
+    assert!((b / a - 1.4 / 1.3).abs() < 1e-12, "{}", b / a);
+    // And the sweep is reproducible across thread counts.
+    let csv1 = ok(&[
+        "sweep",
+        "--vary",
+        "on_cost=0.3,0.4",
+        "--draws",
+        "8192",
+        "--metric",
+        "cost_demand",
+        "--area",
+        "total",
+        "--threads",
+        "1",
+    ]);
+    assert_eq!(csv, csv1);
+}
+
+#[test]
+fn target_inflow_hits_its_probability_when_applied_with_set() {
+    let draws = "50000";
+    let out = ok(&[
+        "target",
+        "--area",
+        "clinical_informatics",
+        "--scenario",
+        "data_desert",
+        "--p-shortfall",
+        "0.2",
+        "--draws",
+        draws,
+    ]);
+    let row = out
+        .lines()
+        .find(|l| l.starts_with("Clinical informatics"))
+        .unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    // Clinical informatics | p0 ± se | inflow | lo – hi | p ± se
+    let inflow: f64 = cells[5].parse().unwrap();
+    assert!(inflow > 0.0, "{row}");
+    let dir = tempfile::tempdir().unwrap();
+    let res = dir.path().join("r");
+    ok(&[
+        "run",
+        "--draws",
+        draws,
+        "--set",
+        &format!("supply.clinical_informatics.extra_inflow={inflow}"),
+        "--out",
+        res.to_str().unwrap(),
+    ]);
+    let sf = std::fs::read_to_string(res.join("shortfall.csv")).unwrap();
+    let line = sf
+        .lines()
+        .find(|l| l.starts_with("data_desert,clinical_informatics,2030,"))
+        .unwrap();
+    let p: f64 = line.split(',').nth(3).unwrap().parse().unwrap();
+    // Same draws (common random numbers): the run sees what target saw, so p is at
+    // most the target and below it by less than the draws within 0.01 WTE a year.
+    let se = (0.2f64 * 0.8 / 50000.0).sqrt();
+    assert!(p <= 0.2 && p > 0.2 - se, "p = {p} at inflow {inflow}");
+    let manifest = std::fs::read_to_string(res.join("manifest.json")).unwrap();
+    assert!(
+        manifest.contains("supply.clinical_informatics.extra_inflow="),
+        "{manifest}"
+    );
+}
+
+#[test]
+fn stress_profiles_are_listed_and_change_what_they_say() {
+    let list = ok(&["stress", "--list"]);
+    for p in ["realised-pay", "supply-stall", "wide-forecasters"] {
+        assert!(list.contains(p), "{list}");
+    }
+    let key = "data_driven,total,2030,cost_demand,";
+    let base = point_value(&[], key);
+    let real = point_value(&["--stress", "realised-pay"], key);
+    // 2.7 % a year to 2030 vs the awards to 2025/26 then 2.7 %.
+    let want = base * (1.03 * 1.04 * 1.05 * 1.055 * 1.036) * 1.027f64.powi(5) / 1.027f64.powi(10);
+    assert!((real - want).abs() < 1e-6 * want, "{real} vs {want}");
+    // Supply stall: clinical informatics supply stays at its 2020 size.
+    let s = point_value(
+        &["--stress", "supply-stall"],
+        "data_driven,clinical_informatics,2030,supply,",
+    );
+    assert_eq!(s, 1778.0);
+}
+
+#[test]
+fn bad_overrides_are_clear_errors() {
+    let o = wfmc(&["point", "--set", "supply.clinical_informatic.flow_rate=0"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("supply.clinical_informatics.flow_rate"), "{e}");
+    let o = wfmc(&[
+        "run",
+        "--draws",
+        "10",
+        "--set",
+        "salary_growth=triangular(0.05, 0.01, 0.02)",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("--set salary_growth="), "{e}");
+    let o = wfmc(&["point", "--stress", "no-such"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("realised-pay"));
+    let o = wfmc(&["sweep", "--vary", "salary_growth=0.05:0.01:0.01"]);
+    assert_eq!(o.status.code(), Some(2));
+}
