@@ -179,11 +179,31 @@ struct ConfigArgs {
     /// normal(0.10, 0.02) (repeatable, applied after --stress).
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
+    /// Forecaster returns: how to treat a forecaster who left an area out
+    /// (`skip`: average over those who answered). Without it, that is an error.
+    #[arg(long = "allow-missing", value_name = "POLICY", value_parser = ["skip", "error"])]
+    allow_missing: Option<String>,
 }
 
 impl ConfigArgs {
     fn load(&self) -> Result<Config, Error> {
-        let cfg = Config::load_or_builtin(self.config.as_deref())?;
+        let cfg = match (&self.config, &self.allow_missing) {
+            (Some(path), Some(p)) => {
+                Config::load_with(path, &[("forecasters.missing", p.as_str().into())])?
+            }
+            (None, Some(_)) => {
+                return Err(Error::Input(
+                    "--allow-missing: the built-in config has no forecaster returns; it applies to a config with [forecasters]".into(),
+                ));
+            }
+            (path, None) => Config::load_or_builtin(path.as_deref())?,
+        };
+        if self.allow_missing.is_some() && cfg.panel.is_none() {
+            return Err(Error::Input(format!(
+                "--allow-missing: {} has no [forecasters] section with returns",
+                cfg.origin
+            )));
+        }
         let mut list = cfg.stress_overrides(&self.stress).map_err(Error::Input)?;
         for s in &self.set {
             list.push(wfmc::config::overrides::Override::parse(s).map_err(Error::Input)?);

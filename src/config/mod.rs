@@ -9,6 +9,7 @@
 
 pub mod locate;
 pub mod overrides;
+pub mod panel;
 
 use crate::dims::{Area, Family, Level, N_AREAS, N_LEVELS, N_YEARS, Scenario};
 use crate::distributions::{Call, Dist, DistError, SharesDist, check_probabilities};
@@ -200,6 +201,9 @@ pub struct DemandConfig {
     pub levels_2030: [f64; N_LEVELS],
     /// Distribution of the 2030 level shares.
     pub shares: SharesDist,
+    /// Demand ratio 2025 / 2020 when known (forecaster returns with 2025 figures);
+    /// `None`: a straight line from 2020 to 2030, as in the report.
+    pub ratio_2025: Option<f64>,
 }
 
 /// A fully read and resolved config.
@@ -224,6 +228,8 @@ pub struct Config {
     pub stress: Vec<StressProfile>,
     /// The overrides applied to the file, as `path=value`, in order.
     pub overrides: Vec<String>,
+    /// Forecaster returns, when demand comes from the panel itself (`[forecasters]`).
+    pub panel: Option<std::sync::Arc<panel::Panel>>,
     /// Employment on-cost rate.
     pub on_cost: Input,
     /// Pay bands, lowest first.
@@ -303,6 +309,23 @@ impl ConfigError {
         }
     }
 
+    /// Adds problems already rendered against another file (forecaster returns).
+    pub(crate) fn with_rendered(mut self, rendered: &str, n: usize) -> ConfigError {
+        if n == 0 {
+            return self;
+        }
+        let total = self.problems.len() + n;
+        let body = self.rendered.rsplit_once('\n').map_or("", |(b, _)| b);
+        self.rendered = format!(
+            "{rendered}{}{}{total} problem{} in {} and its forecaster returns",
+            body,
+            if body.is_empty() { "" } else { "\n" },
+            if total == 1 { "" } else { "s" },
+            self.origin
+        );
+        self
+    }
+
     /// Problems of overridden values: they are not in the file, so they are not
     /// located in it; each headline names the override.
     fn from_overrides(origin: &str, problems: Vec<Problem>) -> ConfigError {
@@ -354,6 +377,13 @@ impl Config {
 
     /// Reads a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        Config::load_with(path, &[])
+    }
+
+    /// Reads a config file with `preset` values put into its tree before it is
+    /// resolved (for settings that decide whether the file reads at all, such as
+    /// how to treat missing forecaster returns).
+    pub fn load_with(path: &Path, preset: &[(&str, Value)]) -> Result<Config, ConfigError> {
         let origin = path.display().to_string();
         let meta = std::fs::metadata(path)
             .map_err(|e| ConfigError::single(&origin, "cannot read config", format!("{e}")))?;
@@ -376,7 +406,7 @@ impl Config {
         }
         let text = std::fs::read_to_string(path)
             .map_err(|e| ConfigError::single(&origin, "cannot read config", format!("{e}")))?;
-        Config::from_str(&text, &origin)
+        Config::from_str_with(&text, &origin, preset)
     }
 
     /// Reads the built-in config, or the file at `path` when given.
@@ -390,6 +420,15 @@ impl Config {
     /// Parses and resolves config text; `origin` names it in messages.
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        Config::from_str_with(text, origin, &[])
+    }
+
+    /// [`Config::from_str`] with `preset` values (dotted paths) put into the tree first.
+    pub fn from_str_with(
+        text: &str,
+        origin: &str,
+        preset: &[(&str, Value)],
+    ) -> Result<Config, ConfigError> {
         if text.len() > MAX_CONFIG_BYTES {
             return Err(ConfigError::single(
                 origin,
@@ -419,7 +458,30 @@ impl Config {
                 return Err(err);
             }
         };
-        Config::from_tree(tree, text, origin)
+        let (mut tree, parents) = match resolve_extends(tree, origin, 0) {
+            Ok(x) => x,
+            Err(e) => {
+                return Err(ConfigError::single(
+                    origin,
+                    "cannot read the config it extends",
+                    e,
+                ));
+            }
+        };
+        let mut applied = vec![];
+        for (path, v) in preset {
+            // Only into sections the file has: a preset does not create them.
+            let top = path.split('.').next().unwrap_or("");
+            if tree.contains_key(top) {
+                overrides::set(&mut tree, path, v.clone());
+                applied.push(format!("{path}={v}"));
+            }
+        }
+        let mut c = Config::from_tree(tree, text, origin)?;
+        c.overrides = applied;
+        // The hash must change when a file it extends does.
+        c.source = format!("{parents}{}", c.source);
+        Ok(c)
     }
 
     /// Resolves an already parsed tree (after overrides, for instance).
@@ -427,8 +489,14 @@ impl Config {
         let mut r = Reader::default();
         let cfg = r.config(&tree, text, origin);
         match cfg {
-            Some(c) if r.problems.is_empty() => Ok(c),
-            _ => Err(ConfigError::new(origin, text, r.problems)),
+            Some(mut c) if r.problems.is_empty() && r.n_rendered == 0 => {
+                c.source.push_str(&r.extra_source);
+                Ok(c)
+            }
+            _ => {
+                Err(ConfigError::new(origin, text, r.problems)
+                    .with_rendered(&r.rendered, r.n_rendered))
+            }
         }
     }
 
@@ -503,6 +571,69 @@ struct Family_ {
 pub struct Reader {
     /// Problems found so far.
     pub problems: Vec<Problem>,
+    /// Problems already rendered against another file (the forecaster returns).
+    pub rendered: String,
+    /// How many problems `rendered` holds.
+    pub n_rendered: usize,
+    /// Text of files read besides the config (hashed with it).
+    pub extra_source: String,
+}
+
+/// Deepest chain of `extends` followed.
+const MAX_EXTENDS: usize = 4;
+
+/// Follows `extends = "OTHER.toml"`: the other file's tree, with this one's keys
+/// merged over it (tables merged key by key, other values replaced). Returns the
+/// merged tree and the text of the files extended (for the hash).
+fn resolve_extends(mut tree: Table, origin: &str, depth: usize) -> Result<(Table, String), String> {
+    let Some(v) = tree.remove("extends") else {
+        return Ok((tree, String::new()));
+    };
+    let Value::String(rel) = v else {
+        return Err(format!(
+            "`extends` must be a path string, found {}",
+            type_name(&v)
+        ));
+    };
+    if depth >= MAX_EXTENDS {
+        return Err(format!(
+            "more than {MAX_EXTENDS} levels of `extends` (a cycle?)"
+        ));
+    }
+    let path = base_dir(origin).join(&rel);
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{shown}: {e}"))?;
+    if text.len() > MAX_CONFIG_BYTES {
+        return Err(format!("{shown}: over {MAX_CONFIG_BYTES} bytes"));
+    }
+    let parent: Table = text
+        .parse()
+        .map_err(|e: toml::de::Error| format!("{shown}: {}", e.message().trim()))?;
+    let (mut parent, grand) = resolve_extends(parent, &shown, depth + 1)?;
+    merge_into(&mut parent, tree);
+    Ok((parent, format!("{grand}{text}\0")))
+}
+
+fn merge_into(base: &mut Table, over: Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(Value::Table(b)), Value::Table(o)) => merge_into(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+/// The folder relative paths in a config are read from.
+fn base_dir(origin: &str) -> std::path::PathBuf {
+    if origin.starts_with('<') {
+        return ".".into();
+    }
+    match Path::new(origin).parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => ".".into(),
+    }
 }
 
 type Path_ = Vec<String>;
@@ -896,6 +1027,7 @@ impl Reader {
                 "salary_path",
                 "on_cost",
                 "stress",
+                "forecasters",
                 "pay_scale",
                 "factors",
                 "uncertainty",
@@ -1231,6 +1363,7 @@ impl Reader {
                     ratio,
                     levels_2030: levels,
                     shares,
+                    ratio_2025: None,
                 });
             }
             demand.push(row);
@@ -1242,6 +1375,18 @@ impl Reader {
         {
             return None;
         }
+        let panel = self.panel(root, &areas, origin)?;
+        if let Some(p) = &panel {
+            // The panel replaces the demand ratios and 2030 level shares entirely.
+            for (s, row) in demand.iter_mut().enumerate() {
+                for (a, d) in row.iter_mut().enumerate() {
+                    let (r25, r30, q) = p.mean(s, a)?;
+                    d.ratio = Input::fixed(r30);
+                    d.ratio_2025 = Some(r25);
+                    d.shares = SharesDist::Fixed(q.to_vec());
+                }
+            }
+        }
         Some(Config {
             name: name?,
             title,
@@ -1252,12 +1397,112 @@ impl Reader {
             salary_path: salary_path?,
             stress,
             overrides: vec![],
+            panel,
             on_cost: on_cost?,
             pay_scale,
             factors,
             areas,
             demand,
         })
+    }
+
+    /// `[forecasters]`: returns = "FILE.csv" (relative to the config), mode, missing,
+    /// weights. Problems in the CSV are rendered against the CSV into
+    /// [`Reader::rendered`].
+    fn panel(
+        &mut self,
+        root: &Table,
+        areas: &[AreaConfig],
+        origin: &str,
+    ) -> Option<Option<std::sync::Arc<panel::Panel>>> {
+        let top = vec!["forecasters".to_string()];
+        let Some(t) = self.table(root, &[], "forecasters", false) else {
+            return Some(None);
+        };
+        self.keys(t, &top, &["returns", "mode", "missing", "weights", "note"]);
+        let mode = match self.string(t, &top, "mode", false).as_deref() {
+            None | Some("panel-mean") => panel::Mode::PanelMean,
+            Some("forecaster") => panel::Mode::Forecaster,
+            Some(m) => {
+                self.problem(join(&top, "mode"), &format!("unknown mode `{m}`"), "valid: panel-mean (bootstrap of the panel's mean), forecaster (one forecaster per draw)");
+                return None;
+            }
+        };
+        let missing = match self.string(t, &top, "missing", false).as_deref() {
+            None | Some("error") => panel::Missing::Error,
+            Some("skip") => panel::Missing::Skip,
+            Some(m) => {
+                self.problem(
+                    join(&top, "missing"),
+                    &format!("unknown missing policy `{m}`"),
+                    "valid: error (refuse), skip (average over those who answered)",
+                );
+                return None;
+            }
+        };
+        let mut weights = std::collections::BTreeMap::new();
+        if let Some(w) = self.table(t, &top, "weights", false) {
+            for (k, v) in w {
+                let x = self.num_value(v, join(&join(&top, "weights"), k))?;
+                weights.insert(k.clone(), x);
+            }
+        }
+        let file = self.string(t, &top, "returns", true)?;
+        let mut trust = [[0.0; N_LEVELS]; N_AREAS];
+        for (a, ac) in areas.iter().enumerate() {
+            match ac.typical_trust {
+                Some(tt) if tt.iter().sum::<f64>() > 0.0 => trust[a] = tt,
+                _ => {
+                    self.problem(
+                        vec!["areas".into(), ac.area.key().into(), "typical_trust".into()],
+                        "typical trust needed",
+                        "forecaster returns are ratios to the typical trust's 2020 WTE (Table 5.3): give `typical_trust = [senior_leaders, managers, professionals, support]`",
+                    );
+                    return None;
+                }
+            }
+        }
+        let path = base_dir(origin).join(&file);
+        let shown = path.display().to_string();
+        let text = match std::fs::metadata(&path) {
+            Ok(m) if m.len() as usize > MAX_CONFIG_BYTES => Err(format!(
+                "{} bytes; the limit is {MAX_CONFIG_BYTES}",
+                m.len()
+            )),
+            Ok(_) => std::fs::read_to_string(&path).map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        let text = match text {
+            Ok(x) => x,
+            Err(e) => {
+                self.problem(
+                    join(&top, "returns"),
+                    "cannot read the returns file",
+                    format!("{shown}: {e}"),
+                );
+                return None;
+            }
+        };
+        match panel::Panel::parse(&text, &trust, mode, missing, &weights) {
+            Ok(p) => {
+                self.extra_source.push_str(&text);
+                Some(Some(std::sync::Arc::new(p)))
+            }
+            Err(ps) => {
+                for p in ps {
+                    self.rendered.push_str(&locate::render(
+                        &shown,
+                        &text,
+                        p.span,
+                        &p.headline,
+                        &p.detail,
+                    ));
+                    self.rendered.push('\n');
+                    self.n_rendered += 1;
+                }
+                None
+            }
+        }
     }
 
     /// `salary_path = [0.03, 0.04, …]`: awards for 2021, 2022, … (at most ten).

@@ -67,6 +67,9 @@ pub fn settable_paths(factors: &[Factor], scale: &[Band]) -> Vec<String> {
         }
     }
     v.push("uncertainty.skill_mix.concentration".into());
+    for k in ["returns", "mode", "missing"] {
+        v.push(format!("forecasters.{k}"));
+    }
     v.push("uncertainty.band.steps".into());
     v.push("uncertainty.band.p".into());
     for f in factors {
@@ -106,7 +109,7 @@ pub fn check_path(path: &str, valid: &[String]) -> Result<(), String> {
 }
 
 /// Sets `path` (dotted) in `tree`, creating tables on the way.
-fn set(tree: &mut Table, path: &str, value: Value) {
+pub(crate) fn set(tree: &mut Table, path: &str, value: Value) {
     let keys: Vec<&str> = path.split('.').collect();
     let mut t = tree;
     for k in &keys[..keys.len() - 1] {
@@ -160,6 +163,7 @@ impl Config {
         }
         let valid = self.settable_paths();
         let mut problems = vec![];
+        let (mut rendered, mut n_rendered) = (String::new(), 0);
         let mut tree = self.tree.clone();
         for o in list {
             match check_path(&o.path, &valid) {
@@ -175,11 +179,15 @@ impl Config {
             let mut r = Reader::default();
             if let Some(mut c) = r.config(&tree, &self.source, &self.origin)
                 && r.problems.is_empty()
+                && r.n_rendered == 0
             {
+                c.source.push_str(&r.extra_source);
                 c.overrides = self.overrides.clone();
                 c.overrides.extend(list.iter().map(Override::describe));
                 return Ok(c);
             }
+            rendered = std::mem::take(&mut r.rendered);
+            n_rendered = r.n_rendered;
             // Blame the override whose path the problem lies under (the last one
             // that set it); other problems cannot come from overrides.
             for mut p in r.problems {
@@ -194,7 +202,8 @@ impl Config {
                 problems.push(p);
             }
         }
-        Err(ConfigError::from_overrides(&self.origin, problems))
+        Err(ConfigError::from_overrides(&self.origin, problems)
+            .with_rendered(&rendered, n_rendered))
     }
 }
 

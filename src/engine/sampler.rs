@@ -7,12 +7,14 @@
 //! one group's variates between two draws) and what rank correlation needs (each
 //! input's rank is a function of its own variates and its factor's).
 
+use crate::config::panel::{Mode, Panel};
 use crate::config::{Config, Input};
 use crate::dims::{Area, N_LEVELS, N_SCENARIOS, Scenario};
 use crate::distributions::{Dist, SharesDist, phi};
 use crate::model::{Inputs, wage_index};
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
+use std::sync::Arc;
 
 /// Which model input a scalar group sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +74,10 @@ pub enum GroupKind {
     },
     /// A scenario and area's 2030 level shares (Dirichlet).
     Shares(usize, usize, SharesDist),
+    /// The forecaster panel: uniforms choosing forecasters (one per panel member for
+    /// a bootstrap resample, one for a single forecaster), setting every demand ratio
+    /// and 2030 level share.
+    Panel(Arc<Panel>),
 }
 
 /// One group of independent raw variates (spec §5: a named input's own draws, or a
@@ -175,6 +181,15 @@ impl Sampler {
                 scalar(name, Target::Ratio(s, a), &d.ratio);
             }
         }
+        // A forecaster panel replaces the demand ratios and level shares (the config
+        // reader fixed them at the panel's mean, so they have no groups of their own).
+        if let Some(p) = &cfg.panel {
+            let w = match p.mode {
+                Mode::PanelMean => p.names.len(),
+                Mode::Forecaster => 1,
+            };
+            push("forecasters.panel".into(), GroupKind::Panel(p.clone()), w);
+        }
         for (a, ac) in cfg.areas.iter().enumerate() {
             if ac.band.is_uncertain() {
                 let mut order: Vec<usize> = (0..ac.band.choices.len()).collect();
@@ -249,6 +264,11 @@ impl Sampler {
             }
             GroupKind::Band { .. } => out[0] = rng.random(),
             GroupKind::Shares(_, _, d) => d.sample_into(rng, out),
+            GroupKind::Panel(_) => {
+                for v in out {
+                    *v = rng.random();
+                }
+            }
         }
     }
 
@@ -321,6 +341,7 @@ impl Sampler {
                 GroupKind::Shares(s, a, _) => {
                     x.shares_2030[*s][*a].copy_from_slice(&raw[g.offset..g.offset + N_LEVELS]);
                 }
+                GroupKind::Panel(p) => set_from_panel(p, &raw[g.offset..g.offset + g.width], x),
             }
         }
     }
@@ -330,6 +351,44 @@ impl Sampler {
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R, raw: &mut [f64], x: &mut Inputs) {
         self.draw(rng, raw);
         self.assemble(raw, x);
+    }
+}
+
+/// Demand ratios and level shares from the panel: the mean of a bootstrap resample
+/// (one uniform per member), or one forecaster chosen by weight (one uniform).
+/// Forecasters who left an area out are passed over for that area.
+fn set_from_panel(p: &Panel, u: &[f64], x: &mut Inputs) {
+    let n = p.names.len();
+    for s in 0..N_SCENARIOS {
+        for a in 0..crate::dims::N_AREAS {
+            let got = match p.mode {
+                Mode::PanelMean => {
+                    let picks = u.iter().map(|u| ((u * n as f64) as usize).min(n - 1));
+                    // A resample of only forecasters who left this area out falls
+                    // back to the whole panel's mean.
+                    p.mean_of(picks, s, a).or_else(|| p.mean(s, a))
+                }
+                Mode::Forecaster => {
+                    let eligible = |f: &usize| p.answers[*f][s][a].is_some();
+                    let total: f64 = (0..n).filter(eligible).map(|f| p.weights[f]).sum();
+                    let mut acc = 0.0;
+                    let target = u[0] * total;
+                    let f = (0..n)
+                        .filter(eligible)
+                        .find(|&f| {
+                            acc += p.weights[f];
+                            target < acc
+                        })
+                        .or_else(|| (0..n).rev().find(eligible));
+                    f.and_then(|f| p.mean_of(std::iter::once(f), s, a))
+                }
+            };
+            if let Some((r25, r30, q)) = got {
+                x.ratio_2025[s][a] = r25;
+                x.ratio[s][a] = r30;
+                x.shares_2030[s][a] = q;
+            }
+        }
     }
 }
 

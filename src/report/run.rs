@@ -225,7 +225,7 @@ pub fn summary_json(cfg: &Config, summary: &Summary, point: &[f64]) -> String {
             }),
         );
     }
-    let doc = serde_json::json!({
+    let mut doc = serde_json::json!({
         "config": cfg.name,
         "draws": summary.draws,
         "rejected_draws": summary.rejected,
@@ -233,9 +233,45 @@ pub fn summary_json(cfg: &Config, summary: &Summary, point: &[f64]) -> String {
         "quantile_relative_accuracy": sketch::RELATIVE_ACCURACY,
         "scenarios": scen,
     });
+    if let Some(p) = &cfg.panel {
+        doc["forecaster_panel"] = panel_json(cfg, p);
+    }
     let mut s = serde_json::to_string_pretty(&doc).expect("json");
     s.push('\n');
     s
+}
+
+/// The panel's own mean ± SD of 2030 demand per scenario and area (the report's
+/// "mean ± SD" across forecasters), national WTE.
+fn panel_json(cfg: &Config, p: &crate::config::panel::Panel) -> serde_json::Value {
+    let mut out = serde_json::Map::new();
+    out.insert("forecasters".into(), serde_json::json!(p.names));
+    out.insert(
+        "mode".into(),
+        serde_json::json!(match p.mode {
+            crate::config::panel::Mode::PanelMean => "panel-mean",
+            crate::config::panel::Mode::Forecaster => "forecaster",
+        }),
+    );
+    for &sc in Scenario::ALL {
+        let mut areas = serde_json::Map::new();
+        for &a in Area::ALL {
+            let (m, sd, n) = p.mean_sd(sc.index(), a.index());
+            let w = cfg.area(a).workforce.base;
+            areas.insert(
+                a.key().into(),
+                serde_json::json!({
+                    "demand_2030_mean": w * m,
+                    "demand_2030_sd": w * sd,
+                    "ratio_mean": m,
+                    "ratio_sd": sd,
+                    "forecasters": n,
+                }),
+            );
+        }
+        out.insert(sc.key().into(), serde_json::Value::Object(areas));
+    }
+    serde_json::Value::Object(out)
 }
 
 /// The terminal table printed at the end of a run.
