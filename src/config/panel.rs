@@ -183,10 +183,20 @@ impl Panel {
                 }
             };
             let start = rec.position().map_or(0, |p| p.byte() as usize);
+            // The record's own byte ranges skip delimiters, so find field i in the
+            // raw line (returns are plain CSV: no quoted commas).
+            let line = text[start..].lines().next().unwrap_or("");
             let field_span = |i: usize| {
-                rec.range(i)
-                    .map(|r| start + r.start..start + r.end.max(r.start + 1))
-                    .unwrap_or(start..start + 1)
+                let mut at = start;
+                for (j, f) in line.split(',').enumerate() {
+                    if j == i {
+                        let lead = f.len() - f.trim_start().len();
+                        let len = f.trim().len().max(1);
+                        return at + lead..at + lead + len;
+                    }
+                    at += f.len() + 1;
+                }
+                start..start + line.len().max(1)
             };
             if first {
                 first = false;

@@ -384,7 +384,7 @@ fn set_from_panel(p: &Panel, u: &[f64], x: &mut Inputs) {
                 }
             };
             if let Some((r25, r30, q)) = got {
-                x.ratio_2025[s][a] = r25;
+                x.ratio_2025[s][a] = Some(r25);
                 x.ratio[s][a] = r30;
                 x.shares_2030[s][a] = q;
             }

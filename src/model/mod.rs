@@ -19,8 +19,8 @@ pub struct Inputs {
     pub workforce: [f64; N_AREAS],
     /// Demand ratio 2030 / 2020 per scenario and area.
     pub ratio: [[f64; N_AREAS]; N_SCENARIOS],
-    /// Demand ratio 2025 / 2020 where known (NaN: a straight line 2020 → 2030).
-    pub ratio_2025: [[f64; N_AREAS]; N_SCENARIOS],
+    /// Demand ratio 2025 / 2020 where known (`None`: a straight line 2020 → 2030).
+    pub ratio_2025: [[Option<f64>; N_AREAS]; N_SCENARIOS],
     /// Net annual flow rate per area.
     pub flow: [f64; N_AREAS],
     /// Annual pay per area (top of the drawn band), GBP.
@@ -55,7 +55,7 @@ impl Inputs {
         let mut x = Inputs {
             workforce: [0.0; N_AREAS],
             ratio: [[0.0; N_AREAS]; N_SCENARIOS],
-            ratio_2025: [[f64::NAN; N_AREAS]; N_SCENARIOS],
+            ratio_2025: [[None; N_AREAS]; N_SCENARIOS],
             flow: [0.0; N_AREAS],
             pay: [0.0; N_AREAS],
             salary_path: cfg.salary_path.clone(),
@@ -75,7 +75,7 @@ impl Inputs {
         for (s, row) in cfg.demand.iter().enumerate() {
             for (i, d) in row.iter().enumerate() {
                 x.ratio[s][i] = d.ratio.base;
-                x.ratio_2025[s][i] = d.ratio_2025.unwrap_or(f64::NAN);
+                x.ratio_2025[s][i] = d.ratio_2025;
                 let total: f64 = d.levels_2030.iter().sum();
                 for l in 0..N_LEVELS {
                     x.shares_2030[s][i][l] = d.levels_2030[l] / total;
@@ -118,12 +118,10 @@ pub fn evaluate(x: &Inputs, out: &mut [f64]) {
             for k in 0..N_YEARS {
                 let f = k as f64 / 10.0;
                 // A straight line 2020 → 2030, or through the 2025 ratio when known.
-                let d = if r25.is_nan() {
-                    w * (1.0 + r1 * f)
-                } else if k <= 5 {
-                    w * (1.0 + (r25 - 1.0) * (k as f64 / 5.0))
-                } else {
-                    w * (r25 + (r1 + 1.0 - r25) * ((k - 5) as f64 / 5.0))
+                let d = match r25 {
+                    None => w * (1.0 + r1 * f),
+                    Some(r25) if k <= 5 => w * (1.0 + (r25 - 1.0) * (k as f64 / 5.0)),
+                    Some(r25) => w * (r25 + (r1 + 1.0 - r25) * ((k - 5) as f64 / 5.0)),
                 };
                 let sup = supply[a][k];
                 let u = unit[a][k];
