@@ -21,6 +21,7 @@ fn default_run(c: &mut Criterion) {
                 seed: 1,
                 threads: t,
                 shard: Shard::ALL,
+                ..RunSpec::default()
             };
             b.iter(|| {
                 engine::run(&cfg, &spec, &Control::default())

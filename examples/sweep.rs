@@ -18,6 +18,7 @@ fn main() -> Result<(), wfmc::Error> {
         seed: engine::DEFAULT_SEED, // the same seed at every point: common random numbers
         threads: 2,
         shard: Shard::ALL,
+        ..RunSpec::default()
     };
     let cost = Series {
         scenario: Scenario::DataDriven,

@@ -49,6 +49,10 @@ enum Command {
         /// Run only shard i of N (e.g. 2/8) and write a partial result for `wfmc merge`.
         #[arg(long)]
         shard: Option<engine::Shard>,
+        /// Fail, writing nothing, if the numerical guard rejects more than this share
+        /// of the draws (non-finite outputs, negative demand or supply).
+        #[arg(long, default_value_t = engine::guard::DEFAULT_MAX_REJECTED)]
+        max_rejected: f64,
     },
     /// Combine shards' partial results into the full results folder.
     Merge {
@@ -61,6 +65,9 @@ enum Command {
         /// Results folder to write.
         #[arg(long)]
         out: PathBuf,
+        /// Fail if the numerical guard rejected more than this share of all draws.
+        #[arg(long, default_value_t = engine::guard::DEFAULT_MAX_REJECTED)]
+        max_rejected: f64,
     },
     /// One-at-a-time sensitivity: each input at its P10 and P90, all others at base.
     Tornado {
@@ -118,6 +125,9 @@ enum Command {
         /// Years to keep (repeatable; default 2030).
         #[arg(long)]
         year: Vec<u32>,
+        /// Fail if the numerical guard rejects more than this share of a point's draws.
+        #[arg(long, default_value_t = engine::guard::DEFAULT_MAX_REJECTED)]
+        max_rejected: f64,
     },
     /// The extra annual inflow that brings an area's probability of shortfall to a target.
     Target {
@@ -263,6 +273,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             threads,
             out: dir,
             shard,
+            max_rejected,
         } => {
             let cfg = config.load()?;
             let threads = default_threads(threads);
@@ -271,6 +282,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 seed,
                 threads,
                 shard: shard.unwrap_or(engine::Shard::ALL),
+                max_rejected,
             };
             let dir = dir.unwrap_or_else(|| wfmc::runner::default_out(&cfg));
             let control = Arc::new(Control::default());
@@ -303,10 +315,12 @@ fn run(cli: Cli) -> Result<(), Error> {
                 threads,
                 outcome.dir.display()
             );
-            if outcome.summary.rejected > 0 {
+            if outcome.guard.total() > 0 {
                 eprintln!(
-                    "warning: {} draws rejected by the numerical guard (non-finite outputs)",
-                    outcome.summary.rejected
+                    "warning: {}",
+                    outcome
+                        .guard
+                        .describe(outcome.summary.draws + outcome.guard.total())
                 );
             }
             Ok(())
@@ -315,9 +329,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             parts,
             config,
             out: dir,
+            max_rejected,
         } => {
             let cfg = config.load()?;
-            let outcome = wfmc::runner::merge_to_folder(&cfg, &parts, &dir, &command_line())?;
+            let outcome =
+                wfmc::runner::merge_to_folder(&cfg, &parts, &dir, &command_line(), max_rejected)?;
             finish(out.write_all(wfmc::report::run::terminal_table(&outcome.summary).as_bytes()))?;
             eprintln!(
                 "merged {} partials -> {}",
@@ -380,6 +396,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             metric,
             area,
             year,
+            max_rejected,
         } => {
             let cfg = config.load()?;
             let spec = RunSpec {
@@ -387,6 +404,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 seed,
                 threads: default_threads(threads),
                 shard: engine::Shard::ALL,
+                max_rejected,
             };
             let d = explore::sweep::Filter::default();
             let filter = explore::sweep::Filter {
@@ -448,7 +466,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 draws,
                 seed,
                 threads: default_threads(threads),
-                shard: engine::Shard::ALL,
+                ..RunSpec::default()
             };
             let areas = match area {
                 Some(a) => vec![Area::from_key(&a).ok_or_else(|| {

@@ -6,7 +6,7 @@ use crate::engine::{self, Control, RunSpec, RunState, Shard, partial};
 use crate::error::Error;
 use crate::report::run::{self as out, Staging};
 use crate::sensitivity::{correlation, tornado};
-use crate::stats::{Accumulator, sketch};
+use crate::stats::sketch;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -24,6 +24,8 @@ pub struct RunOutcome {
     pub summary: crate::stats::Summary,
     /// Wall-clock seconds of the draws.
     pub seconds: f64,
+    /// Draws the numerical guard rejected, with examples.
+    pub guard: engine::guard::Guard,
 }
 
 fn manifest(
@@ -31,9 +33,10 @@ fn manifest(
     spec: &RunSpec,
     shards: &str,
     seconds: f64,
-    acc: &Accumulator,
+    state: &RunState,
     command: &str,
 ) -> String {
+    let (acc, guard) = (&state.acc, &state.guard);
     let doc = serde_json::json!({
         "wfmc_version": env!("CARGO_PKG_VERSION"),
         "config": { "name": cfg.name, "origin": cfg.origin, "hash": cfg.hash() },
@@ -42,6 +45,8 @@ fn manifest(
         "draws": spec.draws,
         "draws_in_statistics": acc.draws,
         "rejected_draws": acc.rejected,
+        "rejected_examples": guard.examples.iter().map(|e| e.output.clone()).collect::<Vec<_>>(),
+        "max_rejected_share": spec.max_rejected,
         "threads": spec.threads,
         "shards": shards,
         "chunk_draws": engine::CHUNK_DRAWS,
@@ -100,6 +105,7 @@ pub fn run_to_folder(
     let t0 = Instant::now();
     let state = engine::run(cfg, spec, control)?;
     let seconds = t0.elapsed().as_secs_f64();
+    state.check_rejected(spec.max_rejected)?;
     let summary = if spec.shard == Shard::ALL {
         write_outputs(&st, cfg, &state)?
     } else {
@@ -109,21 +115,14 @@ pub fn run_to_folder(
     };
     st.write(
         "manifest.json",
-        manifest(
-            cfg,
-            spec,
-            &spec.shard.to_string(),
-            seconds,
-            &state.acc,
-            command,
-        )
-        .as_bytes(),
+        manifest(cfg, spec, &spec.shard.to_string(), seconds, &state, command).as_bytes(),
     )?;
     let dir = st.commit()?;
     Ok(RunOutcome {
         dir,
         summary,
         seconds,
+        guard: state.guard,
     })
 }
 
@@ -134,6 +133,7 @@ pub fn merge_to_folder(
     parts: &[PathBuf],
     dir: &Path,
     command: &str,
+    max_rejected: f64,
 ) -> Result<RunOutcome, Error> {
     let st = Staging::new(dir)?;
     let read: Vec<_> = parts
@@ -151,12 +151,14 @@ pub fn merge_to_folder(
             cfg.hash()
         )));
     }
+    state.check_rejected(max_rejected)?;
     let summary = write_outputs(&st, cfg, &state)?;
     let spec = RunSpec {
         draws: header.draws,
         seed: header.seed,
         threads: 0,
         shard: Shard::ALL,
+        max_rejected,
     };
     st.write(
         "manifest.json",
@@ -165,7 +167,7 @@ pub fn merge_to_folder(
             &spec,
             &format!("merged from {n}"),
             0.0,
-            &state.acc,
+            &state,
             command,
         )
         .as_bytes(),
@@ -175,5 +177,6 @@ pub fn merge_to_folder(
         dir,
         summary,
         seconds: 0.0,
+        guard: state.guard,
     })
 }

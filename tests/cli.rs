@@ -183,6 +183,17 @@ fn out_pointing_at_a_file_fails_before_any_work() {
 #[cfg(unix)]
 #[test]
 fn sigint_leaves_no_partial_folder_and_keeps_earlier_results() {
+    interrupted_run_leaves_no_trace("-INT");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_leaves_no_partial_folder_and_keeps_earlier_results() {
+    interrupted_run_leaves_no_trace("-TERM");
+}
+
+#[cfg(unix)]
+fn interrupted_run_leaves_no_trace(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("res");
     ok(&["run", "--draws", "5000", "--out", out.to_str().unwrap()]);
@@ -201,7 +212,7 @@ fn sigint_leaves_no_partial_folder_and_keeps_earlier_results() {
     // Let it start working, then interrupt it as Ctrl-C would.
     std::thread::sleep(std::time::Duration::from_millis(1500));
     let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(status.success());

@@ -12,6 +12,7 @@ fn spec(draws: u64, threads: usize) -> RunSpec {
         seed: 7,
         threads,
         shard: Shard::ALL,
+        ..RunSpec::default()
     }
 }
 

@@ -70,6 +70,7 @@ fn spec(draws: u64) -> RunSpec {
         seed: 5,
         threads: 2,
         shard: Shard::ALL,
+        ..RunSpec::default()
     }
 }
 

@@ -14,9 +14,13 @@ pub fn span_of(source: &str, path: &[String]) -> Option<Range<usize>> {
     let mut table: &DeTable<'_> = root.get_ref();
     let mut found = None;
     for seg in path {
-        let (key, value) = table
+        // A key that is not there (a missing input) is located at its table.
+        let Some((key, value)) = table
             .iter()
-            .find(|(k, _)| k.get_ref().as_ref() == seg.as_str())?;
+            .find(|(k, _)| k.get_ref().as_ref() == seg.as_str())
+        else {
+            break;
+        };
         found = Some(match value.get_ref() {
             // A table's own span can be the whole section; the key reads better.
             DeValue::Table(_) => key.span(),

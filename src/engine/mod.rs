@@ -7,6 +7,7 @@
 //! [`Accumulator`]; since every merge is exact (see [`crate::stats`]), the result is
 //! the same bits for any thread count or sharding.
 
+pub mod guard;
 pub mod partial;
 pub mod sampler;
 
@@ -94,6 +95,21 @@ pub struct RunSpec {
     pub threads: usize,
     /// Share of the chunks to run.
     pub shard: Shard,
+    /// Largest share of draws the numerical guard may reject before the run fails.
+    pub max_rejected: f64,
+}
+
+impl Default for RunSpec {
+    /// The defaults of `wfmc run` on one thread.
+    fn default() -> RunSpec {
+        RunSpec {
+            draws: DEFAULT_DRAWS,
+            seed: DEFAULT_SEED,
+            threads: 1,
+            shard: Shard::ALL,
+            max_rejected: guard::DEFAULT_MAX_REJECTED,
+        }
+    }
 }
 
 impl RunSpec {
@@ -107,6 +123,12 @@ impl RunSpec {
         }
         if self.threads == 0 {
             return Err(Error::Input("--threads 0: need at least 1 thread".into()));
+        }
+        if !(0.0..=1.0).contains(&self.max_rejected) {
+            return Err(Error::Input(format!(
+                "--max-rejected {}: a share between 0 and 1, e.g. 0.001",
+                self.max_rejected
+            )));
         }
         Ok(())
     }
@@ -154,6 +176,8 @@ pub struct RunState {
     pub acc: Accumulator,
     /// Spearman sums for [`crate::sensitivity::correlation`].
     pub ranks: RankCorr,
+    /// Draws rejected by the numerical guard.
+    pub guard: guard::Guard,
 }
 
 impl RunState {
@@ -161,6 +185,19 @@ impl RunState {
     pub fn merge(&mut self, o: &RunState) {
         self.acc.merge(&o.acc);
         self.ranks.merge(&o.ranks);
+        self.guard.merge(&o.guard);
+    }
+
+    /// Fails if the guard rejected more than `max` of the draws.
+    pub fn check_rejected(&self, max: f64) -> Result<(), Error> {
+        let all = self.acc.draws + self.guard.total();
+        if self.guard.total() as f64 > max * all as f64 {
+            return Err(Error::Runtime(format!(
+                "{}\nThat is more than --max-rejected {max} of the draws, so no results were written: an input's distribution reaches values the model cannot use (see the inputs above); narrow it, or raise --max-rejected to accept the loss.",
+                self.guard.describe(all)
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -235,6 +272,7 @@ pub fn empty_state(cfg: &Config) -> RunState {
             ranked_groups(&sampler).len(),
             crate::sensitivity::outputs().len(),
         ),
+        guard: guard::Guard::default(),
     }
 }
 
@@ -313,7 +351,9 @@ pub fn run_with(
         let mut st = RunState {
             acc: Accumulator::new(centre.clone()),
             ranks: RankCorr::new(plan.ranked.len(), plan.outputs.len()),
+            guard: guard::Guard::default(),
         };
+        let workforce = guard::workforce_indices();
         let mut x = sampler.base().clone();
         let mut raw = vec![0.0; sampler.raw_len()];
         let mut buf = vec![0.0; Layout::LEN * BATCH];
@@ -327,22 +367,32 @@ pub fn run_with(
             let mut rng = chunk_rng(spec.seed, c);
             let n = spec.chunk_draws(c);
             let mut left = n as usize;
+            let mut d = 0u64;
             while left > 0 {
                 let b = left.min(BATCH);
-                for row in buf.chunks_exact_mut(Layout::LEN).take(b) {
+                let mut kept = 0;
+                for _ in 0..b {
+                    let row = &mut buf[kept * Layout::LEN..(kept + 1) * Layout::LEN];
                     plan.sampler.sample(&mut rng, &mut raw, &mut x);
                     evaluate(&x, row);
-                    if ranks && row.iter().all(|y| y.is_finite()) {
-                        for (ui, &g) in u.iter_mut().zip(&plan.ranked) {
-                            *ui = plan.sampler.marginal_rank(&plan.sampler.groups()[g], &raw);
+                    if let Some(bad) = guard::check(row, &workforce) {
+                        st.guard.record(bad, c, d, row, plan.sampler, &raw);
+                        st.acc.rejected += 1;
+                    } else {
+                        if ranks {
+                            for (ui, &g) in u.iter_mut().zip(&plan.ranked) {
+                                *ui = plan.sampler.marginal_rank(&plan.sampler.groups()[g], &raw);
+                            }
+                            for ((vi, &o), t) in v.iter_mut().zip(&plan.outputs).zip(&plan.pilot) {
+                                *vi = t.rank(row[o]);
+                            }
+                            st.ranks.add(&u, &v);
                         }
-                        for ((vi, &o), t) in v.iter_mut().zip(&plan.outputs).zip(&plan.pilot) {
-                            *vi = t.rank(row[o]);
-                        }
-                        st.ranks.add(&u, &v);
+                        kept += 1;
                     }
+                    d += 1;
                 }
-                st.acc.add_batch(&buf[..b * Layout::LEN]);
+                st.acc.add_batch(&buf[..kept * Layout::LEN]);
                 left -= b;
             }
             st.acc.end_chunk();

@@ -11,7 +11,7 @@ use crate::stats::{Accumulator, ExactSum, Sketch};
 use std::io::{Read, Write};
 use std::path::Path;
 
-const MAGIC: &[u8; 8] = b"WFMCPRT2";
+const MAGIC: &[u8; 8] = b"WFMCPRT3";
 /// File name of a partial result inside a shard's output folder.
 pub const PARTIAL_FILE: &str = "partial.wfmc";
 
@@ -168,6 +168,9 @@ pub fn encode(header: &PartialHeader, state: &RunState) -> Vec<u8> {
     put_varint(&mut out, r.n_out as u64);
     put_varint(&mut out, r.draws);
     put_sums(&mut out, &r.sums);
+    let g = serde_json::to_vec(&state.guard).expect("guard serialises");
+    put_varint(&mut out, g.len() as u64);
+    out.extend_from_slice(&g);
     out
 }
 
@@ -233,10 +236,14 @@ pub fn decode(buf: &[u8]) -> Result<(PartialHeader, RunState), String> {
         return Err("corrupt partial file: rank sums disagree".into());
     }
     ranks.sums = sums;
+    let gl = c.len(1 << 24)?;
+    let g = buf.get(c.pos..c.pos + gl).ok_or("truncated partial file")?;
+    let guard = serde_json::from_slice(g).map_err(|e| format!("corrupt guard record: {e}"))?;
+    c.pos += gl;
     if c.pos != buf.len() {
         return Err("corrupt partial file: trailing bytes".into());
     }
-    Ok((header, RunState { acc, ranks }))
+    Ok((header, RunState { acc, ranks, guard }))
 }
 
 /// Writes a partial result file.
@@ -311,6 +318,7 @@ pub fn merge(parts: Vec<(PartialHeader, RunState)>) -> Result<(PartialHeader, Ru
     let mut total = RunState {
         acc: Accumulator::new(parts[0].1.acc.centre.clone()),
         ranks: RankCorr::new(parts[0].1.ranks.n_in, parts[0].1.ranks.n_out),
+        guard: Default::default(),
     };
     for (_, a) in &parts {
         total.merge(a);

@@ -291,6 +291,7 @@ pub fn run(
     w.write_record(&header).map_err(io)?;
     for (i, (p, c)) in points.iter().zip(&configs).enumerate() {
         let state = engine::run_with(c, spec, control, false)?;
+        state.check_rejected(spec.max_rejected)?;
         let summary = state.acc.finish();
         for r in rows(&summary, filter) {
             let mut rec = vec![(i + 1).to_string()];

@@ -13,6 +13,10 @@ use crate::stats::{PERCENTILES, Summary, shortfall_slot, sketch};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// Free space a results folder needs (the CSVs come to about 3 MB; a shard's
+/// partial result can be larger), checked before a run starts.
+pub const NEEDED_BYTES: u64 = 16_000_000;
+
 /// A results folder being written: a temporary folder until [`Staging::commit`].
 #[derive(Debug)]
 pub struct Staging {
@@ -45,6 +49,17 @@ impl Staging {
             ))
         };
         std::fs::create_dir_all(&parent).map_err(|e| refuse("create", e))?;
+        // A full disk is known before any work: refuse rather than fail at the end.
+        if let Ok(free) = fs4::available_space(&parent)
+            && free < NEEDED_BYTES
+        {
+            return Err(Error::Input(format!(
+                "--out {}: only {:.1} MB free on that disk; a results folder needs about {} MB",
+                target.display(),
+                free as f64 / 1e6,
+                NEEDED_BYTES / 1_000_000
+            )));
+        }
         let name = target
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
