@@ -169,6 +169,11 @@ enum Command {
         #[arg(long)]
         paths: bool,
     },
+    /// Rebuild plots/ and report.html of an existing results folder, without re-running.
+    Report {
+        /// The results folder (written by `wfmc run` or `wfmc merge`).
+        dir: PathBuf,
+    },
     /// Validate a config without running anything.
     Check {
         #[command(flatten)]
@@ -526,6 +531,17 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
             }
             finish(out.write_all(text.as_bytes()))
+        }
+        Command::Report { dir } => {
+            if !dir.is_dir() {
+                return Err(Error::Input(format!(
+                    "{}: not a folder; give a results folder written by `wfmc run`",
+                    dir.display()
+                )));
+            }
+            let n = wfmc::report::html::write(&dir)?;
+            eprintln!("{n} charts and report.html -> {}", dir.display());
+            Ok(())
         }
         Command::Check { config } => {
             let cfg = config.load()?;

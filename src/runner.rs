@@ -88,6 +88,10 @@ fn write_outputs(
         correlation::csv(&inputs, &state.ranks).as_bytes(),
     )?;
     st.write("tornado.csv", tornado::csv(&tornado::run(cfg)).as_bytes())?;
+    st.write(
+        "assumptions.json",
+        crate::report::assumptions::json(cfg).as_bytes(),
+    )?;
     Ok(summary)
 }
 
@@ -117,6 +121,9 @@ pub fn run_to_folder(
         "manifest.json",
         manifest(cfg, spec, &spec.shard.to_string(), seconds, &state, command).as_bytes(),
     )?;
+    if spec.shard == Shard::ALL {
+        crate::report::html::write(st.path())?;
+    }
     let dir = st.commit()?;
     Ok(RunOutcome {
         dir,
@@ -172,6 +179,7 @@ pub fn merge_to_folder(
         )
         .as_bytes(),
     )?;
+    crate::report::html::write(st.path())?;
     let dir = st.commit()?;
     Ok(RunOutcome {
         dir,

@@ -21,12 +21,16 @@ fn ok(args: &[&str]) -> Output {
     o
 }
 
-const FILES: [&str; 5] = [
+const FILES: [&str; 9] = [
     "bands.csv",
     "shortfall.csv",
     "summary.json",
     "correlation.csv",
     "tornado.csv",
+    "assumptions.json",
+    "report.html",
+    "plots/fan-data_driven-total.svg",
+    "plots/tornado-data_desert-gap-total-2030.svg",
 ];
 
 fn same_files(a: &Path, b: &Path) {

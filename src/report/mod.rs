@@ -3,6 +3,10 @@
 //! One exporter per output and format, as hyperfine does: [`point`] renders the point
 //! model; [`run`] writes a Monte Carlo results folder.
 
+pub mod assumptions;
+pub mod charts;
+pub mod folder;
+pub mod html;
 pub mod point;
 pub mod run;
 

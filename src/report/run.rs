@@ -77,6 +77,11 @@ impl Staging {
         })
     }
 
+    /// The staging folder itself.
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
     /// Path of a file inside the staging folder.
     pub fn file(&self, name: &str) -> PathBuf {
         self.tmp.join(name)

@@ -1,0 +1,310 @@
+//! `report.html`: one self-contained page (styles and SVGs inline, no network) that
+//! a reviewer can read without opening a CSV.
+//!
+//! Built only from the files of a results folder ([`Results`]), so `wfmc report DIR`
+//! rebuilds it without re-running, and the page is the same bytes for the same
+//! results whatever the thread count.
+
+use super::charts::{self, Chart, Section};
+use super::folder::Results;
+use super::thousands;
+use crate::dims::{Area, END_YEAR, Scenario};
+use crate::error::Error;
+use crate::published;
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const STYLE: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:0 auto;max-width:1040px;padding:24px;color:#222;line-height:1.45}\
+h1{font-size:28px;margin-bottom:4px}h2{margin-top:40px;border-bottom:2px solid #ddd;padding-bottom:4px}\
+table{border-collapse:collapse;margin:12px 0;font-size:14px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}\
+th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}.flag{color:#b30000;font-weight:bold}\
+figure{margin:18px 0}figure svg{max-width:100%;height:auto;border:1px solid #eee}figcaption{font-size:13px;color:#555}\
+.note{background:#fff6e0;border-left:4px solid #e6a000;padding:8px 12px}code,pre{background:#f6f6f6;padding:2px 4px}\
+nav a{margin-right:12px}";
+
+/// Checks, in the browser, that every chart rendered with a non-empty box, and
+/// records script errors; a test reads the result from the DOM.
+const CHECK_SCRIPT: &str = "<script>\
+window.__errors=[];window.addEventListener('error',function(e){window.__errors.push(String(e.message));});\
+window.addEventListener('load',function(){var figs=document.querySelectorAll('figure svg');var empty=[];\
+for(var i=0;i<figs.length;i++){var b=figs[i].getBBox();if(!(b.width>0&&b.height>0)||figs[i].childElementCount<3){empty.push(figs[i].id);}}\
+document.body.setAttribute('data-charts',String(figs.length));document.body.setAttribute('data-empty',empty.join(' '));\
+document.body.setAttribute('data-errors',window.__errors.join(' | '));document.body.setAttribute('data-checked','yes');});\
+</script>";
+
+fn stat(r: &Results, s: &str, a: &str, m: &str, st: &str) -> f64 {
+    r.band(s, a, END_YEAR, m, st)
+}
+
+fn headline(r: &Results, out: &mut String) {
+    for &s in Scenario::ALL {
+        let k = s.key();
+        let _ = write!(
+            out,
+            "<h3>{}</h3><table><tr><th>Area</th><th>Demand 2030, median (P5–P95)</th><th>Supply 2030, median (P5–P95)</th>\
+<th>Gap 2030, median (P5–P95)</th><th>P(shortfall 2030)</th></tr>",
+            esc(s.label())
+        );
+        for (key, label) in Area::ALL
+            .iter()
+            .map(|a| (a.key(), a.label()))
+            .chain([("total", "All areas (net)")])
+        {
+            let cell = |m: &str| {
+                format!(
+                    "{} ({} – {})",
+                    thousands(stat(r, k, key, m, "p50")),
+                    thousands(stat(r, k, key, m, "p5")),
+                    thousands(stat(r, k, key, m, "p95"))
+                )
+            };
+            let (p, se) = r.p_short(k, key, END_YEAR);
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{p:.3} ± {se:.3}</td></tr>",
+                esc(label),
+                cell("demand"),
+                cell("supply"),
+                cell("gap")
+            );
+        }
+        let _ = write!(
+            out,
+            "<tr><td>Gross shortfall (sum of area shortfalls)</td><td colspan=3>{}</td><td></td></tr></table>",
+            {
+                let g = |st: &str| thousands(stat(r, k, "total", "gross_shortfall", st));
+                format!("{} ({} – {})", g("p50"), g("p5"), g("p95"))
+            }
+        );
+    }
+}
+
+fn assumptions(r: &Results, out: &mut String) {
+    let a = &r.assumptions;
+    if let Some(o) = a["overrides"].as_array().filter(|o| !o.is_empty()) {
+        let list: Vec<String> = o.iter().filter_map(|x| x.as_str()).map(esc).collect();
+        let _ = write!(
+            out,
+            "<p class=note>Overrides applied: <code>{}</code></p>",
+            list.join("</code>, <code>")
+        );
+    }
+    out.push_str(
+        "<p>The report gives one value per input. <span class=flag>Flagged</span> rows depart from it: \
+a base value other than the report's, or a distribution (our assumption; the report published none).</p>\
+<table><tr><th>Input</th><th>Base (point model)</th><th>Report</th><th>Uncertainty</th></tr>",
+    );
+    for i in a["inputs"].as_array().into_iter().flatten() {
+        let s = |k: &str| esc(i[k].as_str().unwrap_or(""));
+        let flag = |b: bool, t: String| {
+            if b {
+                format!("<span class=flag>{t}</span>")
+            } else {
+                t
+            }
+        };
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            s("input"),
+            flag(i["base_departs"].as_bool().unwrap_or(false), s("base")),
+            s("report"),
+            flag(i["uncertain"].as_bool().unwrap_or(false), s("uncertainty"))
+        );
+    }
+    out.push_str("</table>");
+}
+
+fn accuracy(r: &Results, out: &mut String) {
+    let m = &r.manifest;
+    let se = stat(r, "data_driven", "total", "gap", "se_mean");
+    let _ = write!(
+        out,
+        "<ul><li>{} draws entered the statistics; {} were rejected by the numerical guard (non-finite or negative workforce).</li>\
+<li>Means carry their Monte Carlo standard error (e.g. the 2030 net gap, Data Driven: ± {} WTE); probabilities of shortfall carry theirs (± shown above).</li>\
+<li>Percentiles: {}.</li>\
+<li>Sums are exact and merges associative, so these results are the same bits for any thread count or split into shards.</li></ul>",
+        thousands(m["draws_in_statistics"].as_f64().unwrap_or(f64::NAN)),
+        m["rejected_draws"].as_u64().unwrap_or(0),
+        if se < 10.0 {
+            format!("{se:.1}")
+        } else {
+            thousands(se)
+        },
+        esc(m["quantile_accuracy"].as_str().unwrap_or(""))
+    );
+}
+
+fn point_vs_report(r: &Results, out: &mut String) {
+    out.push_str(
+        "<p>Our point model (every input at its base value) beside the report's Tables 3.1–3.3 (Data Driven Future).</p>\
+<table><tr><th>Area</th><th>Demand 2030</th><th>report</th><th>Supply 2030</th><th>report</th><th>Gap 2030</th><th>report</th><th>Cost of demand 2030, £m</th><th>report</th></tr>",
+    );
+    let sc = &r.summary["scenarios"]["data_driven"];
+    for row in published::TABLES_3.iter() {
+        let key = row.area.map_or("total", |a| a.key());
+        let label = row.area.map_or("Total workforce", |a| a.label());
+        let p = |m: &str| sc["areas"][key][m]["point"].as_f64().unwrap_or(f64::NAN);
+        let demand = published::DEMAND_2030_A
+            .iter()
+            .find(|d| d.0 == row.area)
+            .map_or(f64::NAN, |d| d.1);
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(label),
+            thousands(p("demand")),
+            thousands(demand),
+            thousands(p("supply")),
+            thousands(row.supply_2030),
+            thousands(p("gap")),
+            thousands(row.gap_2030),
+            thousands(p("cost_demand") / 1e6),
+            thousands(row.cost_2030_m)
+        );
+    }
+    out.push_str("</table>");
+    let rows_sum: f64 = published::TABLES_3
+        .iter()
+        .filter(|r| r.area.is_some())
+        .map(|r| r.cost_2030_m)
+        .sum();
+    let _ = write!(
+        out,
+        "<p class=note><b>Where the report disagrees with itself.</b> Table 3.3 prints a total 2030 cost of £{}m (l.462), \
+but its own rows add to £{}m; we show both and compute the total from the rows. Table 3.1 prints a 2020 total of {} WTE (l.336), \
+one less than its rows (46,010). Some percentages in the text come from unrounded ratios.</p>",
+        thousands(published::T33_TOTAL_2030_PRINTED_M),
+        thousands(rows_sum),
+        thousands(published::T31_TOTAL_2020_PRINTED)
+    );
+}
+
+fn reproduce(r: &Results) -> String {
+    let m = &r.manifest;
+    let origin = m["config"]["origin"].as_str().unwrap_or("");
+    let mut cmd = String::from("wfmc run");
+    if !origin.starts_with('<') {
+        let _ = write!(cmd, " --config {origin}");
+    }
+    let _ = write!(
+        cmd,
+        " --draws {} --seed {}",
+        m["draws"].as_u64().unwrap_or(0),
+        m["seed"].as_u64().unwrap_or(0)
+    );
+    for o in m["overrides"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str())
+    {
+        let _ = write!(cmd, " --set '{o}'");
+    }
+    cmd
+}
+
+fn figures(charts: &[Chart], section: Section, out: &mut String) {
+    for c in charts.iter().filter(|c| c.section == section) {
+        let id = c.file.trim_end_matches(".svg");
+        // The SVG's root element gets an id for the in-page check.
+        let svg = c.svg.replacen("<svg ", &format!("<svg id=\"{id}\" "), 1);
+        let _ = write!(
+            out,
+            "<figure>{svg}<figcaption>{} — <code>plots/{}</code></figcaption></figure>",
+            esc(&c.title),
+            esc(&c.file)
+        );
+    }
+}
+
+/// The page.
+pub fn page(r: &Results, charts: &[Chart]) -> String {
+    let m = &r.manifest;
+    let name = m["config"]["name"].as_str().unwrap_or("");
+    let mut out = format!(
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>wfmc: {}</title><style>{STYLE}</style>{CHECK_SCRIPT}</head><body>",
+        esc(name)
+    );
+    let _ = write!(
+        out,
+        "<h1>NHS digital workforce 2020–2030: the projection with its uncertainty</h1>\
+<p>Health Education England's <i>Data Driven Healthcare in 2030</i> (2021) projects demand and supply of the digital and informatics \
+workforce in nine areas of work under two scenarios and gives one number per area. This report treats the forecasters' estimates, \
+staff flow rates, salary growth and pay bands as distributions and shows what follows: config <code>{}</code>, {} draws, seed {}.</p>\
+<nav><a href=#headline>Headline</a><a href=#fans>Demand and supply</a><a href=#cost>Costs</a><a href=#shortfall>Shortfall</a>\
+<a href=#tornado>Sensitivity</a><a href=#composition>Job levels</a><a href=#assumptions>Assumptions</a><a href=#accuracy>Accuracy</a>\
+<a href=#point>Point model</a><a href=#reproduce>Reproduce</a></nav>",
+        esc(name),
+        thousands(m["draws"].as_f64().unwrap_or(0.0)),
+        m["seed"]
+    );
+    out.push_str("<h2 id=headline>Headline, 2030</h2><p>Gap = supply − demand: negative is a shortfall. The net total lets one area's surplus cancel another's shortfall; the gross shortfall does not.</p>");
+    headline(r, &mut out);
+    out.push_str("<h2 id=fans>Demand and supply, 2020–2030</h2><p>Shaded: P5–P95 and P25–P75 of the draws; line: median; circles: the report's published 2030 figures.</p>");
+    figures(charts, Section::Fan, &mut out);
+    out.push_str("<h2 id=cost>Costs</h2>");
+    figures(charts, Section::Cost, &mut out);
+    out.push_str("<h2 id=shortfall>Probability of shortfall</h2><p>Share of draws in which demand exceeds supply, by area and year.</p>");
+    figures(charts, Section::Shortfall, &mut out);
+    out.push_str("<h2 id=tornado>Which assumption moves each result</h2><p>One input at a time at its P10 and P90 (bands: lowest and highest option), all others at the report's values. \
+For variance shares that count correlation and interactions, run <code>wfmc sobol</code>; for rank correlations, see <code>correlation.csv</code>.</p>");
+    figures(charts, Section::Tornado, &mut out);
+    out.push_str("<h2 id=composition>Demand by job level</h2>");
+    figures(charts, Section::Composition, &mut out);
+    out.push_str("<h2 id=assumptions>Assumptions</h2>");
+    assumptions(r, &mut out);
+    out.push_str("<h2 id=accuracy>Monte Carlo accuracy</h2>");
+    accuracy(r, &mut out);
+    out.push_str("<h2 id=point>Our point model beside the report</h2>");
+    point_vs_report(r, &mut out);
+    let _ = writeln!(
+        out,
+        "<h2 id=reproduce>Reproduce</h2><pre>{}</pre><p>wfmc {} · config hash {} · the same command gives the same numbers, on any number of threads.</p></body></html>",
+        esc(&reproduce(r)),
+        esc(m["wfmc_version"].as_str().unwrap_or("")),
+        esc(m["config"]["hash"].as_str().unwrap_or(""))
+    );
+    out
+}
+
+/// Writes `plots/*.svg` and `report.html` into the results folder `dir` (whose CSV
+/// and JSON files must be there). Existing plots and report are replaced only when
+/// the new ones are complete.
+pub fn write(dir: &Path) -> Result<usize, Error> {
+    let r = Results::load(dir)?;
+    // Drawing is third-party code: a panic there must not reach the user.
+    let charts = std::panic::catch_unwind(|| charts::all(&r))
+        .map_err(|_| Error::Runtime("drawing the charts failed (a bug: please report it)".into()))?
+        .map_err(|e| Error::Runtime(format!("drawing the charts: {e}")))?;
+    let tmp = dir.join(format!(".plots-tmp-{}", std::process::id()));
+    let io = |what: &Path, e: std::io::Error| Error::io(format!("writing {}", what.display()), e);
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+    let res = (|| {
+        for c in &charts {
+            let p = tmp.join(&c.file);
+            std::fs::write(&p, &c.svg).map_err(|e| io(&p, e))?;
+        }
+        let html = dir.join(".report.html.tmp");
+        std::fs::write(&html, page(&r, &charts)).map_err(|e| io(&html, e))?;
+        let plots = dir.join("plots");
+        if plots.exists() {
+            std::fs::remove_dir_all(&plots).map_err(|e| io(&plots, e))?;
+        }
+        std::fs::rename(&tmp, &plots).map_err(|e| io(&plots, e))?;
+        std::fs::rename(&html, dir.join("report.html")).map_err(|e| io(&html, e))
+    })();
+    if res.is_err() {
+        let _ = std::fs::remove_dir_all(&tmp);
+        let _ = std::fs::remove_file(dir.join(".report.html.tmp"));
+    }
+    res.map(|()| charts.len())
+}
