@@ -11,7 +11,7 @@
 //! - [`published`]: the report's own published figures, for comparison;
 //! - [`engine`]: parallel, reproducible draws (sampling, chunks, shards);
 //! - [`stats`]: streaming moments, quantile sketches and shortfall probabilities;
-//! - [`report`]: tables, CSV and JSON for people and programs;
+//! - [`report`]: tables, CSV, JSON, charts and report.html for people and programs;
 //! - [`sensitivity`]: tornado, rank correlation and Sobol indices;
 //! - [`explore`]: parameter sweeps and supply targets (many runs, common random numbers);
 //! - [`runner`]: whole jobs: a run into a results folder, merging shards.

@@ -53,6 +53,9 @@ enum Command {
         /// of the draws (non-finite outputs, negative demand or supply).
         #[arg(long, default_value_t = engine::guard::DEFAULT_MAX_REJECTED)]
         max_rejected: f64,
+        /// Also write the charts as PNG (needs a build with `--features png`).
+        #[arg(long)]
+        png: bool,
     },
     /// Combine shards' partial results into the full results folder.
     Merge {
@@ -68,6 +71,9 @@ enum Command {
         /// Fail if the numerical guard rejected more than this share of all draws.
         #[arg(long, default_value_t = engine::guard::DEFAULT_MAX_REJECTED)]
         max_rejected: f64,
+        /// Also write the charts as PNG (needs a build with `--features png`).
+        #[arg(long)]
+        png: bool,
     },
     /// One-at-a-time sensitivity: each input at its P10 and P90, all others at base.
     Tornado {
@@ -173,6 +179,9 @@ enum Command {
     Report {
         /// The results folder (written by `wfmc run` or `wfmc merge`).
         dir: PathBuf,
+        /// Also write the charts as PNG (needs a build with `--features png`).
+        #[arg(long)]
+        png: bool,
     },
     /// Validate a config without running anything.
     Check {
@@ -279,7 +288,9 @@ fn run(cli: Cli) -> Result<(), Error> {
             out: dir,
             shard,
             max_rejected,
+            png,
         } => {
+            check_png(png)?;
             let cfg = config.load()?;
             let threads = default_threads(threads);
             let spec = RunSpec {
@@ -302,7 +313,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                     }
                 })
             };
-            let res = wfmc::runner::run_to_folder(&cfg, &spec, &dir, &control, &command_line());
+            let res =
+                wfmc::runner::run_to_folder(&cfg, &spec, &dir, &control, &command_line(), png);
             bar.finish_and_clear();
             let _ = watcher.join();
             let outcome = res?;
@@ -335,10 +347,18 @@ fn run(cli: Cli) -> Result<(), Error> {
             config,
             out: dir,
             max_rejected,
+            png,
         } => {
+            check_png(png)?;
             let cfg = config.load()?;
-            let outcome =
-                wfmc::runner::merge_to_folder(&cfg, &parts, &dir, &command_line(), max_rejected)?;
+            let outcome = wfmc::runner::merge_to_folder(
+                &cfg,
+                &parts,
+                &dir,
+                &command_line(),
+                max_rejected,
+                png,
+            )?;
             finish(out.write_all(wfmc::report::run::terminal_table(&outcome.summary).as_bytes()))?;
             eprintln!(
                 "merged {} partials -> {}",
@@ -532,14 +552,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
             finish(out.write_all(text.as_bytes()))
         }
-        Command::Report { dir } => {
+        Command::Report { dir, png } => {
+            check_png(png)?;
             if !dir.is_dir() {
                 return Err(Error::Input(format!(
                     "{}: not a folder; give a results folder written by `wfmc run`",
                     dir.display()
                 )));
             }
-            let n = wfmc::report::html::write(&dir)?;
+            let n = wfmc::report::html::write(&dir, png)?;
             eprintln!("{n} charts and report.html -> {}", dir.display());
             Ok(())
         }
@@ -554,6 +575,16 @@ fn run(cli: Cli) -> Result<(), Error> {
             ))
         }
     }
+}
+
+/// `--png` in a build without PNG support fails before any work.
+fn check_png(png: bool) -> Result<(), Error> {
+    if png && !wfmc::report::charts::PNG_SUPPORTED {
+        return Err(Error::Input(
+            "--png: this wfmc was built without PNG support; build it with `cargo build --release --features png`".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// A closed stdout (e.g. `wfmc point | head`) is not a failure.

@@ -103,6 +103,7 @@ pub fn run_to_folder(
     dir: &Path,
     control: &Control,
     command: &str,
+    png: bool,
 ) -> Result<RunOutcome, Error> {
     spec.validate()?;
     let st = Staging::new(dir)?;
@@ -122,7 +123,7 @@ pub fn run_to_folder(
         manifest(cfg, spec, &spec.shard.to_string(), seconds, &state, command).as_bytes(),
     )?;
     if spec.shard == Shard::ALL {
-        crate::report::html::write(st.path())?;
+        crate::report::html::write(st.path(), png)?;
     }
     let dir = st.commit()?;
     Ok(RunOutcome {
@@ -141,6 +142,7 @@ pub fn merge_to_folder(
     dir: &Path,
     command: &str,
     max_rejected: f64,
+    png: bool,
 ) -> Result<RunOutcome, Error> {
     let st = Staging::new(dir)?;
     let read: Vec<_> = parts
@@ -179,7 +181,7 @@ pub fn merge_to_folder(
         )
         .as_bytes(),
     )?;
-    crate::report::html::write(st.path())?;
+    crate::report::html::write(st.path(), png)?;
     let dir = st.commit()?;
     Ok(RunOutcome {
         dir,

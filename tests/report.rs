@@ -181,3 +181,45 @@ fn report_renders_in_a_real_browser() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// `--png` writes a PNG beside every SVG (with the `png` feature; CI builds it).
+#[cfg(feature = "png")]
+#[test]
+fn png_charts_beside_the_svgs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_into(dir.path());
+    let o = Command::new(env!("CARGO_BIN_EXE_wfmc"))
+        .args(["report", "--png", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let pngs: Vec<_> = std::fs::read_dir(out.join("plots"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png"))
+        .collect();
+    assert_eq!(pngs.len(), 66);
+    for p in pngs {
+        let b = std::fs::read(&p).unwrap();
+        assert!(
+            b.starts_with(b"\x89PNG\r\n\x1a\n") && b.len() > 10_000,
+            "{}",
+            p.display()
+        );
+    }
+}
+
+/// Without the `png` feature, `--png` is refused before any work.
+#[cfg(not(feature = "png"))]
+#[test]
+fn png_without_the_feature_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = Command::new(env!("CARGO_BIN_EXE_wfmc"))
+        .args(["run", "--png", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--features png"));
+    assert!(!out.exists());
+}

@@ -86,7 +86,7 @@ impl Inputs {
     }
 }
 
-/// Evaluates the model for one set of inputs into `out` (length [`Layout::len`]).
+/// Evaluates the model for one set of inputs into `out` (length [`Layout::LEN`]).
 ///
 /// Demand follows a straight line from W to R·W (through R₂₀₂₅·W in 2025 when the
 /// forecasters gave 2025 figures); supply compounds the flow rate (plus

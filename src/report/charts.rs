@@ -55,14 +55,41 @@ pub enum Section {
     Composition,
 }
 
+/// DejaVu Sans (assets/fonts, free licence beside it): compiled in, so charts need
+/// no system fonts.
+const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
 fn register_font() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // The font is compiled in; failure would be a build defect caught by tests.
-        let bytes: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-        let _ = plotters::style::register_font(FONT, FontStyle::Normal, bytes);
-        let _ = plotters::style::register_font(FONT, FontStyle::Bold, bytes);
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES);
+        let _ = plotters::style::register_font(FONT, FontStyle::Bold, FONT_BYTES);
     });
+}
+
+/// Whether this build can write PNG charts (cargo feature `png`).
+pub const PNG_SUPPORTED: bool = cfg!(feature = "png");
+
+/// Renders a chart's SVG to PNG with the embedded font (feature `png`).
+#[cfg(feature = "png")]
+pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
+    use resvg::{tiny_skia, usvg};
+    let mut opt = usvg::Options::default();
+    let db = opt.fontdb_mut();
+    db.load_font_data(FONT_BYTES.to_vec());
+    db.set_sans_serif_family("DejaVu Sans");
+    let tree = usvg::Tree::from_str(svg, &opt).map_err(e)?;
+    let size = tree.size().to_int_size();
+    let mut pm = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("empty chart")?;
+    resvg::render(&tree, tiny_skia::Transform::identity(), &mut pm.as_mut());
+    pm.encode_png().map_err(e)
+}
+
+/// Without the `png` feature there is no PNG renderer; say how to get one.
+#[cfg(not(feature = "png"))]
+pub fn to_png(_svg: &str) -> Result<Vec<u8>, String> {
+    Err("this wfmc was built without PNG support; build it with `cargo build --release --features png`".into())
 }
 
 /// Renders with plotters into an SVG string, adding a `<title>` for accessibility

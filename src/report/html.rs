@@ -275,10 +275,10 @@ For variance shares that count correlation and interactions, run <code>wfmc sobo
     out
 }
 
-/// Writes `plots/*.svg` and `report.html` into the results folder `dir` (whose CSV
-/// and JSON files must be there). Existing plots and report are replaced only when
-/// the new ones are complete.
-pub fn write(dir: &Path) -> Result<usize, Error> {
+/// Writes `plots/*.svg` (and `plots/*.png` with `png`) and `report.html` into the
+/// results folder `dir` (whose CSV and JSON files must be there). Existing plots and
+/// report are replaced only when the new ones are complete.
+pub fn write(dir: &Path, png: bool) -> Result<usize, Error> {
     let r = Results::load(dir)?;
     // Drawing is third-party code: a panic there must not reach the user.
     let charts = std::panic::catch_unwind(|| charts::all(&r))
@@ -292,6 +292,11 @@ pub fn write(dir: &Path) -> Result<usize, Error> {
         for c in &charts {
             let p = tmp.join(&c.file);
             std::fs::write(&p, &c.svg).map_err(|e| io(&p, e))?;
+            if png {
+                let bytes = charts::to_png(&c.svg).map_err(Error::Runtime)?;
+                let p = p.with_extension("png");
+                std::fs::write(&p, bytes).map_err(|e| io(&p, e))?;
+            }
         }
         let html = dir.join(".report.html.tmp");
         std::fs::write(&html, page(&r, &charts)).map_err(|e| io(&html, e))?;

@@ -1,7 +1,10 @@
-//! Turning results into things people and programs read: tables, CSV and JSON.
+//! Turning results into things people and programs read: tables, CSV, JSON, charts
+//! and a report page.
 //!
 //! One exporter per output and format, as hyperfine does: [`point`] renders the point
-//! model; [`run`] writes a Monte Carlo results folder.
+//! model; [`run`] writes a Monte Carlo results folder's CSV and JSON; [`assumptions`]
+//! lists the inputs used; [`folder`] reads a results folder back; [`charts`] draws
+//! its SVGs and [`html`] its `report.html`.
 
 pub mod assumptions;
 pub mod charts;
