@@ -37,12 +37,8 @@ enum Command {
         /// Number of draws.
         #[arg(long, default_value_t = engine::DEFAULT_DRAWS)]
         draws: u64,
-        /// Seed of the random streams (same seed, same results).
-        #[arg(long, default_value_t = engine::DEFAULT_SEED)]
-        seed: u64,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        streams: Streams,
         /// Results folder (default: results/<config name>/).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -93,12 +89,8 @@ enum Command {
         /// Rows of the Saltelli design; costs n × (groups + 2) model evaluations.
         #[arg(long, default_value_t = wfmc::sensitivity::sobol::DEFAULT_N)]
         n: usize,
-        /// Seed of the random streams.
-        #[arg(long, default_value_t = engine::DEFAULT_SEED)]
-        seed: u64,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        streams: Streams,
         /// Folder for sobol.csv (default: results/<config name>/); other files in it are kept.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -113,12 +105,8 @@ enum Command {
         /// Draws per point.
         #[arg(long, default_value_t = 100_000)]
         draws: u64,
-        /// Seed: the same at every point (common random numbers).
-        #[arg(long, default_value_t = engine::DEFAULT_SEED)]
-        seed: u64,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        streams: Streams,
         /// CSV file to write (default: standard output). Written whole or not at all.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -157,12 +145,8 @@ enum Command {
         /// Draws.
         #[arg(long, default_value_t = 200_000)]
         draws: u64,
-        /// Seed.
-        #[arg(long, default_value_t = engine::DEFAULT_SEED)]
-        seed: u64,
-        /// Worker threads (default: all cores). Results do not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
+        #[command(flatten)]
+        streams: Streams,
     },
     /// List the config's stress profiles, or every path --set accepts.
     Stress {
@@ -188,6 +172,17 @@ enum Command {
         #[command(flatten)]
         config: ConfigArgs,
     },
+}
+
+/// Seed and threads, shared by every command that draws.
+#[derive(clap::Args, Clone, Copy)]
+struct Streams {
+    /// Seed of the random streams: the same seed gives the same results.
+    #[arg(long, default_value_t = engine::DEFAULT_SEED)]
+    seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
 }
 
 /// The config and its overrides, shared by every command that reads one.
@@ -283,8 +278,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Run {
             config,
             draws,
-            seed,
-            threads,
+            streams: Streams { seed, threads },
             out: dir,
             shard,
             max_rejected,
@@ -387,8 +381,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Sobol {
             config,
             n,
-            seed,
-            threads,
+            streams: Streams { seed, threads },
             out: dir,
         } => {
             let cfg = config.load()?;
@@ -415,8 +408,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             config,
             vary,
             draws,
-            seed,
-            threads,
+            streams: Streams { seed, threads },
             out: file,
             metric,
             area,
@@ -474,8 +466,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             p_shortfall,
             year,
             draws,
-            seed,
-            threads,
+            streams: Streams { seed, threads },
         } => {
             let cfg = config.load()?;
             let scenario = Scenario::from_key(&scenario).ok_or_else(|| {

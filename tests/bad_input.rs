@@ -290,49 +290,39 @@ fn umount(at: &Path) {
     let _ = Command::new("umount").arg(at).status();
 }
 
-#[test]
-fn full_disk_and_unwritable_folder_fail_before_any_work() {
-    let dir = tempfile::tempdir().unwrap();
-    let full = dir.path().join("full");
-    if tmpfs(&full, "size=1m") {
-        let o = wfmc(&[
-            "run",
-            "--draws",
-            "1000000000",
-            "--out",
-            full.join("r").to_str().unwrap(),
-        ]);
-        let e = stderr(&o);
-        umount(&full);
-        assert_eq!(o.status.code(), Some(2), "{e}");
-        assert!(e.contains("MB free"), "{e}");
-    }
-    let ro = dir.path().join("ro");
-    if tmpfs(&ro, "ro,size=64m") {
-        let o = wfmc(&[
-            "run",
-            "--draws",
-            "1000000000",
-            "--out",
-            ro.join("r").to_str().unwrap(),
-        ]);
-        let e = stderr(&o);
-        umount(&ro);
-        assert_eq!(o.status.code(), Some(2), "{e}");
-        assert!(e.contains("cannot"), "{e}");
-    }
-    // A folder under a file cannot be made, root or not.
-    let file = dir.path().join("file");
-    std::fs::write(&file, "x").unwrap();
+/// A run into `out` is refused with exit 2 and `phrase`, before any work.
+fn refused(out: &Path, phrase: &str) {
     let o = wfmc(&[
         "run",
         "--draws",
         "1000000000",
         "--out",
-        file.join("r").to_str().unwrap(),
+        out.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("cannot create"), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(e.contains(phrase), "{e}");
+}
+
+#[test]
+fn full_disk_and_unwritable_folder_fail_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, opts, phrase) in [
+        ("full", "size=1m", "MB free"),
+        ("ro", "ro,size=64m", "cannot"),
+    ] {
+        let at = dir.path().join(name);
+        if tmpfs(&at, opts) {
+            // Unmount even when the check fails.
+            let res = std::panic::catch_unwind(|| refused(&at.join("r"), phrase));
+            umount(&at);
+            res.unwrap();
+        }
+    }
+    // A folder under a file cannot be made, root or not.
+    let file = dir.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    refused(&file.join("r"), "cannot create");
 }
 
 #[test]

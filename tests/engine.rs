@@ -1,6 +1,8 @@
 //! Known-answer tests of the Monte Carlo engine: closed forms, not earlier output.
 
-use wfmc::config::{BUILTIN_TOML, Config};
+mod common;
+
+use wfmc::config::Config;
 use wfmc::dims::{Area, Scenario};
 use wfmc::engine::{self, Control, RunSpec, Sampler, Shard};
 use wfmc::model::{Inputs, Layout, Metric, Series, evaluate, point};
@@ -25,22 +27,7 @@ fn run(cfg: &Config, draws: u64) -> Summary {
 
 /// The built-in config with every uncertainty family removed, then `extra` applied.
 fn plain_config(edit: impl Fn(String) -> String) -> Config {
-    let mut text = String::new();
-    let mut skip = false;
-    for line in BUILTIN_TOML.lines() {
-        if line.starts_with('[') {
-            skip = line.starts_with("[uncertainty");
-        }
-        if !skip {
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    let text = text.replace(
-        "salary_growth = { base = 0.027, dist = \"triangular(0.010, 0.027, 0.050)\" }",
-        "salary_growth = 0.027",
-    );
-    Config::from_str(&edit(text), "test").unwrap_or_else(|e| panic!("{e}"))
+    Config::from_str(&edit(common::plain_config_text()), "test").unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

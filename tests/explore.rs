@@ -1,9 +1,10 @@
 //! Overrides, stress profiles, sweeps and targets, through the real binary, checked
 //! against the point model and known relations.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use wfmc::config::BUILTIN_TOML;
 
 fn wfmc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_wfmc"))
@@ -24,23 +25,8 @@ fn ok(args: &[&str]) -> String {
 
 /// The built-in config without any uncertainty, written to `dir`.
 fn plain_config(dir: &Path) -> PathBuf {
-    let mut text = String::new();
-    let mut skip = false;
-    for line in BUILTIN_TOML.lines() {
-        if line.starts_with('[') {
-            skip = line.starts_with("[uncertainty");
-        }
-        if !skip {
-            text.push_str(line);
-            text.push('\n');
-        }
-    }
-    let text = text.replace(
-        "salary_growth = { base = 0.027, dist = \"triangular(0.010, 0.027, 0.050)\" }",
-        "salary_growth = 0.027",
-    );
     let p = dir.join("plain.toml");
-    std::fs::write(&p, text).unwrap();
+    std::fs::write(&p, common::plain_config_text()).unwrap();
     p
 }
 

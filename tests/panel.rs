@@ -1,6 +1,8 @@
 //! Forecaster returns: the panel reproduces the point model, its bootstrap is the
 //! one computable by hand, and the example panel's means are the report's figures.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use wfmc::Config;
 use wfmc::dims::{Area, Level, Scenario};
@@ -15,20 +17,9 @@ fn repo(p: &str) -> PathBuf {
 /// A config extending the built-in one without its uncertainty, with `returns`.
 fn panel_config(dir: &Path, returns: &str, mode: &str) -> Config {
     std::fs::write(dir.join("returns.csv"), returns).unwrap();
-    let mut plain = String::new();
-    let mut skip = false;
-    for line in wfmc::config::BUILTIN_TOML.lines() {
-        if line.starts_with('[') {
-            skip = line.starts_with("[uncertainty");
-        }
-        if !skip {
-            plain.push_str(line);
-            plain.push('\n');
-        }
-    }
-    std::fs::write(dir.join("plain.toml"), plain).unwrap();
+    std::fs::write(dir.join("plain.toml"), common::plain_config_text()).unwrap();
     let text = format!(
-        "extends = \"plain.toml\"\nname = \"t\"\nsalary_growth = 0.027\n[forecasters]\nreturns = \"returns.csv\"\nmode = \"{mode}\"\n"
+        "extends = \"plain.toml\"\nname = \"t\"\n[forecasters]\nreturns = \"returns.csv\"\nmode = \"{mode}\"\n"
     );
     let path = dir.join("panel.toml");
     std::fs::write(&path, text).unwrap();

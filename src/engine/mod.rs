@@ -152,6 +152,14 @@ impl RunSpec {
     }
 }
 
+/// A pool of `threads` workers (rayon), with a clear error if the system refuses.
+pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Runtime(format!("cannot start {threads} threads: {e}")))
+}
+
 /// The random stream of chunk `c`.
 pub fn chunk_rng(seed: u64, chunk: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -289,10 +297,7 @@ pub fn map_chunks<T: Send>(
     use rayon::prelude::*;
     spec.validate()?;
     let sampler = Sampler::new(cfg);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(spec.threads)
-        .build()
-        .map_err(|e| Error::Runtime(format!("cannot start {} threads: {e}", spec.threads)))?;
+    let pool = thread_pool(spec.threads)?;
     let chunks = spec.shard.chunks(spec.n_chunks());
     Ok(pool.install(|| {
         chunks
@@ -333,10 +338,7 @@ pub fn run_with(
     let centre = point(cfg);
     let chunks = spec.shard.chunks(spec.n_chunks());
     let next = AtomicU64::new(chunks.start);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(spec.threads)
-        .build()
-        .map_err(|e| Error::Runtime(format!("cannot start {} threads: {e}", spec.threads)))?;
+    let pool = thread_pool(spec.threads)?;
     let outputs: Vec<usize> = crate::sensitivity::outputs()
         .iter()
         .map(|o| o.index)

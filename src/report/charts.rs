@@ -225,26 +225,17 @@ fn fan(
         .map_err(e)?;
     for (name, b, c) in series {
         let c = *c;
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                polygon(&b.p5, &b.p95),
-                c.mix(0.15).filled(),
-            )))
-            .map_err(e)?
-            .label(format!("{name} P5–P95"))
-            .legend(move |(x, y)| {
-                Rectangle::new([(x, y - 6), (x + 18, y + 6)], c.mix(0.15).filled())
-            });
-        chart
-            .draw_series(std::iter::once(Polygon::new(
-                polygon(&b.p25, &b.p75),
-                c.mix(0.35).filled(),
-            )))
-            .map_err(e)?
-            .label(format!("{name} P25–P75"))
-            .legend(move |(x, y)| {
-                Rectangle::new([(x, y - 6), (x + 18, y + 6)], c.mix(0.35).filled())
-            });
+        for (lo, hi, alpha, what) in [
+            (&b.p5, &b.p95, 0.15, "P5–P95"),
+            (&b.p25, &b.p75, 0.35, "P25–P75"),
+        ] {
+            let fill = c.mix(alpha).filled();
+            chart
+                .draw_series(std::iter::once(Polygon::new(polygon(lo, hi), fill)))
+                .map_err(e)?
+                .label(format!("{name} {what}"))
+                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], fill));
+        }
         chart
             .draw_series(LineSeries::new(
                 years().zip(b.p50.iter().copied()),

@@ -166,10 +166,7 @@ pub fn estimate_at<M: GroupedModel>(
     }
     let groups = model.groups();
     let (n_grp, n_out, len) = (groups.len(), model.n_outputs(), model.raw_len());
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Runtime(format!("cannot start {threads} threads: {e}")))?;
+    let pool = crate::engine::thread_pool(threads)?;
     let blocks: Vec<Sums> = pool.install(|| {
         (0..BLOCKS)
             .into_par_iter()
