@@ -226,13 +226,45 @@ fn pilot(
     spec: &RunSpec,
     pool: &rayon::ThreadPool,
 ) -> Vec<CdfTable> {
-    use rayon::prelude::*;
     let n_chunks = spec.n_chunks().min(PILOT_DRAWS / CHUNK_DRAWS);
-    let sketches = pool.install(|| {
-        (0..n_chunks)
+    let parts = chunk_states(
+        sampler,
+        spec,
+        0..n_chunks,
+        pool,
+        &|| vec![Sketch::new(); outputs.len()],
+        &|sk: &mut Vec<Sketch>, _, row| {
+            for (s, &i) in sk.iter_mut().zip(outputs) {
+                s.add(row[i]);
+            }
+        },
+    );
+    // Integer bin counts: any merge order gives the same sketches.
+    let mut sketches = vec![Sketch::new(); outputs.len()];
+    for p in &parts {
+        for (x, y) in sketches.iter_mut().zip(p) {
+            x.merge(y);
+        }
+    }
+    sketches.iter().map(CdfTable::new).collect()
+}
+
+/// Per chunk of `chunks`, the state `per_draw` folds the chunk's draws into, in
+/// chunk order (whatever the thread that ran it).
+fn chunk_states<T: Send>(
+    sampler: &Sampler,
+    spec: &RunSpec,
+    chunks: Range<u64>,
+    pool: &rayon::ThreadPool,
+    init: &(dyn Fn() -> T + Sync),
+    per_draw: &(dyn Fn(&mut T, &crate::model::Inputs, &[f64]) + Sync),
+) -> Vec<T> {
+    use rayon::prelude::*;
+    pool.install(|| {
+        chunks
             .into_par_iter()
             .map(|c| {
-                let mut sk = vec![Sketch::new(); outputs.len()];
+                let mut t = init();
                 let mut rng = chunk_rng(spec.seed, c);
                 let mut x = sampler.base().clone();
                 let mut raw = vec![0.0; sampler.raw_len()];
@@ -240,24 +272,12 @@ fn pilot(
                 for _ in 0..spec.chunk_draws(c) {
                     sampler.sample(&mut rng, &mut raw, &mut x);
                     evaluate(&x, &mut row);
-                    for (s, &i) in sk.iter_mut().zip(outputs) {
-                        s.add(row[i]);
-                    }
+                    per_draw(&mut t, &x, &row);
                 }
-                sk
+                t
             })
-            // Integer bin counts: any reduction order gives the same sketches.
-            .reduce(
-                || vec![Sketch::new(); outputs.len()],
-                |mut a, b| {
-                    for (x, y) in a.iter_mut().zip(&b) {
-                        x.merge(y);
-                    }
-                    a
-                },
-            )
-    });
-    sketches.iter().map(CdfTable::new).collect()
+            .collect()
+    })
 }
 
 /// The groups whose ranks are correlated with outputs: the named inputs.
@@ -294,29 +314,13 @@ pub fn map_chunks<T: Send>(
     init: impl Fn() -> T + Sync,
     per_draw: impl Fn(&mut T, &crate::model::Inputs, &[f64]) + Sync,
 ) -> Result<Vec<T>, Error> {
-    use rayon::prelude::*;
     spec.validate()?;
     let sampler = Sampler::new(cfg);
     let pool = thread_pool(spec.threads)?;
     let chunks = spec.shard.chunks(spec.n_chunks());
-    Ok(pool.install(|| {
-        chunks
-            .into_par_iter()
-            .map(|c| {
-                let mut t = init();
-                let mut rng = chunk_rng(spec.seed, c);
-                let mut x = sampler.base().clone();
-                let mut raw = vec![0.0; sampler.raw_len()];
-                let mut row = vec![0.0; Layout::LEN];
-                for _ in 0..spec.chunk_draws(c) {
-                    sampler.sample(&mut rng, &mut raw, &mut x);
-                    evaluate(&x, &mut row);
-                    per_draw(&mut t, &x, &row);
-                }
-                t
-            })
-            .collect()
-    }))
+    Ok(chunk_states(
+        &sampler, spec, chunks, &pool, &init, &per_draw,
+    ))
 }
 
 /// Runs the draws of `spec` and returns their statistics state, rank correlations
