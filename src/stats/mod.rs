@@ -75,6 +75,8 @@ struct ChunkBuf {
     shortsq: Vec<f64>,
     /// Offsets of the admitted rows of a batch; kept to reuse its allocation.
     keep: Vec<usize>,
+    /// Sketch keys of one series over a batch; kept to reuse its allocation.
+    keys: Vec<i64>,
 }
 
 impl Accumulator {
@@ -97,6 +99,7 @@ impl Accumulator {
                 short: vec![0.0; N_SHORT],
                 shortsq: vec![0.0; N_SHORT],
                 keep: vec![],
+                keys: vec![],
             },
         }
     }
@@ -119,19 +122,24 @@ impl Accumulator {
         }
         self.draws += keep.len() as u64;
         let c = &mut self.chunk;
+        let mut keys = std::mem::take(&mut c.keys);
         for j in 0..len {
-            let (m, sk) = (self.centre[j], &mut self.sketches[j]);
+            let m = self.centre[j];
             let (mut s, mut q) = (c.sum[j], c.sumsq[j]);
+            keys.clear();
             for &o in &keep {
                 let y = rows[o + j];
                 let d = y - m;
                 s += d;
                 q += d * d;
-                sk.add(y);
+                keys.push(sketch::key(y));
             }
             c.sum[j] = s;
             c.sumsq[j] = q;
+            self.sketches[j].add_keys(&keys);
         }
+        keys.clear();
+        c.keys = keys;
         for i in 0..N_SHORT {
             let g = shortfall_gap_index(i);
             for &o in &keep {
