@@ -77,6 +77,8 @@ struct ChunkBuf {
     keep: Vec<usize>,
     /// Sketch keys of one series over a batch; kept to reuse its allocation.
     keys: Vec<i64>,
+    /// Values of one series over a batch; kept to reuse its allocation.
+    ys: Vec<f64>,
 }
 
 impl Accumulator {
@@ -100,6 +102,7 @@ impl Accumulator {
                 shortsq: vec![0.0; N_SHORT],
                 keep: vec![],
                 keys: vec![],
+                ys: vec![],
             },
         }
     }
@@ -123,23 +126,37 @@ impl Accumulator {
         self.draws += keep.len() as u64;
         let c = &mut self.chunk;
         let mut keys = std::mem::take(&mut c.keys);
+        let mut ys = std::mem::take(&mut c.ys);
         for j in 0..len {
+            ys.clear();
+            ys.extend(keep.iter().map(|&o| rows[o + j]));
+            // Four fixed lanes: a deterministic order that keeps the sums in
+            // registers and off one long dependency chain.
             let m = self.centre[j];
-            let (mut s, mut q) = (c.sum[j], c.sumsq[j]);
-            keys.clear();
-            for &o in &keep {
-                let y = rows[o + j];
-                let d = y - m;
-                s += d;
-                q += d * d;
-                keys.push(sketch::key(y));
+            let (mut s, mut q) = ([0.0f64; 4], [0.0f64; 4]);
+            let mut quads = ys.chunks_exact(4);
+            for quad in &mut quads {
+                for l in 0..4 {
+                    let d = quad[l] - m;
+                    s[l] += d;
+                    q[l] += d * d;
+                }
             }
-            c.sum[j] = s;
-            c.sumsq[j] = q;
+            for (l, &y) in quads.remainder().iter().enumerate() {
+                let d = y - m;
+                s[l] += d;
+                q[l] += d * d;
+            }
+            c.sum[j] += (s[0] + s[1]) + (s[2] + s[3]);
+            c.sumsq[j] += (q[0] + q[1]) + (q[2] + q[3]);
+            keys.clear();
+            keys.extend(ys.iter().map(|&y| sketch::key(y)));
             self.sketches[j].add_keys(&keys);
         }
         keys.clear();
+        ys.clear();
         c.keys = keys;
+        c.ys = ys;
         for i in 0..N_SHORT {
             let g = shortfall_gap_index(i);
             for &o in &keep {
