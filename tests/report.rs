@@ -97,6 +97,25 @@ fn report_is_self_contained_and_rebuilds_identically() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(std::fs::read(out.join("report.html")).unwrap(), before);
     assert_eq!(std::fs::read_dir(out.join("plots")).unwrap().count(), 66);
+    // After `wfmc sobol` into the folder, the rebuilt report shows the variance shares.
+    assert!(
+        !String::from_utf8(before)
+            .unwrap()
+            .contains("<h3>Variance shares")
+    );
+    for args in [
+        vec!["sobol", "--n", "1024", "--out", out.to_str().unwrap()],
+        vec!["report", out.to_str().unwrap()],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_wfmc"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<h3>Variance shares (Sobol indices)</h3>"));
+    assert!(html.contains("<td>factors.forecasters</td>"));
 }
 
 /// Opens report.html from a file:// URL in headless Chromium (installed by

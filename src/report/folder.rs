@@ -25,6 +25,23 @@ pub struct TornadoRow {
     pub rank: usize,
 }
 
+/// One row of `sobol.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SobolRow {
+    /// Scenario key.
+    pub scenario: String,
+    /// Output name.
+    pub output: String,
+    /// Group name.
+    pub group: String,
+    /// First-order index and its 95 % interval.
+    pub s1: [f64; 3],
+    /// Total index and its 95 % interval.
+    pub st: [f64; 3],
+    /// Rows of the design.
+    pub n: u64,
+}
+
 /// The files of a results folder, parsed.
 #[derive(Debug, Clone)]
 pub struct Results {
@@ -40,6 +57,8 @@ pub struct Results {
     pub manifest: serde_json::Value,
     /// `assumptions.json`.
     pub assumptions: serde_json::Value,
+    /// `sobol.csv`, if `wfmc sobol` has written one into the folder.
+    pub sobol: Option<Vec<SobolRow>>,
 }
 
 fn read(dir: &Path, name: &str) -> Result<String, Error> {
@@ -117,7 +136,29 @@ impl Results {
             rank: r[8].parse().unwrap_or(0),
         })
         .collect();
+        let sobol = if dir.join("sobol.csv").exists() {
+            Some(
+                csv_rows(
+                    dir,
+                    "sobol.csv",
+                    "scenario,output,group,s1,s1_lo,s1_hi,st,st_lo,st_hi,n",
+                )?
+                .iter()
+                .map(|r| SobolRow {
+                    scenario: r[0].to_string(),
+                    output: r[1].to_string(),
+                    group: r[2].to_string(),
+                    s1: [num(&r[3]), num(&r[4]), num(&r[5])],
+                    st: [num(&r[6]), num(&r[7]), num(&r[8])],
+                    n: r[9].parse().unwrap_or(0),
+                })
+                .collect(),
+            )
+        } else {
+            None
+        };
         Ok(Results {
+            sobol,
             bands,
             shortfall,
             tornado,

@@ -211,6 +211,54 @@ fn reproduce(r: &Results) -> String {
     cmd
 }
 
+fn sobol(r: &Results, out: &mut String) {
+    let Some(rows) = &r.sobol else {
+        out.push_str("<p>Variance shares (Sobol indices) are not in this folder: run <code>wfmc sobol --out DIR</code>, then <code>wfmc report DIR</code>, to add them here.</p>");
+        return;
+    };
+    let n = rows.first().map_or(0, |x| x.n);
+    let _ = write!(
+        out,
+        "<h3>Variance shares (Sobol indices)</h3><p>Share of each output's variance carried by an input group: alone (S1) and with its interactions (ST), with 95 % bootstrap intervals; {} rows of the Saltelli design. Groups are independent by construction: a demand ratio's group is its own deviation, what it shares with the other ratios of its scenario belongs to <code>factors.forecasters</code>. The five groups with the largest ST per output:</p>",
+        thousands(n as f64)
+    );
+    for &s in Scenario::ALL {
+        for o in crate::sensitivity::outputs()
+            .iter()
+            .filter(|o| o.scenario == s.index())
+        {
+            let mut these: Vec<_> = rows
+                .iter()
+                .filter(|x| x.scenario == s.key() && x.output == o.name)
+                .collect();
+            if these.is_empty() {
+                continue;
+            }
+            these.sort_by(|a, b| b.st[0].total_cmp(&a.st[0]));
+            let _ = write!(
+                out,
+                "<table><tr><th>{} — {}</th><th>S1</th><th>95 % interval</th><th>ST</th><th>95 % interval</th></tr>",
+                esc(&charts::describe_output(&o.name)),
+                esc(s.label())
+            );
+            for x in these.iter().take(5) {
+                let _ = write!(
+                    out,
+                    "<tr><td>{}</td><td>{:.3}</td><td>{:.3} – {:.3}</td><td>{:.3}</td><td>{:.3} – {:.3}</td></tr>",
+                    esc(&x.group),
+                    x.s1[0],
+                    x.s1[1],
+                    x.s1[2],
+                    x.st[0],
+                    x.st[1],
+                    x.st[2]
+                );
+            }
+            out.push_str("</table>");
+        }
+    }
+}
+
 fn figures(charts: &[Chart], section: Section, out: &mut String) {
     for c in charts.iter().filter(|c| c.section == section) {
         let id = c.file.trim_end_matches(".svg");
@@ -257,6 +305,7 @@ staff flow rates, salary growth and pay bands as distributions and shows what fo
     out.push_str("<h2 id=tornado>Which assumption moves each result</h2><p>One input at a time at its P10 and P90 (bands: lowest and highest option), all others at the report's values. \
 For variance shares that count correlation and interactions, run <code>wfmc sobol</code>; for rank correlations, see <code>correlation.csv</code>.</p>");
     figures(charts, Section::Tornado, &mut out);
+    sobol(r, &mut out);
     out.push_str("<h2 id=composition>Demand by job level</h2>");
     figures(charts, Section::Composition, &mut out);
     out.push_str("<h2 id=assumptions>Assumptions</h2>");
