@@ -246,27 +246,29 @@ fn oversized_config_is_refused_before_parsing() {
     assert!(stderr(&o).contains("config too large"), "{}", stderr(&o));
 }
 
+/// `wfmc args` fails with exit 2 and a message containing `phrase`.
+fn usage_error(args: &[&str], phrase: &str) {
+    let o = wfmc(args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    assert!(
+        stderr(&o).contains(phrase),
+        "{args:?}: `{phrase}` not in {}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn bad_overrides_and_stress_names() {
-    let o = wfmc(&["point", "--set", "suply.ict.flow_rate=0.02"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("supply.ict.flow_rate"),
-        "{}",
-        stderr(&o)
+    usage_error(
+        &["point", "--set", "suply.ict.flow_rate=0.02"],
+        "supply.ict.flow_rate",
     );
-    let o = wfmc(&["point", "--set", "salary_growth=normal(0.03, -0.01)"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("--set salary_growth=normal(0.03, -0.01)"),
-        "{}",
-        stderr(&o)
+    usage_error(
+        &["point", "--set", "salary_growth=normal(0.03, -0.01)"],
+        "--set salary_growth=normal(0.03, -0.01)",
     );
-    let o = wfmc(&["point", "--set", "salary_growth"]);
-    assert_eq!(o.status.code(), Some(2));
-    let o = wfmc(&["point", "--stress", "realised_pay"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("realised-pay"), "{}", stderr(&o));
+    usage_error(&["point", "--set", "salary_growth"], "PATH=VALUE");
+    usage_error(&["point", "--stress", "realised_pay"], "realised-pay");
 }
 
 /// Mounts a tmpfs (root only; the CI machines run as root). Returns false if the

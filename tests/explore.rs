@@ -111,36 +111,27 @@ fn sweep_over_fixed_salary_growth_matches_the_point_model() {
 fn sweep_uses_common_random_numbers() {
     // On-cost scales every cost by (1 + c) and nothing else; with the same draws at
     // both points the mean cost of demand scales exactly, not up to noise.
-    let csv = ok(&[
-        "sweep",
-        "--vary",
-        "on_cost=0.3,0.4",
-        "--draws",
-        "8192",
-        "--metric",
-        "cost_demand",
-        "--area",
-        "total",
-        "--threads",
-        "2",
-    ]);
+    let sweep = |threads: &str| {
+        ok(&[
+            "sweep",
+            "--vary",
+            "on_cost=0.3,0.4",
+            "--draws",
+            "8192",
+            "--metric",
+            "cost_demand",
+            "--area",
+            "total",
+            "--threads",
+            threads,
+        ])
+    };
+    let csv = sweep("2");
     let a = sweep_value(&csv, "1", "data_driven", "total", "cost_demand", "mean");
     let b = sweep_value(&csv, "2", "data_driven", "total", "cost_demand", "mean");
     assert!((b / a - 1.4 / 1.3).abs() < 1e-12, "{}", b / a);
     // And the sweep is reproducible across thread counts.
-    let csv1 = ok(&[
-        "sweep",
-        "--vary",
-        "on_cost=0.3,0.4",
-        "--draws",
-        "8192",
-        "--metric",
-        "cost_demand",
-        "--area",
-        "total",
-        "--threads",
-        "1",
-    ]);
+    let csv1 = sweep("1");
     assert_eq!(csv, csv1);
 }
 

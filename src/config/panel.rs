@@ -456,6 +456,11 @@ mod tests {
         [[1.0, 1.0, 1.0, 1.0]; N_AREAS]
     }
 
+    /// Parses with a trust of 1 WTE per level, the bootstrap mode and no weights.
+    fn parse(text: &str, missing: Missing) -> Result<Panel, Vec<CsvProblem>> {
+        Panel::parse(text, &trust(), Mode::PanelMean, missing, &BTreeMap::new())
+    }
+
     fn file(rows: &[(&str, &str, &str, [f64; 4])]) -> String {
         let mut s = format!("{HEADER}\n");
         for (f, sc, a, v) in rows {
@@ -475,14 +480,7 @@ mod tests {
                 rows.push(("y", sc, a, [1.0, 3.0, 2.0, 2.0]));
             }
         }
-        let p = Panel::parse(
-            &file(&rows),
-            &trust(),
-            Mode::PanelMean,
-            Missing::Error,
-            &BTreeMap::new(),
-        )
-        .unwrap();
+        let p = parse(&file(&rows), Missing::Error).unwrap();
         // Each total is 8 over a trust of 4: ratio 2; the 2025 ratio is halfway.
         assert_eq!(p.ratios(0, 0, 0), Some((1.5, 2.0)));
         let (_, r30, q) = p.mean(1, 3).unwrap();
@@ -496,14 +494,7 @@ mod tests {
         let text = format!(
             "{HEADER}\nx,data_drivn,ict,managers,1,,2\nx,data_driven,ict,managers,1,,-3\nx,data_driven,ict,bosses,1,,3\n"
         );
-        let e = Panel::parse(
-            &text,
-            &trust(),
-            Mode::PanelMean,
-            Missing::Error,
-            &BTreeMap::new(),
-        )
-        .unwrap_err();
+        let e = parse(&text, Missing::Error).unwrap_err();
         let heads: Vec<&str> = e.iter().map(|p| p.headline.as_str()).collect();
         assert!(
             heads.contains(&"unknown scenario `data_drivn`"),
@@ -529,23 +520,9 @@ mod tests {
         }
         rows.push(("partial", "data_driven", "ict", [2.0, 2.0, 2.0, 2.0]));
         let text = file(&rows);
-        let e = Panel::parse(
-            &text,
-            &trust(),
-            Mode::PanelMean,
-            Missing::Error,
-            &BTreeMap::new(),
-        )
-        .unwrap_err();
+        let e = parse(&text, Missing::Error).unwrap_err();
         assert!(e[0].detail.contains("partial left it out"), "{:?}", e[0]);
-        let p = Panel::parse(
-            &text,
-            &trust(),
-            Mode::PanelMean,
-            Missing::Skip,
-            &BTreeMap::new(),
-        )
-        .unwrap();
+        let p = parse(&text, Missing::Skip).unwrap();
         assert_eq!(p.mean(0, 3).unwrap().1, 1.5);
         assert_eq!(p.mean(0, 0).unwrap().1, 1.0);
     }
