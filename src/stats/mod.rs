@@ -50,7 +50,8 @@ pub struct Accumulator {
     pub centre: Vec<f64>,
     /// Draws folded in.
     pub draws: u64,
-    /// Draws rejected by the numerical guard (non-finite or negative workforce).
+    /// Draws the numerical guard left out (non-finite or negative workforce); the
+    /// engine counts them here so that a summary carries them.
     pub rejected: u64,
     /// Σ (x − centre) per series.
     pub sum: Vec<ExactSum>,
@@ -109,20 +110,17 @@ impl Accumulator {
 
     /// Folds a batch of draws in: `rows` holds whole draws back to back (draw-major).
     ///
-    /// Rows with a non-finite value are rejected and counted (the numerical guard).
-    /// Each series sees its values in draw order, so results do not depend on the
-    /// batch size; visiting one series at a time keeps its sketch bins in cache.
+    /// Every value must be finite: the engine's numerical guard
+    /// ([`crate::engine::guard`]) leaves out and counts the draws that are not, before
+    /// they get here. Each series sees its values in draw order, so results do not
+    /// depend on the batch size; visiting one series at a time keeps its sketch bins
+    /// in cache.
     pub fn add_batch(&mut self, rows: &[f64]) {
         let len = self.centre.len();
+        debug_assert!(rows.iter().all(|x| x.is_finite()), "unguarded rows");
         let mut keep = std::mem::take(&mut self.chunk.keep);
         keep.clear();
-        for (b, row) in rows.chunks_exact(len).enumerate() {
-            if row.iter().all(|x| x.is_finite()) {
-                keep.push(b * len);
-            } else {
-                self.rejected += 1;
-            }
-        }
+        keep.extend((0..rows.len() / len).map(|b| b * len));
         self.draws += keep.len() as u64;
         let c = &mut self.chunk;
         let mut keys = std::mem::take(&mut c.keys);
