@@ -438,19 +438,9 @@ fn run(cli: Cli) -> Result<(), Error> {
                 None => {
                     explore::sweep::run(&cfg, &vary, &spec, &filter, &mut out, &control, &progress)
                 }
-                Some(path) => {
-                    let mut buf = vec![];
-                    explore::sweep::run(&cfg, &vary, &spec, &filter, &mut buf, &control, &progress)
-                        .and_then(|()| {
-                            let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-                            let dir = dir.unwrap_or(std::path::Path::new("."));
-                            let name = path.file_name().map(|n| n.to_string_lossy().to_string());
-                            let name = name.ok_or_else(|| {
-                                Error::Input(format!("--out {}: not a file path", path.display()))
-                            })?;
-                            wfmc::report::run::write_file_atomic(dir, &name, &buf).map(|_| ())
-                        })
-                }
+                Some(path) => explore::sweep::run_to_file(
+                    &cfg, &vary, &spec, &filter, path, &control, &progress,
+                ),
             };
             bar.finish_and_clear();
             match res {

@@ -227,3 +227,35 @@ fn bad_overrides_are_clear_errors() {
     let o = wfmc(&["sweep", "--vary", "salary_growth=0.05:0.01:0.01"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn sweep_to_a_file_is_whole_or_refused_up_front() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out/sweep.csv");
+    let stdout = ok(&[
+        "sweep",
+        "--vary",
+        "on_cost=0.3,0.4",
+        "--draws",
+        "4096",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert!(stdout.is_empty());
+    let csv = std::fs::read_to_string(&file).unwrap();
+    assert!(csv.starts_with("point,on_cost,scenario,area,year,metric,stat,value\n"));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    let o = wfmc(&[
+        "sweep",
+        "--vary",
+        "on_cost=0.3",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is a folder"));
+}

@@ -305,6 +305,44 @@ pub fn run(
     Ok(())
 }
 
+/// [`run`] into the file `path`, written whole or not at all: the rows stream into a
+/// temporary file beside it, renamed into place when the sweep completes. A path
+/// that cannot be written is refused before any work.
+pub fn run_to_file(
+    cfg: &Config,
+    varies: &[Vary],
+    spec: &RunSpec,
+    filter: &Filter,
+    path: &std::path::Path,
+    control: &Control,
+    progress: &dyn Fn(usize, usize),
+) -> Result<(), Error> {
+    let bad = |why: String| Error::Input(format!("--out {}: {why}", path.display()));
+    if path.is_dir() {
+        return Err(bad("is a folder; give a file path such as sweep.csv".into()));
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| bad("not a file path".into()))?
+        .to_string_lossy()
+        .to_string();
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => ".".into(),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| bad(format!("cannot create its folder: {e}")))?;
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let file = std::fs::File::create(&tmp).map_err(|e| bad(format!("cannot write there: {e}")))?;
+    let mut w = std::io::BufWriter::new(file);
+    let res = run(cfg, varies, spec, filter, &mut w, control, progress)
+        .and_then(|()| w.flush().map_err(|e| Error::io(tmp.display(), e)))
+        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io(path.display(), e)));
+    if res.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
