@@ -227,6 +227,15 @@ pub const FLAT_COST_2030_M: [TextFigure; 10] = [
 /// own rows (£5,202m). Both are shown wherever the total appears.
 pub const T33_TOTAL_2030_PRINTED_M: f64 = 5220.0;
 
+/// What Table 3.3's rows add to for 2030, £m (the printed total says otherwise).
+pub fn t33_rows_total_2030_m() -> f64 {
+    TABLES_3
+        .iter()
+        .filter(|r| r.area.is_some())
+        .map(|r| r.cost_2030_m)
+        .sum()
+}
+
 /// Table 3.1's printed 2020 total (46,009 WTE, l.336) is one less than the sum of its
 /// rows (46,010); its printed change (+31,914) is one more than 77,923 − 46,010.
 pub const T31_TOTAL_2020_PRINTED: f64 = 46009.0;

@@ -285,21 +285,34 @@ impl std::error::Error for ConfigError {}
 
 impl ConfigError {
     fn new(origin: &str, source: &str, problems: Vec<Problem>) -> ConfigError {
+        ConfigError::rendered(origin, problems, &format!("in {origin}"), |p, detail| {
+            let span = locate::span_of(source, &p.path);
+            locate::render(origin, source, span, &p.headline, detail)
+        })
+    }
+
+    /// Renders each problem with `render(problem, detail)` (the detail prefixed by
+    /// its key path), then a count line "N problems {whence}".
+    fn rendered(
+        origin: &str,
+        problems: Vec<Problem>,
+        whence: &str,
+        render: impl Fn(&Problem, &str) -> String,
+    ) -> ConfigError {
         let mut rendered = String::new();
         for p in &problems {
-            let span = locate::span_of(source, &p.path);
             let path = p.path.join(".");
             let detail = if path.is_empty() {
                 p.detail.clone()
             } else {
                 format!("{path}: {}", p.detail)
             };
-            rendered.push_str(&locate::render(origin, source, span, &p.headline, &detail));
+            rendered.push_str(&render(p, &detail));
             rendered.push('\n');
         }
         let n = problems.len();
         rendered.push_str(&format!(
-            "{n} problem{} in {origin}",
+            "{n} problem{} {whence}",
             if n == 1 { "" } else { "s" }
         ));
         ConfigError {
@@ -329,33 +342,11 @@ impl ConfigError {
     /// Problems of overridden values: they are not in the file, so they are not
     /// located in it; each headline names the override.
     fn from_overrides(origin: &str, problems: Vec<Problem>) -> ConfigError {
-        let mut rendered = String::new();
-        for p in &problems {
-            let path = p.path.join(".");
-            let detail = if path.is_empty() {
-                p.detail.clone()
-            } else {
-                format!("{path}: {}", p.detail)
-            };
-            rendered.push_str(&locate::render(
-                &format!("{origin} with overrides"),
-                "",
-                None,
-                &p.headline,
-                &detail,
-            ));
-            rendered.push('\n');
-        }
-        let n = problems.len();
-        rendered.push_str(&format!(
-            "{n} problem{} with the overrides of {origin}",
-            if n == 1 { "" } else { "s" }
-        ));
-        ConfigError {
-            origin: origin.to_string(),
-            problems,
-            rendered,
-        }
+        let label = format!("{origin} with overrides");
+        let whence = format!("with the overrides of {origin}");
+        ConfigError::rendered(origin, problems, &whence, |p, detail| {
+            locate::render(&label, "", None, &p.headline, detail)
+        })
     }
 
     fn single(origin: &str, headline: &str, detail: String) -> ConfigError {

@@ -325,11 +325,7 @@ fn cost_chart(r: &Results, s: Scenario) -> Result<Chart, String> {
     if s == Scenario::DataDriven {
         marks.push((
             "Report's 2030 cost of demand (rows; printed total £5,220m)".to_string(),
-            published::TABLES_3
-                .iter()
-                .filter(|r| r.area.is_some())
-                .map(|r| r.cost_2030_m)
-                .sum(),
+            published::t33_rows_total_2030_m(),
             BLUE,
         ));
     }

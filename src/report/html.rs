@@ -171,11 +171,7 @@ fn point_vs_report(r: &Results, out: &mut String) {
         );
     }
     out.push_str("</table>");
-    let rows_sum: f64 = published::TABLES_3
-        .iter()
-        .filter(|r| r.area.is_some())
-        .map(|r| r.cost_2030_m)
-        .sum();
+    let rows_sum: f64 = published::t33_rows_total_2030_m();
     let _ = write!(
         out,
         "<p class=note><b>Where the report disagrees with itself.</b> Table 3.3 prints a total 2030 cost of £{}m (l.462), \

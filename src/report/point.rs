@@ -210,11 +210,7 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
         }
         text.push_str(&t.render());
         if a_is {
-            let rows_sum: f64 = TABLES_3
-                .iter()
-                .filter(|r| r.area.is_some())
-                .map(|r| r.cost_2030_m)
-                .sum();
+            let rows_sum: f64 = published::t33_rows_total_2030_m();
             text.push_str(&format!(
                 "! Report inconsistency: Table 3.3 prints a 2030 total of £{}m (l.462), but its own rows add to £{}m; ours is {}.\n",
                 thousands(T33_TOTAL_2030_PRINTED_M),
