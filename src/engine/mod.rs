@@ -27,8 +27,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Draws per chunk: the unit of reproducibility and of work distribution.
 pub const CHUNK_DRAWS: u64 = 4096;
-/// Draws evaluated before their statistics are folded in, series by series.
-const BATCH: usize = 64;
 /// The default seed (the report's publication month, March 2021).
 pub const DEFAULT_SEED: u64 = 20210301;
 /// The default number of draws.
@@ -362,7 +360,7 @@ pub fn run_with(
         let workforce = guard::workforce_indices();
         let mut x = sampler.base().clone();
         let mut raw = vec![0.0; sampler.raw_len()];
-        let mut buf = vec![0.0; Layout::LEN * BATCH];
+        let mut row = vec![0.0; Layout::LEN];
         let mut u = vec![0.0; plan.ranked.len()];
         let mut v = vec![0.0; plan.outputs.len()];
         loop {
@@ -372,34 +370,24 @@ pub fn run_with(
             }
             let mut rng = chunk_rng(spec.seed, c);
             let n = spec.chunk_draws(c);
-            let mut left = n as usize;
-            let mut d = 0u64;
-            while left > 0 {
-                let b = left.min(BATCH);
-                let mut kept = 0;
-                for _ in 0..b {
-                    let row = &mut buf[kept * Layout::LEN..(kept + 1) * Layout::LEN];
-                    plan.sampler.sample(&mut rng, &mut raw, &mut x);
-                    evaluate(&x, row);
-                    if let Some(bad) = guard::check(row, &workforce) {
-                        st.guard.record(bad, c, d, row, plan.sampler, &raw);
-                        st.acc.rejected += 1;
-                    } else {
-                        if ranks {
-                            for (ui, &g) in u.iter_mut().zip(&plan.ranked) {
-                                *ui = plan.sampler.marginal_rank(&plan.sampler.groups()[g], &raw);
-                            }
-                            for ((vi, &o), t) in v.iter_mut().zip(&plan.outputs).zip(&plan.pilot) {
-                                *vi = t.rank(row[o]);
-                            }
-                            st.ranks.add(&u, &v);
-                        }
-                        kept += 1;
-                    }
-                    d += 1;
+            for d in 0..n {
+                plan.sampler.sample(&mut rng, &mut raw, &mut x);
+                evaluate(&x, &mut row);
+                if let Some(bad) = guard::check(&row, &workforce) {
+                    st.guard.record(bad, c, d, &row, plan.sampler, &raw);
+                    st.acc.rejected += 1;
+                    continue;
                 }
-                st.acc.add_batch(&buf[..kept * Layout::LEN]);
-                left -= b;
+                if ranks {
+                    for (ui, &g) in u.iter_mut().zip(&plan.ranked) {
+                        *ui = plan.sampler.marginal_rank(&plan.sampler.groups()[g], &raw);
+                    }
+                    for ((vi, &o), t) in v.iter_mut().zip(&plan.outputs).zip(&plan.pilot) {
+                        *vi = t.rank(row[o]);
+                    }
+                    st.ranks.add(&u, &v);
+                }
+                st.acc.add(&row);
             }
             st.acc.end_chunk();
             st.ranks.end_chunk();

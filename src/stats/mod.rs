@@ -68,18 +68,47 @@ pub struct Accumulator {
     chunk: ChunkBuf,
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+/// Draws whose sketch keys are buffered before they go to the sketches. The buffer is
+/// column-major (series × draws), so each sketch takes this many keys at once and its
+/// bins are fetched into cache once per batch rather than once per draw.
+pub const KEY_BATCH: usize = 512;
+/// Column stride of the key buffer: one cache line more than a batch, since a
+/// power-of-two stride would send every column's write to the same few cache sets.
+const KEY_STRIDE: usize = KEY_BATCH + 16;
+
+#[derive(Clone, Debug, Default)]
 struct ChunkBuf {
     sum: Vec<f64>,
     sumsq: Vec<f64>,
     short: Vec<f64>,
     shortsq: Vec<f64>,
-    /// Offsets of the admitted rows of a batch; kept to reuse its allocation.
-    keep: Vec<usize>,
-    /// Sketch keys of one series over a batch; kept to reuse its allocation.
-    keys: Vec<i64>,
-    /// Values of one series over a batch; kept to reuse its allocation.
-    ys: Vec<f64>,
+    /// Output index of each shortfall slot's gap.
+    short_gap: Vec<usize>,
+    /// Sketch keys, `[series][draw]`, [`KEY_BATCH`] draws per series.
+    keys: Vec<i32>,
+    /// Draws in `keys`.
+    filled: usize,
+}
+
+/// Equal when they hold the same sums and the same buffered keys; what a flushed
+/// key buffer still holds is scratch.
+impl PartialEq for ChunkBuf {
+    fn eq(&self, o: &ChunkBuf) -> bool {
+        let pending = |c: &ChunkBuf| -> Vec<i32> {
+            c.keys
+                .chunks_exact(KEY_STRIDE)
+                .flat_map(|col| &col[..c.filled])
+                .copied()
+                .collect()
+        };
+        self.sum == o.sum
+            && self.sumsq == o.sumsq
+            && self.short == o.short
+            && self.shortsq == o.shortsq
+            && self.short_gap == o.short_gap
+            && self.filled == o.filled
+            && pending(self) == pending(o)
+    }
 }
 
 impl Accumulator {
@@ -101,77 +130,75 @@ impl Accumulator {
                 sumsq: vec![0.0; n],
                 short: vec![0.0; N_SHORT],
                 shortsq: vec![0.0; N_SHORT],
-                keep: vec![],
+                short_gap: (0..N_SHORT).map(shortfall_gap_index).collect(),
                 keys: vec![],
-                ys: vec![],
+                filled: 0,
             },
         }
     }
 
-    /// Folds a batch of draws in: `rows` holds whole draws back to back (draw-major).
+    /// Folds one draw in (`row` has one value per series).
     ///
     /// Every value must be finite: the engine's numerical guard
     /// ([`crate::engine::guard`]) leaves out and counts the draws that are not, before
-    /// they get here. Each series sees its values in draw order, so results do not
-    /// depend on the batch size; visiting one series at a time keeps its sketch bins
-    /// in cache.
-    pub fn add_batch(&mut self, rows: &[f64]) {
+    /// they get here. Moments are summed draw by draw, so results do not depend on
+    /// how draws are batched; sketch keys wait in a buffer of [`KEY_BATCH`] draws.
+    #[inline]
+    pub fn add(&mut self, row: &[f64]) {
         let len = self.centre.len();
-        debug_assert!(rows.iter().all(|x| x.is_finite()), "unguarded rows");
-        let mut keep = std::mem::take(&mut self.chunk.keep);
-        keep.clear();
-        keep.extend((0..rows.len() / len).map(|b| b * len));
-        self.draws += keep.len() as u64;
+        debug_assert!(row.len() == len && row.iter().all(|x| x.is_finite()));
+        self.draws += 1;
         let c = &mut self.chunk;
-        let mut keys = std::mem::take(&mut c.keys);
-        let mut ys = std::mem::take(&mut c.ys);
-        for j in 0..len {
-            ys.clear();
-            ys.extend(keep.iter().map(|&o| rows[o + j]));
-            // Four fixed lanes: a deterministic order that keeps the sums in
-            // registers and off one long dependency chain.
-            let m = self.centre[j];
-            let (mut s, mut q) = ([0.0f64; 4], [0.0f64; 4]);
-            let mut quads = ys.chunks_exact(4);
-            for quad in &mut quads {
-                for l in 0..4 {
-                    let d = quad[l] - m;
-                    s[l] += d;
-                    q[l] += d * d;
-                }
-            }
-            for (l, &y) in quads.remainder().iter().enumerate() {
-                let d = y - m;
-                s[l] += d;
-                q[l] += d * d;
-            }
-            c.sum[j] += (s[0] + s[1]) + (s[2] + s[3]);
-            c.sumsq[j] += (q[0] + q[1]) + (q[2] + q[3]);
-            keys.clear();
-            keys.extend(ys.iter().map(|&y| sketch::key(y)));
-            self.sketches[j].add_keys(&keys);
+        for (((&y, &m), s), q) in row
+            .iter()
+            .zip(&self.centre)
+            .zip(c.sum.iter_mut())
+            .zip(c.sumsq.iter_mut())
+        {
+            let d = y - m;
+            *s += d;
+            *q += d * d;
         }
-        keys.clear();
-        ys.clear();
-        c.keys = keys;
-        c.ys = ys;
-        for i in 0..N_SHORT {
-            let g = shortfall_gap_index(i);
-            for &o in &keep {
-                let gap = rows[o + g];
-                if gap < 0.0 {
-                    self.short_count[i] += 1;
-                    c.short[i] -= gap;
-                    c.shortsq[i] += gap * gap;
-                }
+        if c.keys.is_empty() {
+            c.keys = vec![0; len * KEY_STRIDE];
+        }
+        let f = c.filled;
+        for (col, &y) in c.keys.chunks_exact_mut(KEY_STRIDE).zip(row) {
+            col[f] = sketch::key(y) as i32;
+        }
+        for (i, &g) in c.short_gap.iter().enumerate() {
+            let gap = row[g];
+            if gap < 0.0 {
+                self.short_count[i] += 1;
+                c.short[i] -= gap;
+                c.shortsq[i] += gap * gap;
             }
         }
-        keep.clear();
-        self.chunk.keep = keep;
+        c.filled += 1;
+        if c.filled == KEY_BATCH {
+            self.flush_keys();
+        }
     }
 
-    /// Ends a chunk: folds its `f64` partial sums into the exact sums.
+    /// Moves the buffered keys into the sketches, one series at a time.
+    fn flush_keys(&mut self) {
+        let c = &mut self.chunk;
+        if c.filled > 0 {
+            for (sk, col) in self
+                .sketches
+                .iter_mut()
+                .zip(c.keys.chunks_exact(KEY_STRIDE))
+            {
+                sk.add_keys(&col[..c.filled]);
+            }
+        }
+        c.filled = 0;
+    }
+
+    /// Ends a chunk: empties the key buffer and folds the chunk's `f64` partial sums
+    /// into the exact sums.
     pub fn end_chunk(&mut self) {
+        self.flush_keys();
         let c = &mut self.chunk;
         for (acc, v) in self.sum.iter_mut().zip(c.sum.iter_mut()) {
             acc.add(std::mem::take(v));
