@@ -88,6 +88,8 @@ struct ChunkBuf {
     keys: Vec<i32>,
     /// Draws in `keys`.
     filled: usize,
+    /// One draw's keys, before they are spread over the columns of `keys`.
+    row_keys: Vec<i32>,
 }
 
 /// Equal when they hold the same sums and the same buffered keys; what a flushed
@@ -133,6 +135,7 @@ impl Accumulator {
                 short_gap: (0..N_SHORT).map(shortfall_gap_index).collect(),
                 keys: vec![],
                 filled: 0,
+                row_keys: vec![0; n],
             },
         }
     }
@@ -162,9 +165,12 @@ impl Accumulator {
         if c.keys.is_empty() {
             c.keys = vec![0; len * KEY_STRIDE];
         }
+        for (k, &y) in c.row_keys.iter_mut().zip(row) {
+            *k = sketch::key32(y);
+        }
         let f = c.filled;
-        for (col, &y) in c.keys.chunks_exact_mut(KEY_STRIDE).zip(row) {
-            col[f] = sketch::key(y) as i32;
+        for (col, &k) in c.keys.chunks_exact_mut(KEY_STRIDE).zip(&c.row_keys) {
+            col[f] = k;
         }
         for (i, &g) in c.short_gap.iter().enumerate() {
             let gap = row[g];
@@ -184,12 +190,14 @@ impl Accumulator {
     fn flush_keys(&mut self) {
         let c = &mut self.chunk;
         if c.filled > 0 {
-            for (sk, col) in self
-                .sketches
-                .iter_mut()
-                .zip(c.keys.chunks_exact(KEY_STRIDE))
-            {
-                sk.add_keys(&col[..c.filled]);
+            let f = c.filled;
+            let n = self.sketches.len();
+            for j in 0..n {
+                if j + 1 < n {
+                    let next = &c.keys[(j + 1) * KEY_STRIDE..][..f];
+                    self.sketches[j + 1].prefetch(next);
+                }
+                self.sketches[j].add_keys(&c.keys[j * KEY_STRIDE..][..f]);
             }
         }
         c.filled = 0;

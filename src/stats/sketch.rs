@@ -26,12 +26,18 @@ fn min_key_bits() -> u64 {
 /// Its magnitude is below 2^21 (11 exponent and 9 mantissa bits), so it fits an `i32`.
 #[inline]
 pub fn key(x: f64) -> i64 {
-    let a = x.abs();
-    if a < MIN_MAGNITUDE || a.is_nan() {
-        return 0;
-    }
-    let k = ((a.to_bits() >> SHIFT) - min_key_bits()) as i64 + 1;
-    if x < 0.0 { -k } else { k }
+    i64::from(key32(x))
+}
+
+/// [`key`] as an `i32`, without branches so that a loop over a row vectorises.
+#[inline]
+pub fn key32(x: f64) -> i32 {
+    let bits = x.to_bits();
+    // Exponent and top mantissa bits of |x|, as bin units.
+    let mag = ((bits << 1) >> (SHIFT + 1)) as i32;
+    let k = (mag - min_key_bits() as i32 + 1).max(0);
+    let k = if x.is_nan() { 0 } else { k };
+    if (bits as i64) < 0 { -k } else { k }
 }
 
 /// The value a bin stands for: the midpoint of its edges.
@@ -162,6 +168,23 @@ impl Sketch {
         };
         self.unsettled += n;
         self.total += n;
+    }
+
+    /// Asks the cache for the bins of some of `keys`, so that a later
+    /// [`Sketch::add_keys`] finds them loaded.
+    #[inline]
+    pub fn prefetch(&self, keys: &[i32]) {
+        #[cfg(target_arch = "x86_64")]
+        for &k in keys {
+            let p = self
+                .counts
+                .as_ptr()
+                .wrapping_offset((i64::from(k) - self.lo) as isize);
+            // SAFETY: a prefetch is only a hint; it never faults, whatever the address.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
+            }
+        }
     }
 
     /// Restores the headroom of the 16-bit counts after batches, moving large counts
