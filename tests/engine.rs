@@ -181,3 +181,40 @@ fn cancel_stops_the_run() {
     let r = engine::run(&Config::builtin(), &spec(1_000_000, 2), &control);
     assert!(matches!(r, Err(wfmc::Error::Interrupted)));
 }
+
+/// The statistics keep one sketch for series the model computes once for all
+/// scenarios; that is only sound if the copies are the same number in every draw.
+#[test]
+fn twin_series_are_equal_in_every_draw() {
+    let cfg = Config::builtin();
+    let sampler = Sampler::new(&cfg);
+    let mut rng = engine::chunk_rng(3, 0);
+    let mut x = sampler.base().clone();
+    let mut raw = vec![0.0; sampler.raw_len()];
+    let mut out = vec![0.0; Layout::LEN];
+    let twins: Vec<(usize, usize)> = (0..Layout::LEN)
+        .filter_map(|j| Layout::twin(j).map(|t| (j, t)))
+        .collect();
+    // Supply, its cost and the flat cost of the second scenario, every area and total.
+    assert_eq!(twins.len(), 3 * 10 * 11);
+    let series = Layout::series();
+    for &(j, t) in &twins {
+        let (a, b) = (series[j], series[t]);
+        assert!(
+            a.scenario != b.scenario && (a.area, a.year, a.metric) == (b.area, b.year, b.metric)
+        );
+    }
+    for _ in 0..2000 {
+        sampler.sample(&mut rng, &mut raw, &mut x);
+        evaluate(&x, &mut out);
+        for &(j, t) in &twins {
+            assert_eq!(out[j].to_bits(), out[t].to_bits(), "{:?}", series[j]);
+        }
+    }
+    let st = engine::run(&cfg, &spec(5000, 2), &Control::default()).unwrap();
+    let s = st.acc.finish();
+    for &(j, t) in &twins {
+        assert_eq!(s.series[j].percentiles, s.series[t].percentiles);
+        assert_eq!(st.acc.sketch(j), st.acc.sketch(t));
+    }
+}

@@ -141,6 +141,21 @@ impl Layout {
         Self::N_BASE + s * N_YEARS + k
     }
 
+    /// The index of series `j` in the first scenario, when `j` belongs to a later
+    /// scenario and is one of the metrics the model computes once for all scenarios
+    /// (supply, its cost and the flat cost): the two are then the same number in
+    /// every draw, which lets the statistics skip the copy.
+    pub fn twin(j: usize) -> Option<usize> {
+        if j >= Self::N_BASE {
+            return None;
+        }
+        let per_scenario = Self::AREA_SLOTS * N_YEARS * Metric::N_AREA;
+        let (s, r) = (j / per_scenario, j % per_scenario);
+        let m = Metric::AREA_METRICS[r % Metric::N_AREA];
+        let shared = matches!(m, Metric::Supply | Metric::CostSupply | Metric::CostFlat);
+        (s > 0 && shared).then_some(r)
+    }
+
     /// Every series, in storage order.
     pub fn series() -> Vec<Series> {
         let mut v = Vec::with_capacity(Self::LEN);

@@ -57,7 +57,8 @@ pub struct Accumulator {
     pub sum: Vec<ExactSum>,
     /// Σ (x − centre)² per series.
     pub sumsq: Vec<ExactSum>,
-    /// Quantile sketch per series.
+    /// Quantile sketch per series; a series with a [`Layout::twin`] keeps its sketch
+    /// empty and shares its twin's (see [`Accumulator::sketch`]).
     pub sketches: Vec<Sketch>,
     /// Draws with demand > supply, per shortfall slot.
     pub short_count: Vec<u64>,
@@ -84,7 +85,9 @@ struct ChunkBuf {
     shortsq: Vec<f64>,
     /// Output index of each shortfall slot's gap.
     short_gap: Vec<usize>,
-    /// Sketch keys, `[series][draw]`, [`KEY_BATCH`] draws per series.
+    /// The series that keep their own sketch: those without a twin.
+    sketched: Vec<usize>,
+    /// Sketch keys, `[sketched series][draw]`, [`KEY_BATCH`] draws per series.
     keys: Vec<i32>,
     /// Draws in `keys`.
     filled: usize,
@@ -108,6 +111,7 @@ impl PartialEq for ChunkBuf {
             && self.short == o.short
             && self.shortsq == o.shortsq
             && self.short_gap == o.short_gap
+            && self.sketched == o.sketched
             && self.filled == o.filled
             && pending(self) == pending(o)
     }
@@ -133,6 +137,7 @@ impl Accumulator {
                 short: vec![0.0; N_SHORT],
                 shortsq: vec![0.0; N_SHORT],
                 short_gap: (0..N_SHORT).map(shortfall_gap_index).collect(),
+                sketched: (0..n).filter(|&j| Layout::twin(j).is_none()).collect(),
                 keys: vec![],
                 filled: 0,
                 row_keys: vec![0; n],
@@ -163,14 +168,14 @@ impl Accumulator {
             *q += d * d;
         }
         if c.keys.is_empty() {
-            c.keys = vec![0; len * KEY_STRIDE];
+            c.keys = vec![0; c.sketched.len() * KEY_STRIDE];
         }
         for (k, &y) in c.row_keys.iter_mut().zip(row) {
             *k = sketch::key32(y);
         }
         let f = c.filled;
-        for (col, &k) in c.keys.chunks_exact_mut(KEY_STRIDE).zip(&c.row_keys) {
-            col[f] = k;
+        for (col, &j) in c.keys.chunks_exact_mut(KEY_STRIDE).zip(&c.sketched) {
+            col[f] = c.row_keys[j];
         }
         for (i, &g) in c.short_gap.iter().enumerate() {
             let gap = row[g];
@@ -191,13 +196,13 @@ impl Accumulator {
         let c = &mut self.chunk;
         if c.filled > 0 {
             let f = c.filled;
-            let n = self.sketches.len();
-            for j in 0..n {
-                if j + 1 < n {
-                    let next = &c.keys[(j + 1) * KEY_STRIDE..][..f];
-                    self.sketches[j + 1].prefetch(next);
+            let col = |i: usize| &c.keys[i * KEY_STRIDE..][..f];
+            let n = c.sketched.len();
+            for i in 0..n {
+                if i + 1 < n {
+                    self.sketches[c.sketched[i + 1]].prefetch(col(i + 1));
                 }
-                self.sketches[j].add_keys(&c.keys[j * KEY_STRIDE..][..f]);
+                self.sketches[c.sketched[i]].add_keys(col(i));
             }
         }
         c.filled = 0;
@@ -246,6 +251,11 @@ impl Accumulator {
         }
     }
 
+    /// The quantile sketch of series `j` (its twin's, when it has one).
+    pub fn sketch(&self, j: usize) -> &Sketch {
+        &self.sketches[Layout::twin(j).unwrap_or(j)]
+    }
+
     /// The summary statistics of everything folded in.
     pub fn finish(&self) -> Summary {
         let n = self.draws as f64;
@@ -256,7 +266,7 @@ impl Accumulator {
                     mean,
                     sd,
                     se_mean: sd / n.sqrt(),
-                    percentiles: PERCENTILES.map(|(_, q)| self.sketches[j].quantile(q)),
+                    percentiles: PERCENTILES.map(|(_, q)| self.sketch(j).quantile(q)),
                 }
             })
             .collect();
