@@ -9,7 +9,7 @@
 
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Gamma};
-use statrs::distribution::{Beta as SBeta, ContinuousCDF, Normal as SNormal};
+use statrs::distribution::{Beta as SBeta, Continuous, ContinuousCDF, Normal as SNormal};
 use std::fmt;
 
 /// Why a distribution expression was rejected; the message says what would be valid.
@@ -301,6 +301,60 @@ fn std_normal() -> SNormal {
 /// Standard normal CDF.
 pub fn phi(z: f64) -> f64 {
     std_normal().cdf(z)
+}
+
+/// Φ at the speed of a table lookup, for the input ranks of every draw: cubic
+/// Hermite interpolation of statrs' Φ and φ at steps of 1/128 over [−9, 9]. The
+/// interpolation error is below h⁴/384 · max|Φ⁗| ≈ 5·10⁻¹²; against statrs itself the
+/// test allows 3·10⁻¹¹, since statrs' erf jumps by about 10⁻¹¹ where it changes
+/// approximation (z = −1/√2). Outside the table it calls [`phi`].
+#[derive(Debug, Clone)]
+pub struct PhiTable {
+    /// (Φ, φ) at each knot.
+    knots: Vec<[f64; 2]>,
+}
+
+impl PhiTable {
+    const LO: f64 = -9.0;
+    const PER_UNIT: f64 = 128.0;
+    const STEPS: usize = 18 * 128;
+
+    /// Tabulates Φ and φ.
+    pub fn new() -> PhiTable {
+        let n = std_normal();
+        let knots = (0..=Self::STEPS)
+            .map(|i| {
+                let z = Self::LO + i as f64 / Self::PER_UNIT;
+                [n.cdf(z), n.pdf(z)]
+            })
+            .collect();
+        PhiTable { knots }
+    }
+
+    /// Φ(z) within 3·10⁻¹¹.
+    #[inline]
+    pub fn eval(&self, z: f64) -> f64 {
+        let t = (z - Self::LO) * Self::PER_UNIT;
+        if !(t >= 0.0 && t < Self::STEPS as f64) {
+            return phi(z);
+        }
+        let i = t as usize;
+        let u = t - i as f64;
+        let h = 1.0 / Self::PER_UNIT;
+        let ([f0, d0], [f1, d1]) = (self.knots[i], self.knots[i + 1]);
+        let (u2, u3) = (u * u, u * u * u);
+        let v = (2.0 * u3 - 3.0 * u2 + 1.0) * f0
+            + (u3 - 2.0 * u2 + u) * h * d0
+            + (3.0 * u2 - 2.0 * u3) * f1
+            + (u3 - u2) * h * d1;
+        v.clamp(0.0, 1.0)
+    }
+}
+
+impl Default for PhiTable {
+    fn default() -> PhiTable {
+        PhiTable::new()
+    }
 }
 
 /// Standard normal quantile, clamped away from the infinite ends.
@@ -830,6 +884,21 @@ impl SharesDist {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phi_table_matches_statrs() {
+        let t = PhiTable::new();
+        let mut worst = 0.0f64;
+        for i in -1_200_000..=1_200_000 {
+            let z = i as f64 * 1e-5 + 0.37e-5;
+            worst = worst.max((t.eval(z) - phi(z)).abs());
+        }
+        assert!(worst < 3e-11, "{worst}");
+        for z in [-40.0, -9.0, 9.0, 9.5, 40.0, f64::INFINITY] {
+            assert_eq!(t.eval(z), phi(z), "{z}");
+        }
+        assert!(t.eval(f64::NAN).is_nan());
+    }
 
     #[test]
     fn parses_every_form() {

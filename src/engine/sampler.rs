@@ -10,7 +10,7 @@
 use crate::config::panel::{Mode, Panel};
 use crate::config::{Config, Input};
 use crate::dims::{Area, N_LEVELS, N_SCENARIOS, Scenario};
-use crate::distributions::{Dist, SharesDist, phi};
+use crate::distributions::{Dist, PhiTable, SharesDist};
 use crate::model::{Inputs, wage_index};
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
@@ -125,6 +125,8 @@ pub struct Sampler {
     /// Whether each factor has one score per scenario.
     factor_per_scenario: Vec<bool>,
     raw_len: usize,
+    /// Φ for input ranks.
+    phi: PhiTable,
 }
 
 impl Sampler {
@@ -228,6 +230,7 @@ impl Sampler {
             factor_offset,
             factor_per_scenario,
             raw_len,
+            phi: PhiTable::new(),
         }
     }
 
@@ -317,7 +320,7 @@ impl Sampler {
             GroupKind::Scalar(t, input) => {
                 let own = raw[g.offset];
                 match self.score(input, *t, own, raw) {
-                    Some(z) => phi(z),
+                    Some(z) => self.phi.eval(z),
                     None => mid_cdf(&input.dist, own),
                 }
             }

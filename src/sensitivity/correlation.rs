@@ -5,7 +5,8 @@
 //! the empirical CDF. Streaming cannot sort all draws, so ranks come from CDFs:
 //!
 //! - an **input's** rank is its exact marginal CDF (Φ of its normal score for
-//!   factor-linked inputs; mid-steps for ties of discrete inputs and bands);
+//!   factor-linked inputs, from [`crate::distributions::PhiTable`] to within 3·10⁻¹¹;
+//!   mid-steps for ties of discrete inputs and bands);
 //! - an **output's** rank is its CDF estimated by a *pilot*: the first
 //!   [`PILOT_DRAWS`] draws of the run (the same draws on every shard), binned by the
 //!   quantile sketch and kept as [`KNOTS`] quantiles. The pilot CDF is within ε = √(ln(2/0.05) / 2n) ≈ 0.0027 of the
