@@ -1,4 +1,5 @@
-//! Throughput of the default run (all outputs) and the cost of a sketch update.
+//! Throughput of the default run (all outputs), of sampling and the model alone, of
+//! the statistics alone, and the cost of a sketch update.
 //! Run with `cargo bench`; figures go in the README, not in timed tests.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -11,7 +12,9 @@ fn default_run(c: &mut Criterion) {
     let cfg = Config::builtin();
     let mut g = c.benchmark_group("default_run");
     g.sample_size(10);
-    let draws = 40_960;
+    // 100 chunks: long enough that setup, the pilot and the final merge weigh as in a
+    // real run of a million draws rather than dominate.
+    let draws = 409_600;
     g.throughput(Throughput::Elements(draws));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     for threads in [1, cores] {
@@ -70,8 +73,54 @@ fn sketch_update(c: &mut Criterion) {
         });
         black_box(s.count());
     });
+    // The engine's path: 512-key batches, one per series (cache-resident here).
+    let keys: Vec<i32> = xs.iter().map(|&x| wfmc::stats::sketch::key32(x)).collect();
+    g.bench_function("add_keys", |b| {
+        let mut s = Sketch::new();
+        b.iter(|| {
+            for batch in keys.chunks(512) {
+                s.add_keys(batch);
+            }
+        });
+        black_box(s.count());
+    });
     g.finish();
 }
 
-criterion_group!(benches, default_run, sampling_and_model_only, sketch_update);
+/// The statistics of one draw: moments, sketch keys and shortfalls of all 2,222
+/// series, with every sketch's bins fed in batches, as in a run (1 thread).
+fn accumulate(c: &mut Criterion) {
+    let cfg = Config::builtin();
+    let sampler = engine::Sampler::new(&cfg);
+    let mut rows = vec![];
+    let mut rng = engine::chunk_rng(1, 0);
+    let mut x = sampler.base().clone();
+    let mut raw = vec![0.0; sampler.raw_len()];
+    for _ in 0..4096 {
+        let mut out = vec![0.0; wfmc::model::Layout::LEN];
+        sampler.sample(&mut rng, &mut raw, &mut x);
+        wfmc::model::evaluate(&x, &mut out);
+        rows.push(out);
+    }
+    let mut g = c.benchmark_group("accumulate");
+    g.throughput(Throughput::Elements(rows.len() as u64));
+    g.bench_function("all_series", |b| {
+        let mut acc = wfmc::stats::Accumulator::new(wfmc::model::point(&cfg));
+        b.iter(|| {
+            for r in &rows {
+                acc.add(r);
+            }
+            acc.end_chunk();
+        });
+        black_box(acc.draws);
+    });
+    g.finish();
+}
+
+criterion_group!(
+    name = benches;
+    // Criterion's comparison plots need system fonts, which servers often lack.
+    config = Criterion::default().without_plots();
+    targets = default_run, sampling_and_model_only, sketch_update, accumulate
+);
 criterion_main!(benches);

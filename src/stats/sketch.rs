@@ -56,7 +56,7 @@ pub fn value_of(key: i64) -> f64 {
 ///
 /// The hot loop touches a few kilobytes of bins in each of 2,222 sketches per worker,
 /// far more than a core's cache, so the width of a count sets the speed. Counts are
-/// therefore 16-bit. A bin's count stays below [`CARRY_AT`] outside a batch of
+/// therefore 16-bit. A bin's count stays below 2^15 outside a batch of
 /// [`Sketch::add_keys`]; [`Sketch::settle`] moves any larger count to the sparse
 /// `carry` map, which only bins holding tens of thousands of values ever enter.
 /// Counts stay exact for any number of draws.
