@@ -247,6 +247,21 @@ mod tests {
     }
 
     #[test]
+    fn simd_and_portable_sums_give_the_same_bits() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
+        let (mut a, mut b) = (RankCorr::new(37, 24), RankCorr::new(37, 24));
+        for _ in 0..3000 {
+            let u: Vec<f64> = (0..37).map(|_| rng.random()).collect();
+            let v: Vec<f64> = (0..24).map(|_| rng.random()).collect();
+            a.add(&u, &v);
+            b.add_portable(&u, &v);
+        }
+        a.end_chunk();
+        b.end_chunk();
+        assert!(a == b);
+    }
+
+    #[test]
     fn guided_lookup_equals_full_search() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
         // A skewed output with an atom, and a constant one.

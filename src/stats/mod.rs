@@ -382,6 +382,63 @@ pub fn shortfall_slot(s: usize, a: Option<usize>, k: usize) -> usize {
 mod tests {
     use super::*;
 
+    /// Rows of real draws of the built-in config, some with shortfalls.
+    fn rows(n: usize) -> (Vec<f64>, Vec<Vec<f64>>) {
+        let cfg = crate::Config::builtin();
+        let sampler = crate::engine::Sampler::new(&cfg);
+        let mut rng = crate::engine::chunk_rng(5, 0);
+        let mut x = sampler.base().clone();
+        let mut raw = vec![0.0; sampler.raw_len()];
+        let rows = (0..n)
+            .map(|_| {
+                let mut out = vec![0.0; Layout::LEN];
+                sampler.sample(&mut rng, &mut raw, &mut x);
+                crate::model::evaluate(&x, &mut out);
+                out
+            })
+            .collect();
+        (crate::model::point(&cfg), rows)
+    }
+
+    #[test]
+    fn simd_and_portable_paths_give_the_same_bits() {
+        let (centre, rows) = rows(1500);
+        let mut portable = Accumulator::new(centre.clone());
+        let mut dispatched = Accumulator::new(centre);
+        for (i, r) in rows.iter().enumerate() {
+            portable.add_portable(r);
+            dispatched.add(r);
+            if i % 700 == 699 {
+                portable.end_chunk();
+                dispatched.end_chunk();
+            }
+        }
+        portable.end_chunk();
+        dispatched.end_chunk();
+        assert!(portable == dispatched);
+        assert!(portable.short_count.iter().any(|&c| c > 0));
+    }
+
+    #[test]
+    fn batching_does_not_change_results() {
+        // Chunk ends at odd places flush partial key batches; the sums and sketches
+        // must come out as with whole batches.
+        let (centre, rows) = rows(1500);
+        let mut a = Accumulator::new(centre.clone());
+        let mut b = Accumulator::new(centre);
+        for (i, r) in rows.iter().enumerate() {
+            a.add(r);
+            b.add(r);
+            if i == 100 || i == 1000 {
+                b.flush_keys();
+            }
+        }
+        a.end_chunk();
+        b.end_chunk();
+        assert_eq!(a.sketches, b.sketches);
+        assert!(a.finish() == b.finish());
+    }
+
     #[test]
     fn shortfall_slots_point_at_gaps() {
         for s in 0..N_SCENARIOS {
