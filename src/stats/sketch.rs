@@ -185,6 +185,9 @@ impl Sketch {
                 std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast());
             }
         }
+        // Elsewhere the hardware prefetcher is all there is.
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = keys;
     }
 
     /// Restores the headroom of the 16-bit counts after batches, moving large counts
