@@ -32,58 +32,15 @@ pub const KNOTS: usize = 1024;
 #[derive(Debug, Clone, PartialEq)]
 pub struct CdfTable {
     knots: Vec<f64>,
-    /// `guide[b]` = number of knots below the start of value bucket `b` (equal
-    /// buckets from the first knot to the last), so a lookup searches a few knots
-    /// instead of all of them; empty when every knot is equal.
-    guide: Vec<u32>,
-    /// Buckets per unit of value.
-    scale: f64,
 }
-
-/// Value buckets of a [`CdfTable`]'s guide.
-const GUIDE: usize = 256;
 
 impl CdfTable {
     /// The table of a sketch.
     pub fn new(s: &Sketch) -> CdfTable {
-        let knots: Vec<f64> = (0..=KNOTS)
+        let knots = (0..=KNOTS)
             .map(|j| s.quantile(j as f64 / KNOTS as f64))
             .collect();
-        let (lo, hi) = (knots[0], knots[KNOTS]);
-        let scale = GUIDE as f64 / (hi - lo);
-        let guide = if scale.is_finite() && scale > 0.0 {
-            (0..=GUIDE)
-                .map(|b| knots.partition_point(|x| *x < lo + b as f64 / scale) as u32)
-                .collect()
-        } else {
-            vec![]
-        };
-        CdfTable {
-            knots,
-            guide,
-            scale,
-        }
-    }
-
-    /// Number of knots below `y`: `knots.partition_point(|x| *x < y)`, found from
-    /// the guide. The guide only narrows the search; the steps after it make the
-    /// answer exact whatever the rounding of the bucket.
-    #[inline]
-    fn below(&self, y: f64) -> usize {
-        let k = &self.knots;
-        if self.guide.is_empty() || !(y > k[0] && y <= k[KNOTS]) {
-            return k.partition_point(|x| *x < y);
-        }
-        let b = (((y - k[0]) * self.scale) as usize).min(GUIDE - 1);
-        let (a, z) = (self.guide[b] as usize, self.guide[b + 1] as usize);
-        let mut i = a + k[a..=z.min(KNOTS)].partition_point(|x| *x < y);
-        while i > 0 && k[i - 1] >= y {
-            i -= 1;
-        }
-        while i <= KNOTS && k[i] < y {
-            i += 1;
-        }
-        i
+        CdfTable { knots }
     }
 
     /// The rank of `y` in [0, 1]; values equal to a run of equal knots (an atom)
@@ -91,7 +48,7 @@ impl CdfTable {
     #[inline]
     pub fn rank(&self, y: f64) -> f64 {
         let k = &self.knots;
-        let lo = self.below(y);
+        let lo = k.partition_point(|x| *x < y);
         if lo == 0 {
             // Below the pilot's minimum, or equal to it: the bottom.
             return 0.0;
@@ -100,7 +57,7 @@ impl CdfTable {
             return 1.0;
         }
         if k[lo] == y {
-            let hi = lo + k[lo..].partition_point(|x| *x <= y);
+            let hi = k.partition_point(|x| *x <= y);
             return 0.5 * (lo + hi - 1) as f64 / KNOTS as f64;
         }
         let (a, b) = (k[lo - 1], k[lo]);
@@ -259,35 +216,6 @@ mod tests {
         a.end_chunk();
         b.end_chunk();
         assert!(a == b);
-    }
-
-    #[test]
-    fn guided_lookup_equals_full_search() {
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
-        // A skewed output with an atom, and a constant one.
-        let xs: Vec<f64> = (0..50_000)
-            .map(|i| {
-                if i % 7 == 0 {
-                    100.0
-                } else {
-                    (rng.random::<f64>() * 6.0).exp()
-                }
-            })
-            .collect();
-        for t in [
-            pilot(xs.iter().copied()),
-            pilot(std::iter::repeat_n(5.0, 100)),
-        ] {
-            let probes = xs
-                .iter()
-                .copied()
-                .chain(t.knots.iter().copied())
-                .chain(t.knots.iter().map(|k| k * (1.0 + 1e-15)))
-                .chain([-1.0, 0.0, 5.0, 1e9, f64::NAN]);
-            for y in probes {
-                assert_eq!(t.below(y), t.knots.partition_point(|x| *x < y), "{y}");
-            }
-        }
     }
 
     #[test]

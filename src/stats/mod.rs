@@ -118,19 +118,9 @@ impl ChunkBuf {
         };
         let f0 = self.filled - t;
         let tile = &self.tile[..t * n];
-        let cols = self.keys.chunks_exact_mut(KEY_STRIDE).zip(&self.sketched);
-        if t == TILE {
-            for (col, &j) in cols {
-                let dst: &mut [i32; TILE] = (&mut col[f0..f0 + TILE]).try_into().expect("a tile");
-                for (r, d) in dst.iter_mut().enumerate() {
-                    *d = tile[r * n + j];
-                }
-            }
-        } else {
-            for (col, &j) in cols {
-                for (r, d) in col[f0..f0 + t].iter_mut().enumerate() {
-                    *d = tile[r * n + j];
-                }
+        for (col, &j) in self.keys.chunks_exact_mut(KEY_STRIDE).zip(&self.sketched) {
+            for (r, d) in col[f0..f0 + t].iter_mut().enumerate() {
+                *d = tile[r * n + j];
             }
         }
     }
@@ -186,7 +176,7 @@ impl Accumulator {
                 sketched: (0..n).filter(|&j| Layout::twin(j).is_none()).collect(),
                 keys: vec![],
                 filled: 0,
-                tile: vec![0; n * TILE],
+                tile: vec![],
             },
         }
     }
@@ -235,7 +225,9 @@ impl Accumulator {
             *q += d * d;
         }
         if c.keys.is_empty() {
+            // On first use: accumulators that only merge or load never need them.
             c.keys = vec![0; c.sketched.len() * KEY_STRIDE];
+            c.tile = vec![0; len * TILE];
         }
         let t = c.filled % TILE;
         for (k, &y) in c.tile[t * len..(t + 1) * len].iter_mut().zip(row) {

@@ -170,7 +170,7 @@ impl Sketch {
         self.total += n;
     }
 
-    /// Asks the cache for the bins of some of `keys`, so that a later
+    /// Asks the cache for the bins of `keys`, so that a later
     /// [`Sketch::add_keys`] finds them loaded.
     #[inline]
     pub fn prefetch(&self, keys: &[i32]) {
@@ -193,7 +193,7 @@ impl Sketch {
     /// Restores the headroom of the 16-bit counts after batches, moving large counts
     /// to the carry map. [`Sketch::add_keys`] calls it when needed; the result of any
     /// query is the same before and after.
-    pub fn settle(&mut self) {
+    fn settle(&mut self) {
         let d = std::mem::take(&mut self.dirty);
         self.unsettled = 0;
         let limit = CARRY_AT as u16;
