@@ -56,10 +56,10 @@ pub fn value_of(key: i64) -> f64 {
 ///
 /// The hot loop touches a few kilobytes of bins in each of 2,222 sketches per worker,
 /// far more than a core's cache, so the width of a count sets the speed. Counts are
-/// therefore 16-bit. A bin's count stays below 2^15 outside a batch of
-/// [`Sketch::add_keys`]; [`Sketch::settle`] moves any larger count to the sparse
-/// `carry` map, which only bins holding tens of thousands of values ever enter.
-/// Counts stay exact for any number of draws.
+/// therefore 16-bit. Batches of [`Sketch::add_keys`] may take a count up to
+/// 2^16 − 1; before the headroom can run out, counts of 2^15 and more move to the
+/// sparse `carry` map, which only bins holding tens of thousands of values ever
+/// enter. Counts stay exact for any number of draws.
 #[derive(Clone, Debug, Default)]
 pub struct Sketch {
     lo: i64,
