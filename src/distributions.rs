@@ -387,8 +387,57 @@ impl Dist {
         Dist::from_call(&Call::parse(t)?)
     }
 
-    /// Builds a distribution from a parsed call, checking every parameter.
+    /// Builds a distribution from a parsed call, checking every parameter, and that
+    /// its draws can represent it in f64 ([`Dist::check_representable`]).
     pub fn from_call(c: &Call) -> Result<Dist, DistError> {
+        let d = Dist::from_call_unchecked(c)?;
+        d.check_representable(&c.name)?;
+        Ok(d)
+    }
+
+    /// Largest log-sd of a lognormal: its mean is carried by draws near z = sigma,
+    /// and above 7 those have probability below 10^-12, so no run of at most
+    /// [`crate::engine::MAX_DRAWS`] draws could represent it.
+    pub const MAX_LOG_SIGMA: f64 = 7.0;
+
+    /// Refuses parameters whose draws cannot represent the distribution: a mean or
+    /// a quantile that overflows f64, or a lognormal whose mean no feasible sample
+    /// reaches (draws underflowing to 0, say).
+    pub fn check_representable(&self, name: &str) -> Result<(), DistError> {
+        if let Dist::LogNormal { mu, sigma } = *self
+            && sigma > Dist::MAX_LOG_SIGMA
+        {
+            return err(format!(
+                "{name}(): log-sd {sigma} is too wide to sample: its mean ({:.3e}) is carried by draws so rare that no run reaches them, and its median is e^{mu:.0}; use a log-sd of at most {}",
+                (mu + sigma * sigma / 2.0).exp(),
+                Dist::MAX_LOG_SIGMA
+            ));
+        }
+        let mean = self.mean();
+        if !mean.is_finite() {
+            return err(format!("{name}(): its mean overflows f64 ({mean})"));
+        }
+        for p in [1e-12, 0.5, 1.0 - 1e-12] {
+            let q = self.quantile(p);
+            if !q.is_finite() {
+                return err(format!(
+                    "{name}(): its draws overflow f64 (quantile {p} is {q}); use smaller parameters"
+                ));
+            }
+        }
+        if let Dist::LogNormal { mu, sigma } = *self {
+            let low = (mu - 7.0 * sigma).exp();
+            if low < f64::MIN_POSITIVE {
+                return err(format!(
+                    "{name}(): its draws underflow to 0 in f64 (quantile 1e-12 is e^{:.0}); use a larger mean or median",
+                    mu - 7.0 * sigma
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn from_call_unchecked(c: &Call) -> Result<Dist, DistError> {
         let pos = |x: f64, what: &str| -> Result<f64, DistError> {
             if x > 0.0 {
                 Ok(x)

@@ -14,6 +14,7 @@
 //! - [`report`]: tables, CSV, JSON, charts and report.html for people and programs;
 //! - [`sensitivity`]: tornado, rank correlation and Sobol indices;
 //! - [`explore`]: parameter sweeps and supply targets (many runs, common random numbers);
+//! - [`files`]: writing results without destroying what wfmc did not write;
 //! - [`runner`]: whole jobs: a run into a results folder, merging shards.
 #![warn(missing_docs)]
 
@@ -23,6 +24,7 @@ pub mod distributions;
 pub mod engine;
 pub mod error;
 pub mod explore;
+pub mod files;
 pub mod model;
 pub mod published;
 pub mod report;

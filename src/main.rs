@@ -52,6 +52,9 @@ enum Command {
         /// Also write the charts as PNG (needs a build with `--features png`).
         #[arg(long)]
         png: bool,
+        /// Rows of the Sobol design computed with the run (sobol.csv); 0: none.
+        #[arg(long, value_name = "ROWS", default_value_t = wfmc::sensitivity::sobol::DEFAULT_N)]
+        sobol: usize,
     },
     /// Combine shards' partial results into the full results folder.
     Merge {
@@ -70,6 +73,9 @@ enum Command {
         /// Also write the charts as PNG (needs a build with `--features png`).
         #[arg(long)]
         png: bool,
+        /// Worker threads for the Sobol indices (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// One-at-a-time sensitivity: each input at its P10 and P90, all others at base.
     Tornado {
@@ -107,9 +113,13 @@ enum Command {
         draws: u64,
         #[command(flatten)]
         streams: Streams,
-        /// CSV file to write (default: standard output). Written whole or not at all.
+        /// CSV file to write (default: standard output). Written whole or not at all;
+        /// an existing file is replaced only if it is a sweep CSV of wfmc's.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Replace the --out file even if it is not a sweep CSV wfmc wrote.
+        #[arg(long, requires = "out")]
+        overwrite: bool,
         /// Metrics to keep (repeatable; default gap and p_shortfall).
         #[arg(long)]
         metric: Vec<String>,
@@ -232,7 +242,11 @@ impl ConfigArgs {
 }
 
 fn default_threads(threads: Option<usize>) -> usize {
-    threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    threads.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(engine::MAX_THREADS)
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -283,6 +297,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             shard,
             max_rejected,
             png,
+            sobol,
         } => {
             check_png(png)?;
             let cfg = config.load()?;
@@ -307,11 +322,18 @@ fn run(cli: Cli) -> Result<(), Error> {
                     }
                 })
             };
-            let res =
-                wfmc::runner::run_to_folder(&cfg, &spec, &dir, &control, &command_line(), png);
+            let opts = wfmc::runner::FolderOptions {
+                command: command_line(),
+                png,
+                sobol_rows: sobol,
+            };
+            let res = wfmc::runner::run_to_folder(&cfg, &spec, &dir, &control, &opts);
             bar.finish_and_clear();
             let _ = watcher.join();
             let outcome = res?;
+            for n in &outcome.notes {
+                eprintln!("note: {n}");
+            }
             let rate = outcome.summary.draws as f64 / outcome.seconds.max(1e-9);
             if spec.shard == engine::Shard::ALL {
                 finish(
@@ -342,17 +364,29 @@ fn run(cli: Cli) -> Result<(), Error> {
             out: dir,
             max_rejected,
             png,
+            threads,
         } => {
             check_png(png)?;
             let cfg = config.load()?;
+            let control = Arc::new(Control::default());
+            install_interrupt(&control);
+            let opts = wfmc::runner::FolderOptions {
+                command: command_line(),
+                png,
+                ..Default::default()
+            };
             let outcome = wfmc::runner::merge_to_folder(
                 &cfg,
                 &parts,
                 &dir,
-                &command_line(),
+                &control,
                 max_rejected,
-                png,
+                default_threads(threads),
+                &opts,
             )?;
+            for n in &outcome.notes {
+                eprintln!("note: {n}");
+            }
             finish(out.write_all(wfmc::report::run::terminal_table(&outcome.summary).as_bytes()))?;
             eprintln!(
                 "merged {} partials -> {}",
@@ -367,12 +401,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             top,
         } => {
             let cfg = config.load()?;
+            let control = Arc::new(Control::default());
+            install_interrupt(&control);
             let rows = wfmc::sensitivity::tornado::run(&cfg);
             let dir = dir.unwrap_or_else(|| wfmc::runner::default_out(&cfg));
-            let path = wfmc::report::run::write_file_atomic(
+            let path = wfmc::runner::add_to_folder(
                 &dir,
-                "tornado.csv",
+                wfmc::runner::TORNADO_FILE,
                 wfmc::sensitivity::tornado::csv(&rows).as_bytes(),
+                &control,
             )?;
             finish(out.write_all(wfmc::sensitivity::tornado::render(&rows, top).as_bytes()))?;
             eprintln!("-> {}", path.display());
@@ -387,12 +424,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             let cfg = config.load()?;
             let threads = default_threads(threads);
             let dir = dir.unwrap_or_else(|| wfmc::runner::default_out(&cfg));
+            let control = Arc::new(Control::default());
+            install_interrupt(&control);
             let t0 = std::time::Instant::now();
             let (m, r) = wfmc::sensitivity::sobol::run(&cfg, n, seed, threads)?;
-            let path = wfmc::report::run::write_file_atomic(
+            let path = wfmc::runner::add_to_folder(
                 &dir,
-                "sobol.csv",
+                wfmc::runner::SOBOL_FILE,
                 wfmc::sensitivity::sobol::csv(&m, &r).as_bytes(),
+                &control,
             )?;
             finish(out.write_all(wfmc::sensitivity::sobol::render(&m, &r, 5).as_bytes()))?;
             eprintln!(
@@ -410,6 +450,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             draws,
             streams: Streams { seed, threads },
             out: file,
+            overwrite,
             metric,
             area,
             year,
@@ -439,7 +480,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                     explore::sweep::run(&cfg, &vary, &spec, &filter, &mut out, &control, &progress)
                 }
                 Some(path) => explore::sweep::run_to_file(
-                    &cfg, &vary, &spec, &filter, path, &control, &progress,
+                    &cfg, &vary, &spec, &filter, path, overwrite, &control, &progress,
                 ),
             };
             bar.finish_and_clear();
@@ -535,13 +576,9 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Report { dir, png } => {
             check_png(png)?;
-            if !dir.is_dir() {
-                return Err(Error::Input(format!(
-                    "{}: not a folder; give a results folder written by `wfmc run`",
-                    dir.display()
-                )));
-            }
-            let n = wfmc::report::html::write(&dir, png)?;
+            let control = Arc::new(Control::default());
+            install_interrupt(&control);
+            let n = wfmc::runner::report_folder(&dir, png, &control)?;
             eprintln!("{n} charts and report.html -> {}", dir.display());
             Ok(())
         }
@@ -577,8 +614,24 @@ fn finish(res: std::io::Result<()>) -> Result<(), Error> {
     }
 }
 
+/// The command as a user would type it again: `wfmc` and the arguments, quoted for
+/// a POSIX shell where needed (however the binary was started, so that the manifest
+/// is the same bytes for `wfmc run` and `cargo run -- run`).
 fn command_line() -> String {
-    std::env::args().collect::<Vec<_>>().join(" ")
+    let quote = |a: String| {
+        let plain = !a.is_empty()
+            && a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+        if plain {
+            a
+        } else {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        }
+    };
+    std::iter::once("wfmc".to_string())
+        .chain(std::env::args().skip(1).map(quote))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Ctrl-C and SIGTERM ask the engine to stop at the next chunk boundary.

@@ -4,8 +4,9 @@
 use crate::config::Config;
 use crate::engine::{self, Control, RunSpec, RunState, Shard, partial};
 use crate::error::Error;
-use crate::report::run::{self as out, Staging};
-use crate::sensitivity::{correlation, tornado};
+use crate::files::{Inputs, Staging};
+use crate::report::run as out;
+use crate::sensitivity::{correlation, sobol, tornado};
 use crate::stats::sketch;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -26,15 +27,53 @@ pub struct RunOutcome {
     pub seconds: f64,
     /// Draws the numerical guard rejected, with examples.
     pub guard: engine::guard::Guard,
+    /// Leftovers of stopped processes found beside the folder, for the user.
+    pub notes: Vec<String>,
+}
+
+/// What may differ between machines and runs of the same command (threads, time):
+/// kept out of `manifest.json` so a results folder is the same bytes wherever the
+/// same command ran.
+pub const MACHINE_FILE: &str = "machine.json";
+
+/// Options of a job that writes a results folder.
+#[derive(Debug, Clone)]
+pub struct FolderOptions {
+    /// The command line, recorded in the manifest.
+    pub command: String,
+    /// Also write PNG charts.
+    pub png: bool,
+    /// Rows of the Sobol design computed with a full run (0: none).
+    pub sobol_rows: usize,
+}
+
+impl Default for FolderOptions {
+    fn default() -> FolderOptions {
+        FolderOptions {
+            command: String::new(),
+            png: false,
+            sobol_rows: crate::sensitivity::sobol::DEFAULT_N,
+        }
+    }
+}
+
+fn machine(threads: usize, seconds: f64) -> String {
+    let doc = serde_json::json!({
+        "threads": threads,
+        "elapsed_seconds": seconds,
+        "cores": std::thread::available_parallelism().map_or(1, |n| n.get()),
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("json");
+    s.push('\n');
+    s
 }
 
 fn manifest(
     cfg: &Config,
     spec: &RunSpec,
     shards: &str,
-    seconds: f64,
     state: &RunState,
-    command: &str,
+    opts: &FolderOptions,
 ) -> String {
     let (acc, guard) = (&state.acc, &state.guard);
     let doc = serde_json::json!({
@@ -47,15 +86,14 @@ fn manifest(
         "rejected_draws": acc.rejected,
         "rejected_examples": guard.examples.iter().map(|e| e.output.clone()).collect::<Vec<_>>(),
         "max_rejected_share": spec.max_rejected,
-        "threads": spec.threads,
         "shards": shards,
         "chunk_draws": engine::CHUNK_DRAWS,
-        "elapsed_seconds": seconds,
+        "sobol_rows": opts.sobol_rows,
         "quantile_accuracy": format!(
             "relative error <= {:.4} % of the value for |x| >= {:e}; smaller magnitudes reported as 0",
             sketch::RELATIVE_ACCURACY * 100.0, sketch::MIN_MAGNITUDE
         ),
-        "command": command,
+        "command": opts.command,
     });
     let mut s = serde_json::to_string_pretty(&doc).expect("json");
     s.push('\n');
@@ -66,6 +104,9 @@ fn write_outputs(
     st: &Staging,
     cfg: &Config,
     state: &RunState,
+    seed: u64,
+    threads: usize,
+    opts: &FolderOptions,
 ) -> Result<crate::stats::Summary, Error> {
     let acc = &state.acc;
     let summary = acc.finish();
@@ -87,12 +128,40 @@ fn write_outputs(
         "correlation.csv",
         correlation::csv(&inputs, &state.ranks).as_bytes(),
     )?;
-    st.write("tornado.csv", tornado::csv(&tornado::run(cfg)).as_bytes())?;
+    st.write(TORNADO_FILE, tornado::csv(&tornado::run(cfg)).as_bytes())?;
+    if opts.sobol_rows > 0 {
+        let (m, r) = sobol::run(cfg, opts.sobol_rows, seed, threads)?;
+        st.write(SOBOL_FILE, sobol::csv(&m, &r).as_bytes())?;
+    }
     st.write(
         "assumptions.json",
         crate::report::assumptions::json(cfg).as_bytes(),
     )?;
     Ok(summary)
+}
+
+/// File name of the Sobol indices in a results folder.
+pub const SOBOL_FILE: &str = "sobol.csv";
+/// File name of the tornado in a results folder.
+pub const TORNADO_FILE: &str = "tornado.csv";
+
+/// Checks the options before any work.
+fn check_options(opts: &FolderOptions) -> Result<(), Error> {
+    let min = 2 * sobol::BLOCKS;
+    if opts.sobol_rows != 0 && opts.sobol_rows < min {
+        return Err(Error::Input(format!(
+            "--sobol {}: 0 (no Sobol indices) or at least {min} rows",
+            opts.sobol_rows
+        )));
+    }
+    Ok(())
+}
+
+fn interrupted(control: &Control) -> Result<(), Error> {
+    if control.cancel.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(Error::Interrupted);
+    }
+    Ok(())
 }
 
 /// Runs `spec` and writes the results folder `dir` (all or nothing). A shard writes
@@ -102,53 +171,62 @@ pub fn run_to_folder(
     spec: &RunSpec,
     dir: &Path,
     control: &Control,
-    command: &str,
-    png: bool,
+    opts: &FolderOptions,
 ) -> Result<RunOutcome, Error> {
     spec.validate()?;
-    let st = Staging::new(dir)?;
+    check_options(opts)?;
+    let st = Staging::new(dir, &Inputs::none())?;
     let t0 = Instant::now();
     let state = engine::run(cfg, spec, control)?;
-    let seconds = t0.elapsed().as_secs_f64();
     state.check_rejected(spec.max_rejected)?;
     let summary = if spec.shard == Shard::ALL {
-        write_outputs(&st, cfg, &state)?
+        write_outputs(&st, cfg, &state, spec.seed, spec.threads, opts)?
     } else {
-        let header = partial::PartialHeader::new(cfg, spec);
+        let header = partial::PartialHeader::new(cfg, spec, opts.sobol_rows);
         partial::write(&st.file(partial::PARTIAL_FILE), &header, &state)?;
         state.acc.finish()
     };
     st.write(
         "manifest.json",
-        manifest(cfg, spec, &spec.shard.to_string(), seconds, &state, command).as_bytes(),
+        manifest(cfg, spec, &spec.shard.to_string(), &state, opts).as_bytes(),
     )?;
     if spec.shard == Shard::ALL {
-        crate::report::html::write(st.path(), png)?;
+        crate::report::html::write(st.path(), opts.png)?;
     }
+    let seconds = t0.elapsed().as_secs_f64();
+    st.write(MACHINE_FILE, machine(spec.threads, seconds).as_bytes())?;
+    interrupted(control)?;
+    let notes = st.notes().to_vec();
     let dir = st.commit()?;
     Ok(RunOutcome {
         dir,
         summary,
         seconds,
         guard: state.guard,
+        notes,
     })
 }
 
 /// Merges shard partials (files or shard folders) into a full results folder,
-/// byte-identical to the unsharded run apart from `manifest.json`.
+/// byte-identical to the unsharded run apart from `manifest.json` and
+/// `machine.json`. Every partial is verified before it is used.
 pub fn merge_to_folder(
     cfg: &Config,
     parts: &[PathBuf],
     dir: &Path,
-    command: &str,
+    control: &Control,
     max_rejected: f64,
-    png: bool,
+    threads: usize,
+    opts: &FolderOptions,
 ) -> Result<RunOutcome, Error> {
-    let st = Staging::new(dir)?;
-    let read: Vec<_> = parts
-        .iter()
-        .map(|p| partial::read(p))
-        .collect::<Result<_, _>>()?;
+    let st = Staging::new(dir, &Inputs::of(parts))?;
+    let t0 = Instant::now();
+    let expect = partial::Expect::of(cfg);
+    let mut read = Vec::with_capacity(parts.len());
+    for p in parts {
+        interrupted(control)?;
+        read.push(partial::read(p, &expect)?);
+    }
     let n = read.len();
     let (header, state) = partial::merge(read)?;
     if header.config_hash != cfg.hash() {
@@ -161,32 +239,62 @@ pub fn merge_to_folder(
         )));
     }
     state.check_rejected(max_rejected)?;
-    let summary = write_outputs(&st, cfg, &state)?;
+    interrupted(control)?;
+    // The Sobol design the shards were asked for, so a merge equals the single run.
+    let opts = FolderOptions {
+        sobol_rows: header.sobol_rows,
+        ..opts.clone()
+    };
+    let summary = write_outputs(&st, cfg, &state, header.seed, threads, &opts)?;
     let spec = RunSpec {
         draws: header.draws,
         seed: header.seed,
-        threads: 0,
+        threads,
         shard: Shard::ALL,
         max_rejected,
     };
     st.write(
         "manifest.json",
-        manifest(
-            cfg,
-            &spec,
-            &format!("merged from {n}"),
-            0.0,
-            &state,
-            command,
-        )
-        .as_bytes(),
+        manifest(cfg, &spec, &format!("merged from {n}"), &state, &opts).as_bytes(),
     )?;
-    crate::report::html::write(st.path(), png)?;
+    crate::report::html::write(st.path(), opts.png)?;
+    let seconds = t0.elapsed().as_secs_f64();
+    st.write(MACHINE_FILE, machine(threads, seconds).as_bytes())?;
+    interrupted(control)?;
+    let notes = st.notes().to_vec();
     let dir = st.commit()?;
     Ok(RunOutcome {
         dir,
         summary,
-        seconds: 0.0,
+        seconds,
         guard: state.guard,
+        notes,
     })
+}
+
+/// Writes one file into the results folder `dir` (new, empty or wfmc's), keeping
+/// the other files wfmc wrote there; all or nothing, like a run.
+pub fn add_to_folder(
+    dir: &Path,
+    name: &str,
+    bytes: &[u8],
+    control: &Control,
+) -> Result<PathBuf, Error> {
+    let st = Staging::new(dir, &Inputs::none())?;
+    st.keep_existing(|f| f == name)?;
+    st.write(name, bytes)?;
+    interrupted(control)?;
+    Ok(st.commit()?.join(name))
+}
+
+/// Rebuilds `plots/` and `report.html` of the results folder `dir` from its files,
+/// without re-running; the folder is replaced whole when the new page is complete.
+pub fn report_folder(dir: &Path, png: bool, control: &Control) -> Result<usize, Error> {
+    crate::files::require_ours(dir)?;
+    let st = Staging::new(dir, &Inputs::none())?;
+    st.keep_existing(|f| f.starts_with("plots/") || f == "report.html")?;
+    let n = crate::report::html::write(st.path(), png)?;
+    interrupted(control)?;
+    st.commit()?;
+    Ok(n)
 }

@@ -73,8 +73,11 @@ fn same_bytes_for_1_2_and_8_threads() {
     assert!(sf.starts_with("scenario,area,year,p_shortfall,se,expected_shortfall"));
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(d("8").join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["threads"], 8);
     assert_eq!(manifest["seed"], 11);
+    // Per-machine facts live beside the manifest, so the manifest is the same bytes.
+    let machine: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d("8").join("machine.json")).unwrap()).unwrap();
+    assert_eq!(machine["threads"], 8);
     assert!(manifest["config"]["hash"].is_string());
 }
 
@@ -180,7 +183,8 @@ fn out_pointing_at_a_file_fails_before_any_work() {
     std::fs::write(&file, "x").unwrap();
     let o = wfmc(&["run", "--draws", "1000", "--out", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("not a folder"));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("exists and is not a folder"), "{e}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
 }
 
@@ -237,7 +241,7 @@ fn interrupted_run_leaves_no_trace(signal: &str) {
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.starts_with(".tmp-") || n.starts_with(".old-"))
+        .filter(|n| n.starts_with(".wfmc-"))
         .collect();
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }
@@ -265,8 +269,17 @@ fn default_run_writes_results_folder_under_results() {
 fn tornado_and_sobol_add_their_csv_beside_earlier_results() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    std::fs::create_dir(&out).unwrap();
-    std::fs::write(out.join("bands.csv"), "earlier").unwrap();
+    ok(&[
+        "run",
+        "--draws",
+        "5000",
+        "--sobol",
+        "0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let bands = std::fs::read(out.join("bands.csv")).unwrap();
+    assert!(!out.join("sobol.csv").exists());
     let o = ok(&["tornado", "--top", "3", "--out", out.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("gap/total/2030"), "{text}");
@@ -279,11 +292,11 @@ fn tornado_and_sobol_add_their_csv_beside_earlier_results() {
     let s = std::fs::read_to_string(out.join("sobol.csv")).unwrap();
     assert!(s.starts_with("scenario,output,group,s1,s1_lo,s1_hi,st,st_lo,st_hi,n\n"));
     assert!(s.contains(",factors.forecasters,"));
-    assert_eq!(
-        std::fs::read_to_string(out.join("bands.csv")).unwrap(),
-        "earlier"
-    );
-    let leftovers: Vec<_> = std::fs::read_dir(&out)
+    assert_eq!(std::fs::read(out.join("bands.csv")).unwrap(), bands);
+    // The folder is still wfmc's, listing the new file, and nothing is left beside it.
+    let marker = std::fs::read_to_string(out.join(".wfmc-results.json")).unwrap();
+    assert!(marker.contains("\"sobol.csv\""), "{marker}");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().starts_with('.'))

@@ -7,7 +7,15 @@ use std::process::Command;
 fn run_into(dir: &Path) -> PathBuf {
     let out = dir.join("r");
     let o = Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .args(["run", "--draws", "20000", "--out", out.to_str().unwrap()])
+        .args([
+            "run",
+            "--draws",
+            "20000",
+            "--sobol",
+            "0",
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -86,7 +94,7 @@ fn report_is_self_contained_and_rebuilds_identically() {
     ] {
         assert!(html.contains(section), "no `{section}` in report.html");
     }
-    assert!(html.contains("wfmc run --draws 20000 --seed 20210301"));
+    assert!(html.contains("wfmc run --draws 20000 --seed 20210301 --sobol 0"));
     // `wfmc report` rebuilds the same bytes from the folder's files.
     let before = std::fs::read(out.join("report.html")).unwrap();
     std::fs::remove_dir_all(out.join("plots")).unwrap();

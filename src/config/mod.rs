@@ -285,10 +285,37 @@ impl std::error::Error for ConfigError {}
 
 impl ConfigError {
     fn new(origin: &str, source: &str, problems: Vec<Problem>) -> ConfigError {
+        ConfigError::new_in(&[(origin.to_string(), source.to_string())], problems)
+    }
+
+    /// Locates each problem in the first file of `chain` whose text sets its key
+    /// (the config, then the files it extends); the count names the config.
+    fn new_in(chain: &[(String, String)], problems: Vec<Problem>) -> ConfigError {
+        let origin = &chain[0].0;
         ConfigError::rendered(origin, problems, &format!("in {origin}"), |p, detail| {
-            let span = locate::span_of(source, &p.path);
-            locate::render(origin, source, span, &p.headline, detail)
+            let found = chain
+                .iter()
+                .find_map(|(o, t)| locate::span_of(t, &p.path).map(|s| (o, t, Some(s))));
+            let (o, t, span) = found.unwrap_or((&chain[0].0, &chain[0].1, None));
+            locate::render(o, t, span, &p.headline, detail)
         })
+    }
+
+    /// A TOML syntax error, located at the parser's own span.
+    fn syntax(origin: &str, text: &str, e: &toml::de::Error) -> ConfigError {
+        let p = Problem {
+            path: vec![],
+            headline: "TOML syntax error".into(),
+            detail: e.message().trim().to_string(),
+        };
+        let mut err = ConfigError::new(origin, text, vec![p.clone()]);
+        if let Some(span) = e.span() {
+            err.rendered = format!(
+                "{}\n1 problem in {origin}",
+                locate::render(origin, text, Some(span), &p.headline, &p.detail)
+            );
+        }
+        err
     }
 
     /// Renders each problem with `render(problem, detail)` (the detail prefixed by
@@ -359,6 +386,30 @@ impl ConfigError {
     }
 }
 
+/// Reads a text file of at most [`MAX_CONFIG_BYTES`]: a regular file only (a device
+/// such as `/dev/zero` never ends), and the limit applies to the bytes actually
+/// read, not to what the file's metadata claims.
+pub fn read_limited(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.is_dir() {
+        return Err("it is a folder, not a file".into());
+    }
+    if !meta.is_file() {
+        return Err("not a regular file (a device, pipe or socket)".into());
+    }
+    let mut buf = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CONFIG_BYTES as u64 + 1).read_to_end(&mut buf))
+        .map_err(|e| e.to_string())?;
+    if buf.len() > MAX_CONFIG_BYTES {
+        return Err(format!(
+            "over {MAX_CONFIG_BYTES} bytes; the limit is {MAX_CONFIG_BYTES} bytes"
+        ));
+    }
+    String::from_utf8(buf).map_err(|_| "not UTF-8 text".to_string())
+}
+
 impl Config {
     /// The built-in default config.
     pub fn builtin() -> Config {
@@ -376,27 +427,14 @@ impl Config {
     /// how to treat missing forecaster returns).
     pub fn load_with(path: &Path, preset: &[(&str, Value)]) -> Result<Config, ConfigError> {
         let origin = path.display().to_string();
-        let meta = std::fs::metadata(path)
-            .map_err(|e| ConfigError::single(&origin, "cannot read config", format!("{e}")))?;
-        if meta.is_dir() {
-            return Err(ConfigError::single(
-                &origin,
-                "cannot read config",
-                "it is a folder, not a TOML file".into(),
-            ));
-        }
-        if meta.len() as usize > MAX_CONFIG_BYTES {
-            return Err(ConfigError::single(
-                &origin,
-                "config too large",
-                format!(
-                    "{} bytes; the limit is {MAX_CONFIG_BYTES} bytes",
-                    meta.len()
-                ),
-            ));
-        }
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ConfigError::single(&origin, "cannot read config", format!("{e}")))?;
+        let text = read_limited(path).map_err(|e| {
+            let headline = if e.starts_with("over ") {
+                "config too large"
+            } else {
+                "cannot read config"
+            };
+            ConfigError::single(&origin, headline, e)
+        })?;
         Config::from_str_with(&text, &origin, preset)
     }
 
@@ -430,35 +468,9 @@ impl Config {
                 ),
             ));
         }
-        let tree: Table = match text.parse::<Table>() {
-            Ok(t) => t,
-            Err(e) => {
-                let p = Problem {
-                    path: vec![],
-                    headline: "TOML syntax error".into(),
-                    detail: e.message().trim().to_string(),
-                };
-                let mut err = ConfigError::new(origin, text, vec![p.clone()]);
-                // Point at the parser's own span rather than the file as a whole.
-                if let Some(span) = e.span() {
-                    err.rendered = format!(
-                        "{}\n1 problem in {origin}",
-                        locate::render(origin, text, Some(span), &p.headline, &p.detail)
-                    );
-                }
-                return Err(err);
-            }
-        };
-        let (mut tree, parents) = match resolve_extends(tree, origin, 0) {
-            Ok(x) => x,
-            Err(e) => {
-                return Err(ConfigError::single(
-                    origin,
-                    "cannot read the config it extends",
-                    e,
-                ));
-            }
-        };
+        let tree = parse_toml(text, origin)?;
+        let (mut tree, files) = resolve_extends(tree, origin, text, 0)?;
+        let parents: String = files.iter().rev().map(|(_, t)| format!("{t}\0")).collect();
         let mut applied = vec![];
         for (path, v) in preset {
             // Only into sections the file has: a preset does not create them.
@@ -468,7 +480,9 @@ impl Config {
                 applied.push(format!("{path}={v}"));
             }
         }
-        let mut c = Config::from_tree(tree, text, origin)?;
+        let mut chain = vec![(origin.to_string(), text.to_string())];
+        chain.extend(files);
+        let mut c = Config::from_tree_in(tree, &chain)?;
         c.overrides = applied;
         // The hash must change when a file it extends does.
         c.source = format!("{parents}{}", c.source);
@@ -477,6 +491,14 @@ impl Config {
 
     /// Resolves an already parsed tree (after overrides, for instance).
     pub fn from_tree(tree: Table, text: &str, origin: &str) -> Result<Config, ConfigError> {
+        Config::from_tree_in(tree, &[(origin.to_string(), text.to_string())])
+    }
+
+    /// [`Config::from_tree`] for a tree merged from a chain of files (the config
+    /// first, then each file it `extends`): a problem is located in the first file
+    /// of the chain that sets its key.
+    fn from_tree_in(tree: Table, chain: &[(String, String)]) -> Result<Config, ConfigError> {
+        let (origin, text) = (&chain[0].0, &chain[0].1);
         let mut r = Reader::default();
         let cfg = r.config(&tree, text, origin);
         match cfg {
@@ -485,8 +507,7 @@ impl Config {
                 Ok(c)
             }
             _ => {
-                Err(ConfigError::new(origin, text, r.problems)
-                    .with_rendered(&r.rendered, r.n_rendered))
+                Err(ConfigError::new_in(chain, r.problems).with_rendered(&r.rendered, r.n_rendered))
             }
         }
     }
@@ -573,36 +594,54 @@ pub struct Reader {
 /// Deepest chain of `extends` followed.
 const MAX_EXTENDS: usize = 4;
 
+fn parse_toml(text: &str, origin: &str) -> Result<Table, ConfigError> {
+    text.parse::<Table>()
+        .map_err(|e| ConfigError::syntax(origin, text, &e))
+}
+
 /// Follows `extends = "OTHER.toml"`: the other file's tree, with this one's keys
 /// merged over it (tables merged key by key, other values replaced). Returns the
-/// merged tree and the text of the files extended (for the hash).
-fn resolve_extends(mut tree: Table, origin: &str, depth: usize) -> Result<(Table, String), String> {
+/// merged tree and the files extended, nearest first, as (origin, text). Problems
+/// are located: in this file at its `extends` key, or in the extended file.
+fn resolve_extends(
+    mut tree: Table,
+    origin: &str,
+    text: &str,
+    depth: usize,
+) -> Result<(Table, Vec<(String, String)>), ConfigError> {
     let Some(v) = tree.remove("extends") else {
-        return Ok((tree, String::new()));
+        return Ok((tree, vec![]));
+    };
+    let at_extends = |detail: String| {
+        ConfigError::new(
+            origin,
+            text,
+            vec![Problem {
+                path: vec!["extends".into()],
+                headline: "cannot read the config it extends".into(),
+                detail,
+            }],
+        )
     };
     let Value::String(rel) = v else {
-        return Err(format!(
+        return Err(at_extends(format!(
             "`extends` must be a path string, found {}",
             type_name(&v)
-        ));
+        )));
     };
     if depth >= MAX_EXTENDS {
-        return Err(format!(
+        return Err(at_extends(format!(
             "more than {MAX_EXTENDS} levels of `extends` (a cycle?)"
-        ));
+        )));
     }
     let path = base_dir(origin).join(&rel);
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{shown}: {e}"))?;
-    if text.len() > MAX_CONFIG_BYTES {
-        return Err(format!("{shown}: over {MAX_CONFIG_BYTES} bytes"));
-    }
-    let parent: Table = text
-        .parse()
-        .map_err(|e: toml::de::Error| format!("{shown}: {}", e.message().trim()))?;
-    let (mut parent, grand) = resolve_extends(parent, &shown, depth + 1)?;
+    let parent_text = read_limited(&path).map_err(|e| at_extends(format!("{shown}: {e}")))?;
+    let parent = parse_toml(&parent_text, &shown)?;
+    let (mut parent, mut files) = resolve_extends(parent, &shown, &parent_text, depth + 1)?;
     merge_into(&mut parent, tree);
-    Ok((parent, format!("{grand}{text}\0")))
+    files.insert(0, (shown, parent_text));
+    Ok((parent, files))
 }
 
 fn merge_into(base: &mut Table, over: Table) {
@@ -1455,14 +1494,7 @@ impl Reader {
         }
         let path = base_dir(origin).join(&file);
         let shown = path.display().to_string();
-        let text = match std::fs::metadata(&path) {
-            Ok(m) if m.len() as usize > MAX_CONFIG_BYTES => Err(format!(
-                "{} bytes; the limit is {MAX_CONFIG_BYTES}",
-                m.len()
-            )),
-            Ok(_) => std::fs::read_to_string(&path).map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
+        let text = read_limited(&path);
         let text = match text {
             Ok(x) => x,
             Err(e) => {

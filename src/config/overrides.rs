@@ -33,9 +33,14 @@ impl Override {
         if path.is_empty() || value.is_empty() {
             return Err(format!("--set `{text}`: both PATH and VALUE are needed"));
         }
+        if let Some(c) = text.chars().find(|c| c.is_control()) {
+            return Err(format!(
+                "--set {path}: the value holds a control character ({c:?}); a value is one line, e.g. 0.03 or \"normal(0.03, 0.01)\""
+            ));
+        }
         Ok(Override {
             path: path.to_string(),
-            value: toml_value(value),
+            value: toml_value(value).map_err(|e| format!("--set {path}={value}: {e}"))?,
             origin: format!("--set {path}={value}"),
         })
     }
@@ -48,10 +53,14 @@ impl Override {
 
 /// A value as TOML if it parses as such, else as a string. A bare word that is a
 /// band name (`7`, `8a`) is kept as given.
-fn toml_value(text: &str) -> Value {
+fn toml_value(text: &str) -> Result<Value, String> {
     match format!("v = {text}").parse::<Table>() {
-        Ok(mut t) => t.remove("v").unwrap_or_else(|| Value::String(text.into())),
-        Err(_) => Value::String(text.into()),
+        // Anything besides `v` means the text went on past the value.
+        Ok(t) if t.len() > 1 => {
+            Err("text after the value (a value is one TOML value or one distribution)".into())
+        }
+        Ok(mut t) => Ok(t.remove("v").unwrap_or_else(|| Value::String(text.into()))),
+        Err(_) => Ok(Value::String(text.into())),
     }
 }
 

@@ -33,6 +33,9 @@ pub const DEFAULT_SEED: u64 = 20210301;
 pub const DEFAULT_DRAWS: u64 = 1_000_000;
 /// The largest number of draws accepted.
 pub const MAX_DRAWS: u64 = 1_000_000_000_000;
+/// The largest number of worker threads accepted (each keeps about 18 MB of
+/// statistics); a run never starts more threads than it has chunks.
+pub const MAX_THREADS: usize = 256;
 
 /// Which share of the chunks a process runs: `index` of `count`, 1-based as written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,8 +122,11 @@ impl RunSpec {
                 self.draws
             )));
         }
-        if self.threads == 0 {
-            return Err(Error::Input("--threads 0: need at least 1 thread".into()));
+        if self.threads == 0 || self.threads > MAX_THREADS {
+            return Err(Error::Input(format!(
+                "--threads {}: must be between 1 and {MAX_THREADS}",
+                self.threads
+            )));
         }
         if !(0.0..=1.0).contains(&self.max_rejected) {
             return Err(Error::Input(format!(
@@ -340,7 +346,8 @@ pub fn run_with(
     let centre = point(cfg);
     let chunks = spec.shard.chunks(spec.n_chunks());
     let next = AtomicU64::new(chunks.start);
-    let pool = thread_pool(spec.threads)?;
+    // More workers than chunks would only hold memory.
+    let pool = thread_pool(spec.threads.min(chunks.clone().count().max(1)))?;
     let outputs: Vec<usize> = crate::sensitivity::outputs()
         .iter()
         .map(|o| o.index)

@@ -3,15 +3,28 @@
 //! A shard writes its exact [`Accumulator`] state; `wfmc merge` adds the states of all
 //! shards. Since the state is exact (integer sketch counts, exact sums), the merged
 //! statistics are bit-identical to an unsharded run of the same config and seed.
+//!
+//! A partial is data read back from disk, so nothing in it is trusted: the file is
+//! framed by its length and a CRC-32 (any single flipped bit, and any burst of up to
+//! 32, is caught), every length is bounded by what the config's layout implies before
+//! anything is allocated, and the decoded state must agree with itself (draw counts
+//! with the chunk range, every sketch's total with the draws).
 
 use super::{RunSpec, RunState, Shard};
 use crate::error::Error;
 use crate::sensitivity::correlation::RankCorr;
-use crate::stats::{Accumulator, ExactSum, Sketch};
+use crate::stats::{Accumulator, ExactSum};
 use std::io::{Read, Write};
 use std::path::Path;
 
-const MAGIC: &[u8; 8] = b"WFMCPRT3";
+const MAGIC: &[u8; 8] = b"WFMCPRT4";
+/// Largest partial file read (a real one is a few MB).
+pub const MAX_PARTIAL_BYTES: u64 = 256 << 20;
+/// Bound on the bins all sketches of one partial may span together (2^27 16-bit
+/// counts, 256 MB): a real run spans a few tens of millions at most.
+const MAX_SPAN_TOTAL: u64 = 1 << 27;
+/// Largest magnitude of a sketch key ([`crate::stats::sketch::key`]).
+const MAX_KEY: i64 = 1 << 21;
 /// File name of a partial result inside a shard's output folder.
 pub const PARTIAL_FILE: &str = "partial.wfmc";
 
@@ -36,11 +49,13 @@ pub struct PartialHeader {
     pub chunk_start: u64,
     /// One past the last chunk of this shard.
     pub chunk_end: u64,
+    /// Rows of the Sobol design the merged folder computes (0: none).
+    pub sobol_rows: usize,
 }
 
 impl PartialHeader {
     /// The header of a shard of `spec`.
-    pub fn new(cfg: &crate::config::Config, spec: &RunSpec) -> PartialHeader {
+    pub fn new(cfg: &crate::config::Config, spec: &RunSpec, sobol_rows: usize) -> PartialHeader {
         let r = spec.shard.chunks(spec.n_chunks());
         PartialHeader {
             version: env!("CARGO_PKG_VERSION").into(),
@@ -52,6 +67,7 @@ impl PartialHeader {
             shard: spec.shard.to_string(),
             chunk_start: r.start,
             chunk_end: r.end,
+            sobol_rows,
         }
     }
 
@@ -99,12 +115,34 @@ impl Cursor<'_> {
         let u = self.varint()?;
         Ok(((u >> 1) as i64) ^ -((u & 1) as i64))
     }
+    /// A count of items that take at least one byte each: bounded by `max` and by
+    /// the bytes left, before anything is allocated for them.
     fn len(&mut self, max: u64) -> Result<usize, String> {
         let n = self.varint()?;
-        if n > max {
-            return Err(format!("corrupt partial file: length {n} exceeds {max}"));
+        let left = (self.buf.len() - self.pos) as u64;
+        if n > max || n > left {
+            return Err(format!(
+                "a length of {n} where at most {} fits",
+                max.min(left)
+            ));
         }
         Ok(n as usize)
+    }
+    /// A count that must equal `want` (what the config's layout implies).
+    fn exact(&mut self, want: usize, what: &str) -> Result<(), String> {
+        let n = self.varint()?;
+        if n != want as u64 {
+            return Err(format!("{n} {what} where this config has {want}"));
+        }
+        Ok(())
+    }
+    fn bytes(&mut self, n: usize) -> Result<&[u8], String> {
+        let b = self
+            .buf
+            .get(self.pos..self.pos.saturating_add(n))
+            .ok_or("truncated")?;
+        self.pos += n;
+        Ok(b)
     }
 }
 
@@ -119,22 +157,47 @@ fn put_sums(out: &mut Vec<u8>, sums: &[ExactSum]) {
     }
 }
 
-fn get_sums(c: &mut Cursor<'_>) -> Result<Vec<ExactSum>, String> {
-    let n = c.len(1 << 24)?;
-    (0..n)
-        .map(|_| {
-            let k = c.len(1024)?;
-            let limbs: Vec<i64> = (0..k).map(|_| c.signed()).collect::<Result<_, _>>()?;
-            ExactSum::from_limbs(&limbs)
-                .ok_or_else(|| "corrupt exact sum in partial file".to_string())
-        })
-        .collect()
+fn get_sums(c: &mut Cursor<'_>, n: usize, what: &str) -> Result<Vec<ExactSum>, String> {
+    c.exact(n, what)?;
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let k = c.len(1024)?;
+        let limbs: Vec<i64> = (0..k).map(|_| c.signed()).collect::<Result<_, _>>()?;
+        out.push(ExactSum::from_limbs(&limbs).ok_or("a malformed exact sum")?);
+    }
+    Ok(out)
 }
 
-/// Serialises a header and run state.
+/// What a partial of a given config must hold: sizes fixed by its layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expect {
+    /// Output series.
+    pub n_series: usize,
+    /// Shortfall slots.
+    pub n_short: usize,
+    /// Ranked inputs.
+    pub n_in: usize,
+    /// Ranked outputs.
+    pub n_out: usize,
+}
+
+impl Expect {
+    /// The sizes of a run of `cfg`.
+    pub fn of(cfg: &crate::config::Config) -> Expect {
+        let sampler = super::Sampler::new(cfg);
+        Expect {
+            n_series: crate::model::Layout::LEN,
+            n_short: crate::stats::N_SHORT,
+            n_in: super::ranked_groups(&sampler).len(),
+            n_out: crate::sensitivity::outputs().len(),
+        }
+    }
+}
+
+/// Serialises a header and run state: magic, body length, body, CRC-32.
 pub fn encode(header: &PartialHeader, state: &RunState) -> Vec<u8> {
     let acc = &state.acc;
-    let mut out = MAGIC.to_vec();
+    let mut out = vec![];
     let h = serde_json::to_vec(header).expect("header serialises");
     put_varint(&mut out, h.len() as u64);
     out.extend_from_slice(&h);
@@ -171,11 +234,16 @@ pub fn encode(header: &PartialHeader, state: &RunState) -> Vec<u8> {
     let g = serde_json::to_vec(&state.guard).expect("guard serialises");
     put_varint(&mut out, g.len() as u64);
     out.extend_from_slice(&g);
-    out
+    let mut file = MAGIC.to_vec();
+    file.extend_from_slice(&(out.len() as u64).to_le_bytes());
+    file.extend_from_slice(&out);
+    let crc = crc32fast::hash(&file);
+    file.extend_from_slice(&crc.to_le_bytes());
+    file
 }
 
-/// Reads what [`encode`] wrote.
-pub fn decode(buf: &[u8]) -> Result<(PartialHeader, RunState), String> {
+/// Checks the frame (magic, length, CRC-32) and returns the body.
+fn unframe(buf: &[u8]) -> Result<&[u8], String> {
     if buf.len() >= 8 && buf[..7] == MAGIC[..7] && buf[..8] != MAGIC[..] {
         return Err(
             "a partial result from another wfmc version; re-run the shard with this one".into(),
@@ -184,66 +252,157 @@ pub fn decode(buf: &[u8]) -> Result<(PartialHeader, RunState), String> {
     if buf.len() < 8 || &buf[..8] != MAGIC {
         return Err("not a wfmc partial result (bad magic)".into());
     }
-    let mut c = Cursor { buf, pos: 8 };
-    let hl = c.len(1 << 20)?;
-    let h = buf.get(c.pos..c.pos + hl).ok_or("truncated partial file")?;
+    if buf.len() < 20 {
+        return Err("damaged partial result: truncated".into());
+    }
+    let len = u64::from_le_bytes(buf[8..16].try_into().expect("8 bytes"));
+    if len != (buf.len() - 20) as u64 {
+        return Err(format!(
+            "damaged partial result: its header says {len} bytes of data, the file holds {}",
+            buf.len() - 20
+        ));
+    }
+    let (data, crc) = buf.split_at(buf.len() - 4);
+    let crc = u32::from_le_bytes(crc.try_into().expect("4 bytes"));
+    if crc32fast::hash(data) != crc {
+        return Err(
+            "damaged partial result: its checksum does not match (the file changed after wfmc wrote it); re-run the shard"
+                .into(),
+        );
+    }
+    Ok(&data[16..])
+}
+
+/// Reads what [`encode`] wrote, checking it against the sizes `expect` gives and
+/// against itself.
+pub fn decode(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunState), String> {
+    let body = unframe(buf)?;
+    decode_body(body, expect).map_err(|e| format!("damaged partial result: {e}"))
+}
+
+/// Decodes a body whose frame was checked (public for the fuzz target, which must
+/// reach past the checksum).
+pub fn decode_body(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunState), String> {
+    let mut c = Cursor { buf, pos: 0 };
+    let hl = c.len(1 << 16)?;
     let header: PartialHeader =
-        serde_json::from_slice(h).map_err(|e| format!("corrupt header: {e}"))?;
-    c.pos += hl;
+        serde_json::from_slice(c.bytes(hl)?).map_err(|e| format!("header: {e}"))?;
+    let want = shard_draws(&header)?;
     let draws = c.varint()?;
     let rejected = c.varint()?;
-    let n = c.len(1 << 24)?;
-    let mut centre = Vec::with_capacity(n);
-    for _ in 0..n {
-        let b = buf.get(c.pos..c.pos + 8).ok_or("truncated partial file")?;
-        centre.push(f64::from_bits(u64::from_le_bytes(
-            b.try_into().expect("8 bytes"),
-        )));
-        c.pos += 8;
+    if draws.checked_add(rejected) != Some(want) {
+        return Err(format!(
+            "{draws} draws and {rejected} rejected where shard {} of {} draws has {want}",
+            header.shard, header.draws
+        ));
+    }
+    c.exact(expect.n_series, "series")?;
+    let mut centre = Vec::with_capacity(expect.n_series);
+    for _ in 0..expect.n_series {
+        let x = f64::from_bits(u64::from_le_bytes(c.bytes(8)?.try_into().expect("8 bytes")));
+        if !x.is_finite() {
+            return Err("a non-finite point value".into());
+        }
+        centre.push(x);
     }
     let mut acc = Accumulator::new(centre);
     acc.draws = draws;
     acc.rejected = rejected;
-    acc.sum = get_sums(&mut c)?;
-    acc.sumsq = get_sums(&mut c)?;
-    let ns = c.len(1 << 24)?;
-    acc.sketches = (0..ns)
-        .map(|_| {
-            let nb = c.len(1 << 32)?;
-            let mut s = Sketch::new();
-            let mut prev = 0i64;
-            for _ in 0..nb {
-                prev += c.signed()?;
-                s.add_key(prev, c.varint()?);
+    acc.sum = get_sums(&mut c, expect.n_series, "sums")?;
+    acc.sumsq = get_sums(&mut c, expect.n_series, "sums of squares")?;
+    c.exact(expect.n_series, "sketches")?;
+    let mut span = 0u64;
+    for (j, s) in acc.sketches.iter_mut().enumerate() {
+        // A series with a twin keeps its sketch empty and shares its twin's.
+        let want = if crate::model::Layout::twin(j).is_some() {
+            0
+        } else {
+            draws
+        };
+        let nb = c.len(2 * MAX_KEY as u64 + 1)?;
+        let (mut prev, mut first, mut total) = (0i64, None, 0u64);
+        for i in 0..nb {
+            let d = c.signed()?;
+            if i > 0 && d <= 0 {
+                return Err("sketch bins out of order".into());
             }
-            Ok(s)
+            prev = prev
+                .checked_add(d)
+                .filter(|k| k.abs() <= MAX_KEY)
+                .ok_or("a sketch bin out of range")?;
+            let first = *first.get_or_insert(prev);
+            if span + (prev - first) as u64 > MAX_SPAN_TOTAL {
+                return Err("sketches span more bins than any run makes".into());
+            }
+            let n = c.varint()?;
+            total = total
+                .checked_add(n)
+                .filter(|t| *t <= draws)
+                .ok_or_else(|| format!("a sketch holds more values than the {draws} draws"))?;
+            s.add_key(prev, n);
+        }
+        if total != want {
+            return Err(format!(
+                "sketch {j} holds {total} values where it should hold {want}"
+            ));
+        }
+        span += first.map_or(0, |f| (prev - f) as u64);
+    }
+    c.exact(expect.n_short, "shortfall counts")?;
+    acc.short_count = (0..expect.n_short)
+        .map(|_| match c.varint()? {
+            n if n <= draws => Ok(n),
+            n => Err(format!("{n} shortfalls in {draws} draws")),
         })
         .collect::<Result<_, String>>()?;
-    let nc = c.len(1 << 24)?;
-    acc.short_count = (0..nc).map(|_| c.varint()).collect::<Result<_, _>>()?;
-    acc.short_sum = get_sums(&mut c)?;
-    acc.short_sumsq = get_sums(&mut c)?;
-    let n_series = acc.centre.len();
-    if acc.sum.len() != n_series || acc.sumsq.len() != n_series || acc.sketches.len() != n_series {
-        return Err("corrupt partial file: series counts disagree".into());
-    }
-    let n_in = c.len(1 << 16)?;
-    let n_out = c.len(1 << 16)?;
-    let mut ranks = RankCorr::new(n_in, n_out);
+    acc.short_sum = get_sums(&mut c, expect.n_short, "shortfall sums")?;
+    acc.short_sumsq = get_sums(&mut c, expect.n_short, "shortfall sums of squares")?;
+    c.exact(expect.n_in, "ranked inputs")?;
+    c.exact(expect.n_out, "ranked outputs")?;
+    let mut ranks = RankCorr::new(expect.n_in, expect.n_out);
     ranks.draws = c.varint()?;
-    let sums = get_sums(&mut c)?;
-    if sums.len() != ranks.sums.len() {
-        return Err("corrupt partial file: rank sums disagree".into());
+    if ranks.draws != draws {
+        return Err(format!(
+            "rank sums of {} draws where there are {draws}",
+            ranks.draws
+        ));
     }
-    ranks.sums = sums;
+    let n_sums = ranks.sums.len();
+    ranks.sums = get_sums(&mut c, n_sums, "rank sums")?;
     let gl = c.len(1 << 24)?;
-    let g = buf.get(c.pos..c.pos + gl).ok_or("truncated partial file")?;
-    let guard = serde_json::from_slice(g).map_err(|e| format!("corrupt guard record: {e}"))?;
-    c.pos += gl;
+    let guard: super::guard::Guard =
+        serde_json::from_slice(c.bytes(gl)?).map_err(|e| format!("guard record: {e}"))?;
+    if guard.total() != rejected {
+        return Err(format!(
+            "the guard record counts {} rejected draws where the header says {rejected}",
+            guard.total()
+        ));
+    }
     if c.pos != buf.len() {
-        return Err("corrupt partial file: trailing bytes".into());
+        return Err("trailing bytes".into());
     }
     Ok((header, RunState { acc, ranks, guard }))
+}
+
+/// Draws of the shard a header describes, checking the header agrees with itself.
+fn shard_draws(h: &PartialHeader) -> Result<u64, String> {
+    if h.draws == 0 || h.draws > super::MAX_DRAWS {
+        return Err(format!("{} draws in the header", h.draws));
+    }
+    let shard = h.shard()?;
+    let spec = RunSpec {
+        draws: h.draws,
+        shard,
+        ..RunSpec::default()
+    };
+    let r = shard.chunks(spec.n_chunks());
+    if (h.chunk_start, h.chunk_end) != (r.start, r.end) {
+        return Err(format!(
+            "chunks {}..{} in the header where shard {} has {}..{}",
+            h.chunk_start, h.chunk_end, h.shard, r.start, r.end
+        ));
+    }
+    Ok(spec.shard_draws())
 }
 
 /// Writes a partial result file.
@@ -251,21 +410,34 @@ pub fn write(path: &Path, header: &PartialHeader, state: &RunState) -> Result<()
     let bytes = encode(header, state);
     let mut f = std::fs::File::create(path).map_err(|e| Error::io(path.display(), e))?;
     f.write_all(&bytes)
+        .and_then(|()| f.sync_all())
         .map_err(|e| Error::io(path.display(), e))
 }
 
-/// Reads a partial result from a file or from a shard's output folder.
-pub fn read(path: &Path) -> Result<(PartialHeader, RunState), Error> {
+/// Reads and verifies a partial result from a file or from a shard's output folder.
+pub fn read(path: &Path, expect: &Expect) -> Result<(PartialHeader, RunState), Error> {
     let file = if path.is_dir() {
         path.join(PARTIAL_FILE)
     } else {
         path.to_path_buf()
     };
+    let bad = |e: String| Error::Input(format!("{}: {e}", file.display()));
+    let meta = std::fs::metadata(&file).map_err(|e| bad(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(bad(
+            "not a regular file; give a shard folder or its partial.wfmc".into(),
+        ));
+    }
     let mut buf = vec![];
     std::fs::File::open(&file)
-        .and_then(|mut f| f.read_to_end(&mut buf))
-        .map_err(|e| Error::Input(format!("{}: {e}", file.display())))?;
-    decode(&buf).map_err(|e| Error::Input(format!("{}: {e}", file.display())))
+        .and_then(|f| f.take(MAX_PARTIAL_BYTES + 1).read_to_end(&mut buf))
+        .map_err(|e| bad(e.to_string()))?;
+    if buf.len() as u64 > MAX_PARTIAL_BYTES {
+        return Err(bad(format!(
+            "over {MAX_PARTIAL_BYTES} bytes: not a partial result of wfmc's"
+        )));
+    }
+    decode(&buf, expect).map_err(bad)
 }
 
 /// Merges partials, checking they come from one run and cover every chunk once.
@@ -314,6 +486,32 @@ pub fn merge(parts: Vec<(PartialHeader, RunState)>) -> Result<(PartialHeader, Ru
         return Err(Error::Input(format!(
             "chunks {next}..{n_chunks} are missing: a shard was not passed to merge"
         )));
+    }
+    for (h, st) in &parts {
+        if st.acc.centre != parts[0].1.acc.centre {
+            return Err(Error::Input(format!(
+                "shard {} holds another point model than shard {}: not parts of one run",
+                h.shard, first.shard
+            )));
+        }
+    }
+    // The merged sketches span the union of the parts' bins: bound it before adding.
+    let mut span = 0u64;
+    for i in 0..parts[0].1.acc.sketches.len() {
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        for (_, st) in &parts {
+            let mut bins = st.acc.sketches[i].bins();
+            if let Some((k, _)) = bins.next() {
+                lo = lo.min(k);
+                hi = hi.max(bins.last().map_or(k, |(k, _)| k));
+            }
+        }
+        span += hi.saturating_sub(lo).max(0) as u64;
+    }
+    if span > MAX_SPAN_TOTAL {
+        return Err(Error::Input(
+            "the partials' sketches together span more bins than any run makes".into(),
+        ));
     }
     let mut total = RunState {
         acc: Accumulator::new(parts[0].1.acc.centre.clone()),

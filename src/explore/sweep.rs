@@ -65,12 +65,14 @@ impl FromStr for Vary {
             if step <= 0.0 || hi < lo {
                 return Err(format!("--vary {path}={spec}: need LO ≤ HI and STEP > 0"));
             }
-            let n = ((hi - lo) / step + 1e-9).floor() as usize + 1;
-            if n > MAX_POINTS {
+            // Counted in f64 first: a tiny step must not overflow the count.
+            let nf = ((hi - lo) / step + 1e-9).floor() + 1.0;
+            if !nf.is_finite() || nf > MAX_POINTS as f64 {
                 return Err(format!(
-                    "--vary {path}={spec}: {n} values; at most {MAX_POINTS}"
+                    "--vary {path}={spec}: {nf:.3e} values; at most {MAX_POINTS}"
                 ));
             }
+            let n = nf as usize;
             // lo + i·step, rounded to 12 significant digits so 0.1 + 2·0.1 prints 0.3.
             (0..n)
                 .map(|i| {
@@ -218,26 +220,89 @@ fn rows(s: &Summary, f: &Filter) -> Vec<[String; 6]> {
 }
 
 /// The grid: every combination of the varies' values, the first varying slowest.
-pub fn grid(varies: &[Vary]) -> Result<Vec<Vec<Value>>, Error> {
-    let mut points: Vec<Vec<Value>> = vec![vec![]];
-    for v in varies {
-        if points.len() * v.values.len() > MAX_POINTS {
-            return Err(Error::Input(format!(
-                "the sweep has over {MAX_POINTS} points"
-            )));
+/// Points are made one at a time ([`Grid::point`]), so memory does not grow with
+/// the number of points.
+#[derive(Debug, Clone, Copy)]
+pub struct Grid<'a> {
+    varies: &'a [Vary],
+    len: usize,
+}
+
+impl<'a> Grid<'a> {
+    /// The grid of `varies`, refused when it has more than [`MAX_POINTS`] points.
+    pub fn new(varies: &'a [Vary]) -> Result<Grid<'a>, Error> {
+        let len = varies
+            .iter()
+            .try_fold(1usize, |n, v| n.checked_mul(v.values.len()))
+            .filter(|n| *n <= MAX_POINTS)
+            .ok_or_else(|| Error::Input(format!("the sweep has over {MAX_POINTS} points")))?;
+        Ok(Grid { varies, len })
+    }
+
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when a vary has no values.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The values of point `i` (0-based), one per vary.
+    pub fn point(&self, mut i: usize) -> Vec<Value> {
+        let mut out = vec![Value::Integer(0); self.varies.len()];
+        for (slot, v) in out.iter_mut().zip(self.varies).rev() {
+            let n = v.values.len();
+            *slot = v.values[i % n].clone();
+            i /= n;
         }
-        points = points
-            .into_iter()
-            .flat_map(|p| {
-                v.values.iter().map(move |x| {
-                    let mut q = p.clone();
-                    q.push(x.clone());
-                    q
-                })
+        out
+    }
+
+    /// The config of point `i`.
+    fn config(&self, cfg: &Config, i: usize) -> Result<(Vec<Value>, Config), Error> {
+        let p = self.point(i);
+        let o: Vec<Override> = self
+            .varies
+            .iter()
+            .zip(&p)
+            .map(|(v, x)| Override {
+                path: v.path.clone(),
+                value: x.clone(),
+                origin: format!("--vary {}={}", v.path, label(x)),
             })
             .collect();
+        let c = cfg.with_overrides(&o)?;
+        Ok((p, c))
     }
-    Ok(points)
+}
+
+/// The first line of a sweep CSV, for `varies`.
+fn header(varies: &[Vary]) -> Vec<String> {
+    let mut header = vec!["point".to_string()];
+    header.extend(varies.iter().map(|v| v.path.clone()));
+    header.extend(
+        ["scenario", "area", "year", "metric", "stat", "value"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    header
+}
+
+/// True when the file at `path` starts like a sweep CSV wfmc wrote (a file wfmc may
+/// replace without `--overwrite`).
+pub fn is_sweep_csv(path: &std::path::Path) -> bool {
+    use std::io::{BufRead, Read};
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut line = String::new();
+    let ok = std::io::BufReader::new(f.take(64 * 1024))
+        .read_line(&mut line)
+        .is_ok();
+    let line = line.trim_end();
+    ok && line.starts_with("point,") && line.ends_with(",scenario,area,year,metric,stat,value")
 }
 
 fn label(v: &Value) -> String {
@@ -248,7 +313,8 @@ fn label(v: &Value) -> String {
 }
 
 /// Runs the sweep and streams the tidy CSV to `out`, calling `progress(done, total)`
-/// after each point. Every point's config is built and checked before any run.
+/// after each point. Every point's config is built and checked before any run (and
+/// dropped: each is built again when its turn comes, so memory stays flat).
 pub fn run(
     cfg: &Config,
     varies: &[Vary],
@@ -263,34 +329,22 @@ pub fn run(
     }
     filter.validate()?;
     spec.validate()?;
-    let points = grid(varies)?;
-    let configs: Vec<Config> = points
-        .iter()
-        .map(|p| {
-            let o: Vec<Override> = varies
-                .iter()
-                .zip(p)
-                .map(|(v, x)| Override {
-                    path: v.path.clone(),
-                    value: x.clone(),
-                    origin: format!("--vary {}={}", v.path, label(x)),
-                })
-                .collect();
-            cfg.with_overrides(&o).map_err(Error::from)
-        })
-        .collect::<Result<_, _>>()?;
+    let grid = Grid::new(varies)?;
+    if grid.is_empty() {
+        return Err(Error::Input("the sweep has no points".into()));
+    }
+    for i in 0..grid.len() {
+        if control.cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Error::Interrupted);
+        }
+        grid.config(cfg, i)?;
+    }
     let io = |e: csv::Error| Error::Runtime(format!("writing the sweep: {e}"));
     let mut w = csv::Writer::from_writer(out);
-    let mut header = vec!["point".to_string()];
-    header.extend(varies.iter().map(|v| v.path.clone()));
-    header.extend(
-        ["scenario", "area", "year", "metric", "stat", "value"]
-            .iter()
-            .map(|s| s.to_string()),
-    );
-    w.write_record(&header).map_err(io)?;
-    for (i, (p, c)) in points.iter().zip(&configs).enumerate() {
-        let state = engine::run_with(c, spec, control, false)?;
+    w.write_record(header(varies)).map_err(io)?;
+    for i in 0..grid.len() {
+        let (p, c) = grid.config(cfg, i)?;
+        let state = engine::run_with(&c, spec, control, false)?;
         state.check_rejected(spec.max_rejected)?;
         let summary = state.acc.finish();
         for r in rows(&summary, filter) {
@@ -300,47 +354,40 @@ pub fn run(
             w.write_record(&rec).map_err(io)?;
         }
         w.flush().map_err(|e| Error::io("writing the sweep", e))?;
-        progress(i + 1, points.len());
+        progress(i + 1, grid.len());
     }
     Ok(())
 }
 
 /// [`run`] into the file `path`, written whole or not at all: the rows stream into a
 /// temporary file beside it, renamed into place when the sweep completes. A path
-/// that cannot be written is refused before any work.
+/// that cannot be written, or an existing file that is not a sweep CSV of wfmc's
+/// (unless `overwrite`), is refused before any work.
+#[allow(clippy::too_many_arguments)]
 pub fn run_to_file(
     cfg: &Config,
     varies: &[Vary],
     spec: &RunSpec,
     filter: &Filter,
     path: &std::path::Path,
+    overwrite: bool,
     control: &Control,
     progress: &dyn Fn(usize, usize),
 ) -> Result<(), Error> {
-    let bad = |why: String| Error::Input(format!("--out {}: {why}", path.display()));
-    if path.is_dir() {
-        return Err(bad("is a folder; give a file path such as sweep.csv".into()));
-    }
-    let name = path
-        .file_name()
-        .ok_or_else(|| bad("not a file path".into()))?
-        .to_string_lossy()
-        .to_string();
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => ".".into(),
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| bad(format!("cannot create its folder: {e}")))?;
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let file = std::fs::File::create(&tmp).map_err(|e| bad(format!("cannot write there: {e}")))?;
-    let mut w = std::io::BufWriter::new(file);
-    let res = run(cfg, varies, spec, filter, &mut w, control, progress)
-        .and_then(|()| w.flush().map_err(|e| Error::io(tmp.display(), e)))
-        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| Error::io(path.display(), e)));
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    res
+    let st = crate::files::FileStaging::new(
+        path,
+        &crate::files::Inputs::none(),
+        overwrite,
+        is_sweep_csv,
+        "a sweep CSV",
+    )?;
+    let mut w = std::io::BufWriter::new(st.writer()?);
+    run(cfg, varies, spec, filter, &mut w, control, progress)?;
+    w.flush()
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    drop(w);
+    st.commit(overwrite, is_sweep_csv)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -372,9 +419,21 @@ mod tests {
     fn grid_is_full_factorial_first_slowest() {
         let a: Vary = "a=1,2".parse().unwrap();
         let b: Vary = "b=3,4,5".parse().unwrap();
-        let g = grid(&[a, b]).unwrap();
+        let v = [a, b];
+        let g = Grid::new(&v).unwrap();
         assert_eq!(g.len(), 6);
-        assert_eq!(g[1], [Value::Integer(1), Value::Integer(4)]);
-        assert_eq!(g[3], [Value::Integer(2), Value::Integer(3)]);
+        assert_eq!(g.point(1), [Value::Integer(1), Value::Integer(4)]);
+        assert_eq!(g.point(3), [Value::Integer(2), Value::Integer(3)]);
+        assert_eq!(g.point(5), [Value::Integer(2), Value::Integer(5)]);
+    }
+
+    #[test]
+    fn a_step_too_small_to_count_is_an_error() {
+        for bad in ["a=0:1:1e-300", "a=0:1e300:1e-300", "a=-1e308:1e308:1e-10"] {
+            let e = bad.parse::<Vary>().unwrap_err();
+            assert!(e.contains("at most"), "{bad}: {e}");
+        }
+        let huge: Vec<Vary> = (0..6).map(|_| "a=0:99:1".parse().unwrap()).collect();
+        assert!(Grid::new(&huge).is_err(), "10^12 points overflow no count");
     }
 }

@@ -196,6 +196,10 @@ fn reproduce(r: &Results) -> String {
         m["draws"].as_u64().unwrap_or(0),
         m["seed"].as_u64().unwrap_or(0)
     );
+    let rows = m["sobol_rows"].as_u64();
+    if rows.is_some_and(|n| n != crate::sensitivity::sobol::DEFAULT_N as u64) {
+        let _ = write!(cmd, " --sobol {}", rows.unwrap_or(0));
+    }
     for o in m["overrides"]
         .as_array()
         .into_iter()
@@ -321,40 +325,27 @@ For variance shares that count correlation and interactions, run <code>wfmc sobo
 }
 
 /// Writes `plots/*.svg` (and `plots/*.png` with `png`) and `report.html` into the
-/// results folder `dir` (whose CSV and JSON files must be there). Existing plots and
-/// report are replaced only when the new ones are complete.
+/// folder `dir` (whose CSV and JSON files must be there): a results folder being
+/// written ([`crate::files::Staging`]), which reaches the user's disk all or nothing.
 pub fn write(dir: &Path, png: bool) -> Result<usize, Error> {
     let r = Results::load(dir)?;
     // Drawing is third-party code: a panic there must not reach the user.
     let charts = std::panic::catch_unwind(|| charts::all(&r))
         .map_err(|_| Error::Runtime("drawing the charts failed (a bug: please report it)".into()))?
         .map_err(|e| Error::Runtime(format!("drawing the charts: {e}")))?;
-    let tmp = dir.join(format!(".plots-tmp-{}", std::process::id()));
     let io = |what: &Path, e: std::io::Error| Error::io(format!("writing {}", what.display()), e);
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
-    let res = (|| {
-        for c in &charts {
-            let p = tmp.join(&c.file);
-            std::fs::write(&p, &c.svg).map_err(|e| io(&p, e))?;
-            if png {
-                let bytes = charts::to_png(&c.svg).map_err(Error::Runtime)?;
-                let p = p.with_extension("png");
-                std::fs::write(&p, bytes).map_err(|e| io(&p, e))?;
-            }
+    let plots = dir.join("plots");
+    std::fs::create_dir_all(&plots).map_err(|e| io(&plots, e))?;
+    for c in &charts {
+        let p = plots.join(&c.file);
+        std::fs::write(&p, &c.svg).map_err(|e| io(&p, e))?;
+        if png {
+            let bytes = charts::to_png(&c.svg).map_err(Error::Runtime)?;
+            let p = p.with_extension("png");
+            std::fs::write(&p, bytes).map_err(|e| io(&p, e))?;
         }
-        let html = dir.join(".report.html.tmp");
-        std::fs::write(&html, page(&r, &charts)).map_err(|e| io(&html, e))?;
-        let plots = dir.join("plots");
-        if plots.exists() {
-            std::fs::remove_dir_all(&plots).map_err(|e| io(&plots, e))?;
-        }
-        std::fs::rename(&tmp, &plots).map_err(|e| io(&plots, e))?;
-        std::fs::rename(&html, dir.join("report.html")).map_err(|e| io(&html, e))
-    })();
-    if res.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-        let _ = std::fs::remove_file(dir.join(".report.html.tmp"));
     }
-    res.map(|()| charts.len())
+    let html = dir.join("report.html");
+    std::fs::write(&html, page(&r, &charts)).map_err(|e| io(&html, e))?;
+    Ok(charts.len())
 }

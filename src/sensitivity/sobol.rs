@@ -161,12 +161,15 @@ pub fn estimate_at<M: GroupedModel>(
             2 * BLOCKS
         )));
     }
-    if threads == 0 {
-        return Err(Error::Input("--threads 0: need at least 1 thread".into()));
+    if threads == 0 || threads > crate::engine::MAX_THREADS {
+        return Err(Error::Input(format!(
+            "--threads {threads}: must be between 1 and {}",
+            crate::engine::MAX_THREADS
+        )));
     }
     let groups = model.groups();
     let (n_grp, n_out, len) = (groups.len(), model.n_outputs(), model.raw_len());
-    let pool = crate::engine::thread_pool(threads)?;
+    let pool = crate::engine::thread_pool(threads.min(BLOCKS))?;
     let blocks: Vec<Sums> = pool.install(|| {
         (0..BLOCKS)
             .into_par_iter()
