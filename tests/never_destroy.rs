@@ -11,6 +11,11 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// A quick run (4,097 draws, no Sobol) into `out`.
+fn small_run(out: &Path) -> std::process::Output {
+    wfmc(&["run", "--draws", "4097", "--sobol", "0", "--out", s(out)])
+}
+
 /// A folder of the user's: a note and a sub-folder.
 fn users_folder(at: &Path) -> Vec<(String, Vec<u8>)> {
     std::fs::create_dir_all(at.join("src")).unwrap();
@@ -42,15 +47,7 @@ fn out_never_replaces_a_folder_wfmc_did_not_write() {
     }
     // A results folder of wfmc's with a file of the user's added is refused too.
     let res = d.path().join("res");
-    ok(wfmc(&[
-        "run",
-        "--draws",
-        "4097",
-        "--sobol",
-        "0",
-        "--out",
-        s(&res),
-    ]));
+    ok(small_run(&res));
     std::fs::write(res.join("plots/my-chart.svg"), "mine").unwrap();
     let before = snapshot(&res);
     fails(
@@ -63,15 +60,7 @@ fn out_never_replaces_a_folder_wfmc_did_not_write() {
     // An empty folder of the user's may take results.
     let empty = d.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    ok(wfmc(&[
-        "run",
-        "--draws",
-        "4097",
-        "--sobol",
-        "0",
-        "--out",
-        s(&empty),
-    ]));
+    ok(small_run(&empty));
     assert!(empty.join("bands.csv").exists());
 }
 
@@ -92,19 +81,7 @@ fn out_is_never_the_current_folder_or_a_parent() {
 fn merge_never_writes_over_or_around_its_inputs() {
     let d = tempfile::tempdir().unwrap();
     let parts = d.path().join("parts");
-    for i in 1..=2 {
-        ok(wfmc(&[
-            "run",
-            "--draws",
-            "9000",
-            "--sobol",
-            "0",
-            "--shard",
-            &format!("{i}/2"),
-            "--out",
-            s(&parts.join(i.to_string())),
-        ]));
-    }
+    two_shards(&parts);
     let before = snapshot(&parts);
     let (p1, p2) = (parts.join("1"), parts.join("2"));
     for (out, why) in [
@@ -128,24 +105,8 @@ fn merge_never_writes_over_or_around_its_inputs() {
 fn a_folder_name_of_250_characters_works() {
     let d = tempfile::tempdir().unwrap();
     let out = d.path().join("r".repeat(250));
-    ok(wfmc(&[
-        "run",
-        "--draws",
-        "4097",
-        "--sobol",
-        "0",
-        "--out",
-        s(&out),
-    ]));
-    ok(wfmc(&[
-        "run",
-        "--draws",
-        "4097",
-        "--sobol",
-        "0",
-        "--out",
-        s(&out),
-    ]));
+    ok(small_run(&out));
+    ok(small_run(&out));
     assert!(out.join("bands.csv").exists());
 }
 
@@ -365,15 +326,7 @@ fn a_killed_runs_leftovers_are_removed_by_the_next_command() {
         !left(d.path()).is_empty(),
         "kill -9 leaves its temporary folder"
     );
-    ok(wfmc(&[
-        "run",
-        "--draws",
-        "4097",
-        "--sobol",
-        "0",
-        "--out",
-        s(&d.path().join("other")),
-    ]));
+    ok(small_run(&d.path().join("other")));
     assert!(left(d.path()).is_empty(), "left: {:?}", left(d.path()));
 }
 
@@ -484,30 +437,17 @@ fn no_silent_nonsense_from_values() {
     ]);
     fails(&r, 2, "demand.data_driven.ict.ratio");
     assert!(stderr(&r).contains("too wide to sample"), "{}", stderr(&r));
-    fails(
-        &wfmc(&[
-            "point",
-            "--set",
+    for (set, phrase) in [
+        (
             "salary_growth=lognormal(median=1, sigma=40)",
-        ]),
-        2,
-        "bad distribution",
-    );
-    fails(
-        &wfmc(&["point", "--set", "salary_growth=normal(0, 1e308)"]),
-        2,
-        "overflow",
-    );
-    fails(
-        &wfmc(&["point", "--set", "salary_growth=0.03\n[stress.y]"]),
-        2,
-        "control character",
-    );
-    fails(
-        &wfmc(&["point", "--set", "salary_growth=0.03 \"x\" = 1"]),
-        2,
-        "salary_growth",
-    );
+            "bad distribution",
+        ),
+        ("salary_growth=normal(0, 1e308)", "overflow"),
+        ("salary_growth=0.03\n[stress.y]", "control character"),
+        ("salary_growth=0.03 \"x\" = 1", "salary_growth"),
+    ] {
+        fails(&wfmc(&["point", "--set", set]), 2, phrase);
+    }
 }
 
 #[test]
