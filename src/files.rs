@@ -192,16 +192,32 @@ pub fn inspect(dir: &Path) -> Result<Found, Error> {
         };
         return Ok(Found::Foreign(vec![format!("(it is {what})")]));
     }
-    let entries = walk(dir).map_err(|e| Error::io(dir.display(), e))?;
-    if entries.is_empty() {
+    // Only the top level first: a big foreign tree (a home folder) is not walked.
+    let mut top: Vec<String> = fs::read_dir(dir)
+        .and_then(|rd| {
+            rd.map(|e| {
+                let e = e?;
+                let name = e.file_name().to_string_lossy().to_string();
+                Ok(if e.file_type()?.is_dir() {
+                    format!("{name}/")
+                } else {
+                    name
+                })
+            })
+            .collect()
+        })
+        .map_err(|e: io::Error| Error::io(dir.display(), e))?;
+    if top.is_empty() {
         return Ok(Found::Empty);
     }
+    top.sort();
     let marker = fs::read(dir.join(MARKER))
         .ok()
         .and_then(|b| serde_json::from_slice::<Marker>(&b).ok());
     let Some(marker) = marker else {
-        return Ok(Found::Foreign(entries));
+        return Ok(Found::Foreign(top));
     };
+    let entries = walk(dir).map_err(|e| Error::io(dir.display(), e))?;
     let listed = |e: &String| {
         e == MARKER
             || marker.files.contains(e)
