@@ -411,7 +411,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 wfmc::sensitivity::tornado::csv(&rows).as_bytes(),
                 &control,
             )?;
-            finish(out.write_all(wfmc::sensitivity::tornado::render(&rows, top).as_bytes()))?;
+            finish(out.write_all(wfmc::report::terminal::tornado(&rows, top).as_bytes()))?;
             eprintln!("-> {}", path.display());
             Ok(())
         }
@@ -434,7 +434,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 wfmc::sensitivity::sobol::csv(&m, &r).as_bytes(),
                 &control,
             )?;
-            finish(out.write_all(wfmc::sensitivity::sobol::render(&m, &r, 5).as_bytes()))?;
+            finish(out.write_all(wfmc::report::terminal::sobol(&m, &r, 5).as_bytes()))?;
             eprintln!(
                 "{} rows × {} groups in {:.2} s -> {}",
                 n,
@@ -538,7 +538,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 ));
             }
             let answers = explore::target::solve(&cfg, &t, &spec)?;
-            finish(out.write_all(explore::target::render(&t, &answers).as_bytes()))?;
+            finish(out.write_all(wfmc::report::terminal::target(&t, &answers).as_bytes()))?;
             if let [a] = answers.as_slice() {
                 eprintln!(
                     "check: wfmc run --draws {draws} --seed {seed} --set supply.{}.extra_inflow={}",

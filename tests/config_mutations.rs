@@ -142,7 +142,7 @@ proptest! {
                 // The point model and a few draws run (values may be odd; no panic).
                 let p = wfmc::model::point(&cfg);
                 prop_assert_eq!(p.len(), wfmc::model::Layout::LEN);
-                let s = wfmc::engine::Sampler::new(&cfg);
+                let s = wfmc::sampling::Sampler::new(&cfg);
                 let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
                 let mut raw = vec![0.0; s.raw_len()];
                 let mut x = s.base().clone();

@@ -10,8 +10,8 @@ fuzz_target!(|data: &[u8]| {
         Ok(cfg) => {
             let p = wfmc::model::point(&cfg);
             assert_eq!(p.len(), wfmc::model::Layout::LEN);
-            let s = wfmc::engine::Sampler::new(&cfg);
-            let mut rng = wfmc::engine::chunk_rng(1, 0);
+            let s = wfmc::sampling::Sampler::new(&cfg);
+            let mut rng = wfmc::sampling::chunk_rng(1, 0);
             let mut raw = vec![0.0; s.raw_len()];
             let mut x = s.base().clone();
             let mut out = vec![0.0; wfmc::model::Layout::LEN];

@@ -3,9 +3,9 @@
 //! of silently poisoning them; a few of them are kept as examples with the inputs
 //! of the offending area, so a user can see which assumption produced them.
 
-use super::sampler::Sampler;
 use crate::dims::{Area, N_YEARS, Scenario};
 use crate::model::{Metric, Series};
+use crate::sampling::Sampler;
 
 /// Examples kept (the first ones in chunk order, so the same for any thread count).
 pub const MAX_EXAMPLES: usize = 5;

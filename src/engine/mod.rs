@@ -9,17 +9,14 @@
 
 pub mod guard;
 pub mod partial;
-pub mod sampler;
 
-pub use sampler::Sampler;
+pub use crate::sampling::{Sampler, chunk_rng};
 
 use crate::config::Config;
 use crate::error::Error;
 use crate::model::{Layout, evaluate, point};
-use crate::sensitivity::correlation::{CdfTable, PILOT_DRAWS, RankCorr};
+use crate::stats::ranks::{CdfTable, PILOT_DRAWS, RankCorr};
 use crate::stats::{Accumulator, Sketch};
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
@@ -164,13 +161,6 @@ pub fn thread_pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
         .map_err(|e| Error::Runtime(format!("cannot start {threads} threads: {e}")))
 }
 
-/// The random stream of chunk `c`.
-pub fn chunk_rng(seed: u64, chunk: u64) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(chunk);
-    rng
-}
-
 /// Live counters a caller can watch (progress) and set (cancel).
 #[derive(Debug, Default)]
 pub struct Control {
@@ -300,10 +290,7 @@ pub fn empty_state(cfg: &Config) -> RunState {
     let sampler = Sampler::new(cfg);
     RunState {
         acc: Accumulator::new(point(cfg)),
-        ranks: RankCorr::new(
-            ranked_groups(&sampler).len(),
-            crate::sensitivity::outputs().len(),
-        ),
+        ranks: RankCorr::new(ranked_groups(&sampler).len(), crate::model::outputs().len()),
         guard: guard::Guard::default(),
     }
 }
@@ -348,10 +335,7 @@ pub fn run_with(
     let next = AtomicU64::new(chunks.start);
     // More workers than chunks would only hold memory.
     let pool = thread_pool(spec.threads.min(chunks.clone().count().max(1)))?;
-    let outputs: Vec<usize> = crate::sensitivity::outputs()
-        .iter()
-        .map(|o| o.index)
-        .collect();
+    let outputs: Vec<usize> = crate::model::outputs().iter().map(|o| o.index).collect();
     let plan = Plan {
         sampler: &sampler,
         ranked: ranked_groups(&sampler),

@@ -12,7 +12,7 @@
 
 use super::{RunSpec, RunState, Shard};
 use crate::error::Error;
-use crate::sensitivity::correlation::RankCorr;
+use crate::stats::ranks::RankCorr;
 use crate::stats::{Accumulator, ExactSum};
 use std::io::{Read, Write};
 use std::path::Path;
@@ -189,7 +189,7 @@ impl Expect {
             n_series: crate::model::Layout::LEN,
             n_short: crate::stats::N_SHORT,
             n_in: super::ranked_groups(&sampler).len(),
-            n_out: crate::sensitivity::outputs().len(),
+            n_out: crate::model::outputs().len(),
         }
     }
 }

@@ -14,7 +14,7 @@
 //! check a user would make with `--set supply.AREA.extra_inflow=X`.
 
 use crate::config::Config;
-use crate::dims::{Area, Scenario, year_of};
+use crate::dims::{Area, Scenario};
 use crate::engine::{self, RunSpec};
 use crate::error::Error;
 use crate::model::{Layout, Metric, Series, evaluate};
@@ -228,33 +228,4 @@ pub fn short_areas(
         .filter(|(_, c)| **c as f64 / n > p)
         .map(|(a, _)| *a)
         .collect())
-}
-
-/// A table of answers for the terminal.
-pub fn render(t: &TargetSpec, answers: &[Answer]) -> String {
-    let mut tb = crate::report::TextTable::default();
-    tb.row([
-        "area".to_string(),
-        format!("P(short {}) now", year_of(t.year)),
-        "extra inflow, WTE/yr".into(),
-        "95 % MC interval".into(),
-        "P(short) with it".into(),
-    ]);
-    for a in answers {
-        tb.row([
-            a.area.label().to_string(),
-            format!("{:.4} ± {:.4}", a.p0.0, a.p0.1),
-            format!("{:.2}", a.inflow),
-            format!("{:.2} – {:.2}", a.interval.0, a.interval.1),
-            format!("{:.4} ± {:.4}", a.achieved.0, a.achieved.1),
-        ]);
-    }
-    format!(
-        "Extra annual inflow (WTE a year from 2021, on top of the modelled flows) for P(shortfall in {}) ≤ {} — {}, {} draws\n{}",
-        year_of(t.year),
-        t.p,
-        t.scenario.label(),
-        answers.first().map_or(0, |a| a.draws),
-        tb.render()
-    )
 }

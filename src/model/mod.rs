@@ -5,8 +5,10 @@
 //! out by [`Layout`]. Keeping outputs in one flat `f64` vector lets the engine stream
 //! them into statistics without allocating per draw.
 
+mod analysed;
 pub mod layout;
 
+pub use analysed::{Output, outputs};
 pub use layout::{Layout, Metric, Series};
 
 use crate::config::Config;

@@ -742,7 +742,7 @@ pub fn all(r: &Results) -> Result<Vec<Chart>, String> {
         out.push(heat_chart(r, s)?);
     }
     for &s in Scenario::ALL {
-        for o in crate::sensitivity::outputs()
+        for o in crate::model::outputs()
             .iter()
             .filter(|o| o.scenario == s.index())
         {

@@ -223,7 +223,7 @@ fn sobol(r: &Results, out: &mut String) {
         thousands(n as f64)
     );
     for &s in Scenario::ALL {
-        for o in crate::sensitivity::outputs()
+        for o in crate::model::outputs()
             .iter()
             .filter(|o| o.scenario == s.index())
         {

@@ -12,6 +12,7 @@ pub mod folder;
 pub mod html;
 pub mod point;
 pub mod run;
+pub mod terminal;
 
 /// Formats a number with thousands separators and no decimals, like the report.
 pub fn thousands(x: f64) -> String {

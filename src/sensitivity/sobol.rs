@@ -15,11 +15,12 @@
 //! (blocks are i.i.d., so resampling them is a valid bootstrap of the row means
 //! with memory independent of n): [`RESAMPLES`] resamples, percentile 95 % interval.
 
-use super::{Output, csv_num};
+use super::csv_num;
 use crate::config::Config;
-use crate::engine::sampler::Sampler;
 use crate::error::Error;
+use crate::model::Output;
 use crate::model::{Inputs, Layout, evaluate};
+use crate::sampling::Sampler;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -295,13 +296,13 @@ impl WorkforceModel {
             .groups()
             .iter()
             .enumerate()
-            .filter(|(_, g)| !matches!(g.kind, crate::engine::sampler::GroupKind::Shares(..)))
+            .filter(|(_, g)| !matches!(g.kind, crate::sampling::GroupKind::Shares(..)))
             .map(|(i, _)| i)
             .collect();
         WorkforceModel {
             sampler,
             groups,
-            outputs: super::outputs(),
+            outputs: crate::model::outputs(),
         }
     }
 
@@ -392,36 +393,6 @@ pub fn csv(m: &WorkforceModel, r: &SobolResult) -> String {
                 r.n
             ));
         }
-    }
-    s
-}
-
-/// Per output, the `top` groups by total index, as a text table.
-pub fn render(m: &WorkforceModel, r: &SobolResult, top: usize) -> String {
-    let mut s = String::new();
-    for (o, out) in m.outputs().iter().enumerate() {
-        s.push_str(&format!(
-            "\n{} — {}\n",
-            out.name,
-            crate::dims::Scenario::ALL[out.scenario].label()
-        ));
-        let mut g: Vec<usize> = (0..r.groups.len())
-            .filter(|&g| m.group_scenario(g).is_none_or(|sc| sc == out.scenario))
-            .collect();
-        g.sort_by(|&a, &b| r.indices[o][b].st[0].total_cmp(&r.indices[o][a].st[0]));
-        let mut t = crate::report::TextTable::default();
-        t.row(["  group", "S1", "95 % CI", "ST", "95 % CI"]);
-        for &g in g.iter().take(top) {
-            let i = r.indices[o][g];
-            t.row([
-                format!("  {}", r.groups[g]),
-                format!("{:.3}", i.s1[0]),
-                format!("{:.3}–{:.3}", i.s1[1], i.s1[2]),
-                format!("{:.3}", i.st[0]),
-                format!("{:.3}–{:.3}", i.st[1], i.st[2]),
-            ]);
-        }
-        s.push_str(&t.render());
     }
     s
 }

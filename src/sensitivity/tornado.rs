@@ -5,11 +5,11 @@
 //! the distance between the two results. Correlations between inputs are ignored by
 //! construction: that is what [`super::sobol`] is for.
 
-use super::{Output, csv_num, outputs};
+use super::csv_num;
 use crate::config::Config;
-use crate::engine::sampler::{GroupKind, Sampler, Target};
 use crate::model::{Layout, evaluate};
-use crate::report::thousands;
+use crate::model::{Output, outputs};
+use crate::sampling::{GroupKind, Sampler, Target};
 
 /// One input the tornado moves.
 #[derive(Debug, Clone, PartialEq)]
@@ -171,72 +171,6 @@ pub fn csv(rows: &[Row]) -> String {
             r.rank
         ));
     }
-    s
-}
-
-/// The text tornado: per scenario and output, the `top` inputs with the largest
-/// swing as bars around the base value (`░` input low, `█` input high).
-pub fn render(rows: &[Row], top: usize) -> String {
-    const HALF: usize = 20;
-    let mut s = String::new();
-    let mut i = 0;
-    while i < rows.len() {
-        let j = i + rows[i..]
-            .iter()
-            .take_while(|r| r.scenario == rows[i].scenario && r.output == rows[i].output)
-            .count();
-        let group = &rows[i..j];
-        let r0 = &group[0];
-        let shown: Vec<&Row> = group.iter().filter(|r| r.swing > 0.0).take(top).collect();
-        s.push_str(&format!(
-            "\n{} — {} (base {})\n",
-            r0.output,
-            crate::dims::Scenario::ALL[r0.scenario].label(),
-            thousands(r0.output_base)
-        ));
-        if shown.is_empty() {
-            s.push_str("  no input moves this output\n");
-        }
-        let scale = shown
-            .iter()
-            .map(|r| {
-                (r.output_low - r.output_base)
-                    .abs()
-                    .max((r.output_high - r.output_base).abs())
-            })
-            .fold(0.0, f64::max);
-        let width = shown.iter().map(|r| r.input.len()).max().unwrap_or(0);
-        for r in shown {
-            let cells = |d: f64| ((d.abs() / scale) * HALF as f64).round() as usize;
-            let mut left = [' '; HALF];
-            let mut right = [' '; HALF];
-            for (d, c) in [
-                (r.output_low - r.output_base, '░'),
-                (r.output_high - r.output_base, '█'),
-            ] {
-                let n = cells(d).min(HALF);
-                if d < 0.0 {
-                    for x in left.iter_mut().rev().take(n) {
-                        *x = c;
-                    }
-                } else {
-                    for x in right.iter_mut().take(n) {
-                        *x = c;
-                    }
-                }
-            }
-            s.push_str(&format!(
-                "  {:<width$} {}|{}  {} .. {}\n",
-                r.input,
-                left.iter().collect::<String>(),
-                right.iter().collect::<String>(),
-                thousands(r.output_low),
-                thousands(r.output_high),
-            ));
-        }
-        i = j;
-    }
-    s.push_str("\n░ input at P10 (lowest band)   █ input at P90 (highest band)\n");
     s
 }
 

@@ -14,6 +14,7 @@
 //! both scenarios share one sketch ([`crate::model::Layout::twin`]).
 
 pub mod exact;
+pub mod ranks;
 pub mod sketch;
 
 pub use exact::ExactSum;
@@ -419,8 +420,8 @@ mod tests {
     /// Rows of real draws of the built-in config, some with shortfalls.
     fn rows(n: usize) -> (Vec<f64>, Vec<Vec<f64>>) {
         let cfg = crate::Config::builtin();
-        let sampler = crate::engine::Sampler::new(&cfg);
-        let mut rng = crate::engine::chunk_rng(5, 0);
+        let sampler = crate::sampling::Sampler::new(&cfg);
+        let mut rng = crate::sampling::chunk_rng(5, 0);
         let mut x = sampler.base().clone();
         let mut raw = vec![0.0; sampler.raw_len()];
         let rows = (0..n)

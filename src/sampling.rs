@@ -12,9 +12,18 @@ use crate::config::{Config, Input};
 use crate::dims::{Area, N_LEVELS, N_SCENARIOS, Scenario};
 use crate::distributions::{Dist, PhiTable, SharesDist};
 use crate::model::{Inputs, wage_index};
+use rand::SeedableRng;
 use rand::{Rng, RngExt};
+use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use std::sync::Arc;
+
+/// The random stream of chunk `c`.
+pub fn chunk_rng(seed: u64, chunk: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(chunk);
+    rng
+}
 
 /// Which model input a scalar group sets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -427,7 +436,6 @@ fn mid_cdf(d: &Dist, x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::chunk_rng;
 
     #[test]
     fn groups_name_config_paths() {
