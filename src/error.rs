@@ -11,6 +11,8 @@ pub enum Error {
     Runtime(String),
     /// Stopped by SIGINT or SIGTERM: exit code 130.
     Interrupted,
+    /// The reader of a stream closed it early (`wfmc sweep | head`): not a failure.
+    OutputClosed,
 }
 
 impl Error {
@@ -20,6 +22,7 @@ impl Error {
             Error::Input(_) => 2,
             Error::Runtime(_) => 1,
             Error::Interrupted => 130,
+            Error::OutputClosed => 0,
         }
     }
 
@@ -34,6 +37,7 @@ impl fmt::Display for Error {
         match self {
             Error::Input(m) | Error::Runtime(m) => f.write_str(m),
             Error::Interrupted => f.write_str("interrupted"),
+            Error::OutputClosed => f.write_str("the output was closed"),
         }
     }
 }

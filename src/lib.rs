@@ -20,7 +20,7 @@
 //! 11. [`sensitivity`], [`explore`]: tornado, rank correlation, Sobol indices;
 //!     sweeps and supply targets;
 //! 12. [`report`]: tables, CSV, JSON, charts and report.html for people and programs;
-//! 13. [`runner`]: whole jobs: a run into a results folder, merging shards,
+//! 13. [`jobs`]: whole jobs: a run into a results folder, merging shards,
 //!     adding to and rebuilding results folders.
 #![warn(missing_docs)]
 
@@ -31,10 +31,10 @@ pub mod engine;
 pub mod error;
 pub mod explore;
 pub mod files;
+pub mod jobs;
 pub mod model;
 pub mod published;
 pub mod report;
-pub mod runner;
 pub mod sampling;
 pub mod sensitivity;
 pub mod stats;

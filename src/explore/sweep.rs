@@ -339,7 +339,10 @@ pub fn run(
         }
         grid.config(cfg, i)?;
     }
-    let io = |e: csv::Error| Error::Runtime(format!("writing the sweep: {e}"));
+    let io = |e: csv::Error| match e.kind() {
+        csv::ErrorKind::Io(x) if x.kind() == std::io::ErrorKind::BrokenPipe => Error::OutputClosed,
+        _ => Error::Runtime(format!("writing the sweep: {e}")),
+    };
     let mut w = csv::Writer::from_writer(out);
     w.write_record(header(varies)).map_err(io)?;
     for i in 0..grid.len() {
@@ -353,7 +356,13 @@ pub fn run(
             rec.extend(r);
             w.write_record(&rec).map_err(io)?;
         }
-        w.flush().map_err(|e| Error::io("writing the sweep", e))?;
+        w.flush().map_err(|e| {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                Error::OutputClosed
+            } else {
+                Error::io("writing the sweep", e)
+            }
+        })?;
         progress(i + 1, grid.len());
     }
     Ok(())

@@ -131,3 +131,27 @@ pub fn target(t: &TargetSpec, answers: &[Answer]) -> String {
         tb.render()
     )
 }
+
+/// `wfmc stress`: every path `--set` accepts (`paths`), and the stress profiles with
+/// what each sets (`list`, or when nothing else is asked for).
+pub fn stress(cfg: &crate::config::Config, list: bool, paths: bool) -> String {
+    let mut text = String::new();
+    if paths {
+        for p in cfg.settable_paths() {
+            text.push_str(&p);
+            text.push('\n');
+        }
+    }
+    if list || !paths {
+        if cfg.stress.is_empty() {
+            text.push_str(&format!("{} has no stress profiles\n", cfg.origin));
+        }
+        for p in &cfg.stress {
+            text.push_str(&format!("{}\n  {}\n", p.name, p.description));
+            for (path, v) in &p.set {
+                text.push_str(&format!("    {path} = {v}\n"));
+            }
+        }
+    }
+    text
+}

@@ -1,5 +1,8 @@
-//! End-to-end jobs the CLI (or a script) runs: a Monte Carlo run into a results folder,
-//! and merging shards' partial results into one.
+//! Every job a command runs, as a library function with typed inputs and a typed
+//! result: load a config with its overrides, a Monte Carlo run into a results
+//! folder, merging shards, the tornado and the Sobol indices into a folder, a sweep,
+//! supply targets, rebuilding a report. The CLI (and a script, or the Python package)
+//! only translates its arguments into these requests and prints what comes back.
 
 use crate::config::Config;
 use crate::engine::{self, Control, RunSpec, RunState, Shard, partial};
@@ -10,6 +13,49 @@ use crate::sensitivity::{correlation, sobol, tornado};
 use crate::stats::sketch;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// Where a config comes from and what is applied to it: what every command that
+/// reads a config is given.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigRequest {
+    /// A config file; `None`: the built-in config.
+    pub path: Option<PathBuf>,
+    /// Stress profiles of the config to apply, in order.
+    pub stress: Vec<String>,
+    /// Overrides `PATH=VALUE`, applied after the profiles.
+    pub set: Vec<String>,
+    /// How to treat a forecaster who left an area out (`skip` or `error`); only for a
+    /// config with forecaster returns.
+    pub allow_missing: Option<String>,
+}
+
+impl ConfigRequest {
+    /// Loads the config and applies the profiles and overrides.
+    pub fn load(&self) -> Result<Config, Error> {
+        let cfg = match (&self.path, &self.allow_missing) {
+            (Some(path), Some(p)) => {
+                Config::load_with(path, &[("forecasters.missing", p.as_str().into())])?
+            }
+            (None, Some(_)) => {
+                return Err(Error::Input(
+                    "--allow-missing: the built-in config has no forecaster returns; it applies to a config with [forecasters]".into(),
+                ));
+            }
+            (path, None) => Config::load_or_builtin(path.as_deref())?,
+        };
+        if self.allow_missing.is_some() && cfg.panel.is_none() {
+            return Err(Error::Input(format!(
+                "--allow-missing: {} has no [forecasters] section with returns",
+                cfg.origin
+            )));
+        }
+        let mut list = cfg.stress_overrides(&self.stress).map_err(Error::Input)?;
+        for s in &self.set {
+            list.push(crate::config::overrides::Override::parse(s).map_err(Error::Input)?);
+        }
+        Ok(cfg.with_overrides(&list)?)
+    }
+}
 
 /// The default results folder of a config: `results/<name>/`.
 pub fn default_out(cfg: &Config) -> PathBuf {
@@ -297,4 +343,135 @@ pub fn report_folder(dir: &Path, png: bool, control: &Control) -> Result<usize, 
     interrupted(control)?;
     st.commit()?;
     Ok(n)
+}
+
+/// The tornado of `cfg`, written into the results folder `dir` as `tornado.csv`.
+pub fn tornado_to_folder(
+    cfg: &Config,
+    dir: &Path,
+    control: &Control,
+) -> Result<(Vec<tornado::Row>, PathBuf), Error> {
+    let rows = tornado::run(cfg);
+    let path = add_to_folder(dir, TORNADO_FILE, tornado::csv(&rows).as_bytes(), control)?;
+    Ok((rows, path))
+}
+
+/// What `sobol_to_folder` computed.
+pub struct SobolOutcome {
+    /// The model the indices are of (its outputs and input groups).
+    pub model: sobol::WorkforceModel,
+    /// The indices with their intervals.
+    pub result: sobol::SobolResult,
+    /// The file written.
+    pub path: PathBuf,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// Sobol indices of `cfg` from `rows` rows of the design, written into the results
+/// folder `dir` as `sobol.csv`.
+pub fn sobol_to_folder(
+    cfg: &Config,
+    rows: usize,
+    seed: u64,
+    threads: usize,
+    dir: &Path,
+    control: &Control,
+) -> Result<SobolOutcome, Error> {
+    let t0 = Instant::now();
+    let (model, result) = sobol::run(cfg, rows, seed, threads)?;
+    let path = add_to_folder(
+        dir,
+        SOBOL_FILE,
+        sobol::csv(&model, &result).as_bytes(),
+        control,
+    )?;
+    Ok(SobolOutcome {
+        model,
+        result,
+        path,
+        seconds: t0.elapsed().as_secs_f64(),
+    })
+}
+
+/// Which supply targets to find.
+#[derive(Debug, Clone)]
+pub struct TargetRequest {
+    /// One area, or `None` for every area short more often than `p`.
+    pub area: Option<crate::dims::Area>,
+    /// Scenario.
+    pub scenario: crate::dims::Scenario,
+    /// Year index (1 = 2021 … 10 = 2030).
+    pub year: usize,
+    /// Target probability of shortfall.
+    pub p: f64,
+}
+
+/// The supply targets asked for: the areas solved for (empty when none is short
+/// often enough) and their answers.
+pub fn targets(
+    cfg: &Config,
+    req: &TargetRequest,
+    spec: &RunSpec,
+) -> Result<
+    (
+        crate::explore::target::TargetSpec,
+        Vec<crate::explore::target::Answer>,
+    ),
+    Error,
+> {
+    use crate::explore::target;
+    let areas = match req.area {
+        Some(a) => vec![a],
+        None => target::short_areas(cfg, req.scenario, req.year, req.p, spec)?,
+    };
+    let t = target::TargetSpec {
+        areas,
+        scenario: req.scenario,
+        year: req.year,
+        p: req.p,
+    };
+    if t.areas.is_empty() {
+        return Ok((t, vec![]));
+    }
+    let answers = target::solve(cfg, &t, spec)?;
+    Ok((t, answers))
+}
+
+/// Where a sweep's CSV goes.
+pub enum SweepOut<'a> {
+    /// A stream (standard output).
+    Stream(&'a mut dyn std::io::Write),
+    /// A file, written whole or not at all; `overwrite` replaces a file that is not
+    /// a sweep CSV of wfmc's.
+    File {
+        /// The file.
+        path: &'a Path,
+        /// Replace any existing file.
+        overwrite: bool,
+    },
+}
+
+/// A sweep of `varies` over `cfg`, its tidy CSV to `out`; a closed stream (a reader
+/// that stopped early) ends it without error.
+pub fn sweep(
+    cfg: &Config,
+    varies: &[crate::explore::sweep::Vary],
+    spec: &RunSpec,
+    filter: &crate::explore::sweep::Filter,
+    out: SweepOut<'_>,
+    control: &Control,
+    progress: &dyn Fn(usize, usize),
+) -> Result<(), Error> {
+    use crate::explore::sweep;
+    let res = match out {
+        SweepOut::Stream(w) => sweep::run(cfg, varies, spec, filter, w, control, progress),
+        SweepOut::File { path, overwrite } => sweep::run_to_file(
+            cfg, varies, spec, filter, path, overwrite, control, progress,
+        ),
+    };
+    match res {
+        Err(Error::OutputClosed) => Ok(()),
+        r => r,
+    }
 }
