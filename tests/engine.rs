@@ -218,3 +218,46 @@ fn twin_series_are_equal_in_every_draw() {
         assert_eq!(st.acc.sketch(j), st.acc.sketch(t));
     }
 }
+
+#[test]
+fn summary_reads_like_the_question() {
+    use wfmc::dims::{Area, Scenario};
+    use wfmc::model::{Metric, Series};
+    use wfmc::stats::{ShortStat, Stat};
+    let cfg = wfmc::Config::builtin();
+    let spec = engine::RunSpec {
+        draws: 8192,
+        threads: 2,
+        ..Default::default()
+    };
+    let s = engine::run(&cfg, &spec, &engine::Control::default())
+        .unwrap()
+        .summary();
+    let dd = Scenario::DataDriven;
+    let direct = &s.series[Series {
+        scenario: dd,
+        area: Some(Area::Ict),
+        year: 10,
+        metric: Metric::Gap,
+    }
+    .index()];
+    assert_eq!(
+        s.percentile(dd, Area::Ict, 2030, Metric::Gap, 0.05),
+        Some(direct.percentiles[0])
+    );
+    assert_eq!(s.mean(dd, Area::Ict, 2030, Metric::Gap), Some(direct.mean));
+    assert_eq!(s.get(dd, Area::Ict, 2030, Metric::Gap, Stat::Sd), Some(direct.sd));
+    assert_eq!(s.percentile(dd, Area::Ict, 2030, Metric::Gap, 0.07), None);
+    assert_eq!(s.mean(dd, Area::Ict, 2031, Metric::Gap), None);
+    assert!(s.series_of(dd, Area::Ict, 2030, Metric::GrossShortfall).is_none());
+    assert!(s.series_of(dd, None, 2030, Metric::GrossShortfall).is_some());
+    // Cubes: scenario × (areas, then total) × year.
+    let cube = s.cube(Metric::Gap, Stat::Percentile(0.95));
+    assert_eq!(cube.shape(), &[2, 10, 11]);
+    assert_eq!(cube[[0, Area::Ict.index(), 10]], direct.percentiles[6]);
+    let gross = s.cube(Metric::GrossShortfall, Stat::Mean);
+    assert!(gross[[1, 0, 5]].is_nan() && gross[[1, 9, 5]].is_finite());
+    let p = s.shortfall_cube(ShortStat::P);
+    let total = s.shortfall_of(Scenario::DataDesert, None, 2030).unwrap();
+    assert_eq!(p[[1, 9, 10]], total.p);
+}

@@ -164,6 +164,17 @@ impl Config {
         Ok(out)
     }
 
+    /// The same config with overrides written as on the command line, e.g.
+    /// `cfg.with_set(&["salary_growth=0.042"])`.
+    pub fn with_set(&self, set: &[&str]) -> Result<Config, ConfigError> {
+        let list = set
+            .iter()
+            .map(|s| Override::parse(s))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ConfigError::single(&self.origin, "bad override", e))?;
+        self.with_overrides(&list)
+    }
+
     /// The config with `list` applied in order. Unknown paths and values that make
     /// the config invalid are errors naming the override.
     pub fn with_overrides(&self, list: &[Override]) -> Result<Config, ConfigError> {

@@ -183,6 +183,11 @@ pub struct RunState {
 }
 
 impl RunState {
+    /// The final statistics of the draws so far.
+    pub fn summary(&self) -> crate::stats::Summary {
+        self.acc.finish()
+    }
+
     /// Adds another state's draws; exact, so the order of merges is immaterial.
     pub fn merge(&mut self, o: &RunState) {
         self.acc.merge(&o.acc);

@@ -20,7 +20,7 @@ pub mod sketch;
 pub use exact::ExactSum;
 pub use sketch::Sketch;
 
-use crate::dims::{N_AREAS, N_SCENARIOS, N_YEARS};
+use crate::dims::{Area, N_AREAS, N_SCENARIOS, N_YEARS, Scenario};
 use crate::model::{Layout, Metric};
 
 /// Percentiles reported for every series.
@@ -406,6 +406,160 @@ pub struct Summary {
     pub series: Vec<SeriesStats>,
     /// Per shortfall slot, `[scenario][area or total][year]`.
     pub shortfall: Vec<ShortfallStats>,
+}
+
+/// A statistic of a series, for [`Summary::get`] and [`Summary::cube`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Stat {
+    /// Sample mean.
+    Mean,
+    /// Sample standard deviation.
+    Sd,
+    /// Monte Carlo standard error of the mean.
+    SeMean,
+    /// A percentile, as a fraction: one of [`PERCENTILES`] (0.05, 0.10, … 0.95).
+    Percentile(f64),
+}
+
+/// A shortfall statistic, for [`Summary::shortfall_of`] and [`Summary::shortfall_cube`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShortStat {
+    /// P(demand > supply).
+    P,
+    /// Its Monte Carlo standard error.
+    PSe,
+    /// E[max(demand − supply, 0)], WTE.
+    Expected,
+    /// Its Monte Carlo standard error.
+    ExpectedSe,
+}
+
+impl SeriesStats {
+    /// The statistic `stat`; `None` for a percentile not in [`PERCENTILES`].
+    pub fn get(&self, stat: Stat) -> Option<f64> {
+        match stat {
+            Stat::Mean => Some(self.mean),
+            Stat::Sd => Some(self.sd),
+            Stat::SeMean => Some(self.se_mean),
+            Stat::Percentile(q) => PERCENTILES
+                .iter()
+                .position(|(_, p)| (p - q).abs() < 1e-12)
+                .map(|i| self.percentiles[i]),
+        }
+    }
+}
+
+impl ShortfallStats {
+    /// The statistic `stat`.
+    pub fn get(&self, stat: ShortStat) -> f64 {
+        match stat {
+            ShortStat::P => self.p,
+            ShortStat::PSe => self.se,
+            ShortStat::Expected => self.expected,
+            ShortStat::ExpectedSe => self.expected_se,
+        }
+    }
+}
+
+/// Scripting accessors: by scenario, area (`None` or [`Area`] for the total), calendar
+/// year and metric, rather than by storage index.
+impl Summary {
+    /// The statistics of one series; `None` for a year outside 2020–2030 or a
+    /// metric the area does not have (the gross shortfall is a total only).
+    pub fn series_of(
+        &self,
+        scenario: Scenario,
+        area: impl Into<Option<Area>>,
+        year: u32,
+        metric: Metric,
+    ) -> Option<&SeriesStats> {
+        let area = area.into();
+        if metric == Metric::GrossShortfall && area.is_some() {
+            return None;
+        }
+        let k = crate::dims::year_index(year)?;
+        let i = crate::model::Series {
+            scenario,
+            area,
+            year: k,
+            metric,
+        }
+        .index();
+        self.series.get(i)
+    }
+
+    /// One statistic of one series (see [`Summary::series_of`]).
+    pub fn get(
+        &self,
+        scenario: Scenario,
+        area: impl Into<Option<Area>>,
+        year: u32,
+        metric: Metric,
+        stat: Stat,
+    ) -> Option<f64> {
+        self.series_of(scenario, area, year, metric)?.get(stat)
+    }
+
+    /// The `q` percentile (one of [`PERCENTILES`]) of one series, e.g.
+    /// `summary.percentile(Scenario::DataDriven, Area::Ict, 2030, Metric::Gap, 0.05)`.
+    pub fn percentile(
+        &self,
+        scenario: Scenario,
+        area: impl Into<Option<Area>>,
+        year: u32,
+        metric: Metric,
+        q: f64,
+    ) -> Option<f64> {
+        self.get(scenario, area, year, metric, Stat::Percentile(q))
+    }
+
+    /// The mean of one series.
+    pub fn mean(
+        &self,
+        scenario: Scenario,
+        area: impl Into<Option<Area>>,
+        year: u32,
+        metric: Metric,
+    ) -> Option<f64> {
+        self.get(scenario, area, year, metric, Stat::Mean)
+    }
+
+    /// The shortfall statistics of one scenario, area (`None`: the total) and year.
+    pub fn shortfall_of(
+        &self,
+        scenario: Scenario,
+        area: impl Into<Option<Area>>,
+        year: u32,
+    ) -> Option<&ShortfallStats> {
+        let k = crate::dims::year_index(year)?;
+        let a = area.into().map(|a| a.index());
+        self.shortfall.get(shortfall_slot(scenario.index(), a, k))
+    }
+
+    /// One statistic of `metric` for every scenario × area × year, as an array of
+    /// shape (2, 10, 11): scenarios in [`Scenario::ALL`] order, the nine areas in
+    /// [`Area::ALL`] order then the total, years 2020–2030. Cells a metric does not
+    /// have (an area's gross shortfall) and percentiles not in [`PERCENTILES`] are NaN.
+    pub fn cube(&self, metric: Metric, stat: Stat) -> ndarray::Array3<f64> {
+        ndarray::Array3::from_shape_fn((N_SCENARIOS, N_AREAS + 1, N_YEARS), |(s, a, k)| {
+            let area = Area::ALL.get(a).copied();
+            self.get(
+                Scenario::ALL[s],
+                area,
+                crate::dims::year_of(k),
+                metric,
+                stat,
+            )
+            .unwrap_or(f64::NAN)
+        })
+    }
+
+    /// One shortfall statistic for every scenario × area × year, shaped as [`Summary::cube`].
+    pub fn shortfall_cube(&self, stat: ShortStat) -> ndarray::Array3<f64> {
+        ndarray::Array3::from_shape_fn((N_SCENARIOS, N_AREAS + 1, N_YEARS), |(s, a, k)| {
+            self.shortfall[shortfall_slot(s, (a < N_AREAS).then_some(a), k)].get(stat)
+        })
+    }
 }
 
 /// Shortfall slot of scenario `s`, area index `a` (`None` = total), year `k`.
