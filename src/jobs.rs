@@ -8,9 +8,8 @@ use crate::config::Config;
 use crate::engine::{self, Control, RunSpec, RunState, Shard, partial};
 use crate::error::Error;
 use crate::files::{Inputs, Staging};
-use crate::report::run as out;
-use crate::sensitivity::{correlation, sobol, tornado};
-use crate::stats::sketch;
+use crate::results::{self, manifest};
+use crate::sensitivity::{sobol, tornado};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -77,11 +76,6 @@ pub struct RunOutcome {
     pub notes: Vec<String>,
 }
 
-/// What may differ between machines and runs of the same command (threads, time):
-/// kept out of `manifest.json` so a results folder is the same bytes wherever the
-/// same command ran.
-pub const MACHINE_FILE: &str = "machine.json";
-
 /// Options of a job that writes a results folder.
 #[derive(Debug, Clone)]
 pub struct FolderOptions {
@@ -103,49 +97,6 @@ impl Default for FolderOptions {
     }
 }
 
-fn machine(threads: usize, seconds: f64) -> String {
-    let doc = serde_json::json!({
-        "threads": threads,
-        "elapsed_seconds": seconds,
-        "cores": std::thread::available_parallelism().map_or(1, |n| n.get()),
-    });
-    let mut s = serde_json::to_string_pretty(&doc).expect("json");
-    s.push('\n');
-    s
-}
-
-fn manifest(
-    cfg: &Config,
-    spec: &RunSpec,
-    shards: &str,
-    state: &RunState,
-    opts: &FolderOptions,
-) -> String {
-    let (acc, guard) = (&state.acc, &state.guard);
-    let doc = serde_json::json!({
-        "wfmc_version": env!("CARGO_PKG_VERSION"),
-        "config": { "name": cfg.name, "origin": cfg.origin, "hash": cfg.hash() },
-        "overrides": cfg.overrides,
-        "seed": spec.seed,
-        "draws": spec.draws,
-        "draws_in_statistics": acc.draws,
-        "rejected_draws": acc.rejected,
-        "rejected_examples": guard.examples.iter().map(|e| e.output.clone()).collect::<Vec<_>>(),
-        "max_rejected_share": spec.max_rejected,
-        "shards": shards,
-        "chunk_draws": engine::CHUNK_DRAWS,
-        "sobol_rows": opts.sobol_rows,
-        "quantile_accuracy": format!(
-            "relative error <= {:.4} % of the value for |x| >= {:e}; smaller magnitudes reported as 0",
-            sketch::RELATIVE_ACCURACY * 100.0, sketch::MIN_MAGNITUDE
-        ),
-        "command": opts.command,
-    });
-    let mut s = serde_json::to_string_pretty(&doc).expect("json");
-    s.push('\n');
-    s
-}
-
 fn write_outputs(
     st: &Staging,
     cfg: &Config,
@@ -156,11 +107,17 @@ fn write_outputs(
 ) -> Result<crate::stats::Summary, Error> {
     let acc = &state.acc;
     let summary = acc.finish();
-    st.write("bands.csv", out::bands_csv(&summary).as_bytes())?;
-    st.write("shortfall.csv", out::shortfall_csv(&summary).as_bytes())?;
     st.write(
-        "summary.json",
-        out::summary_json(cfg, &summary, &acc.centre).as_bytes(),
+        results::bands::FILE,
+        results::bands::write(&summary).as_bytes(),
+    )?;
+    st.write(
+        results::shortfall::FILE,
+        results::shortfall::write(&summary).as_bytes(),
+    )?;
+    st.write(
+        results::summary::FILE,
+        results::summary::write(cfg, &summary, &acc.centre).as_bytes(),
     )?;
     let sampler = engine::Sampler::new(cfg);
     let inputs: Vec<(String, Option<usize>)> = engine::ranked_groups(&sampler)
@@ -171,25 +128,26 @@ fn write_outputs(
         })
         .collect();
     st.write(
-        "correlation.csv",
-        correlation::csv(&inputs, &state.ranks).as_bytes(),
+        results::correlation::FILE,
+        results::correlation::write(&inputs, &state.ranks).as_bytes(),
     )?;
-    st.write(TORNADO_FILE, tornado::csv(&tornado::run(cfg)).as_bytes())?;
+    st.write(
+        results::tornado::FILE,
+        results::tornado::write(&tornado::run(cfg)).as_bytes(),
+    )?;
     if opts.sobol_rows > 0 {
         let (m, r) = sobol::run(cfg, opts.sobol_rows, seed, threads)?;
-        st.write(SOBOL_FILE, sobol::csv(&m, &r).as_bytes())?;
+        st.write(
+            results::sobol::FILE,
+            results::sobol::write(&m, &r).as_bytes(),
+        )?;
     }
     st.write(
-        "assumptions.json",
-        crate::report::assumptions::json(cfg).as_bytes(),
+        results::assumptions::FILE,
+        results::assumptions::json(cfg).as_bytes(),
     )?;
     Ok(summary)
 }
-
-/// File name of the Sobol indices in a results folder.
-pub const SOBOL_FILE: &str = "sobol.csv";
-/// File name of the tornado in a results folder.
-pub const TORNADO_FILE: &str = "tornado.csv";
 
 /// Checks the options before any work.
 fn check_options(opts: &FolderOptions) -> Result<(), Error> {
@@ -233,14 +191,25 @@ pub fn run_to_folder(
         state.acc.finish()
     };
     st.write(
-        "manifest.json",
-        manifest(cfg, spec, &spec.shard.to_string(), &state, opts).as_bytes(),
+        manifest::FILE,
+        manifest::write(
+            cfg,
+            spec,
+            &spec.shard.to_string(),
+            &state,
+            &opts.command,
+            opts.sobol_rows,
+        )
+        .as_bytes(),
     )?;
     if spec.shard == Shard::ALL {
         crate::report::html::write(st.path(), opts.png)?;
     }
     let seconds = t0.elapsed().as_secs_f64();
-    st.write(MACHINE_FILE, machine(spec.threads, seconds).as_bytes())?;
+    st.write(
+        manifest::MACHINE_FILE,
+        manifest::machine(spec.threads, seconds).as_bytes(),
+    )?;
     interrupted(control)?;
     let notes = st.notes().to_vec();
     let dir = st.commit()?;
@@ -300,12 +269,23 @@ pub fn merge_to_folder(
         max_rejected,
     };
     st.write(
-        "manifest.json",
-        manifest(cfg, &spec, &format!("merged from {n}"), &state, &opts).as_bytes(),
+        manifest::FILE,
+        manifest::write(
+            cfg,
+            &spec,
+            &format!("merged from {n}"),
+            &state,
+            &opts.command,
+            opts.sobol_rows,
+        )
+        .as_bytes(),
     )?;
     crate::report::html::write(st.path(), opts.png)?;
     let seconds = t0.elapsed().as_secs_f64();
-    st.write(MACHINE_FILE, machine(threads, seconds).as_bytes())?;
+    st.write(
+        manifest::MACHINE_FILE,
+        manifest::machine(threads, seconds).as_bytes(),
+    )?;
     interrupted(control)?;
     let notes = st.notes().to_vec();
     let dir = st.commit()?;
@@ -352,7 +332,12 @@ pub fn tornado_to_folder(
     control: &Control,
 ) -> Result<(Vec<tornado::Row>, PathBuf), Error> {
     let rows = tornado::run(cfg);
-    let path = add_to_folder(dir, TORNADO_FILE, tornado::csv(&rows).as_bytes(), control)?;
+    let path = add_to_folder(
+        dir,
+        results::tornado::FILE,
+        results::tornado::write(&rows).as_bytes(),
+        control,
+    )?;
     Ok((rows, path))
 }
 
@@ -382,8 +367,8 @@ pub fn sobol_to_folder(
     let (model, result) = sobol::run(cfg, rows, seed, threads)?;
     let path = add_to_folder(
         dir,
-        SOBOL_FILE,
-        sobol::csv(&model, &result).as_bytes(),
+        results::sobol::FILE,
+        results::sobol::write(&model, &result).as_bytes(),
         control,
     )?;
     Ok(SobolOutcome {

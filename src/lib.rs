@@ -19,8 +19,10 @@
 //! 10. [`engine`]: parallel, reproducible runs (chunks, shards, partial results);
 //! 11. [`sensitivity`], [`explore`]: tornado, rank correlation, Sobol indices;
 //!     sweeps and supply targets;
-//! 12. [`report`]: tables, CSV, JSON, charts and report.html for people and programs;
-//! 13. [`jobs`]: whole jobs: a run into a results folder, merging shards,
+//! 12. [`results`]: the files of a results folder, one module each: name, row
+//!     struct, write and read;
+//! 13. [`report`]: tables, charts and report.html for people;
+//! 14. [`jobs`]: whole jobs: a run into a results folder, merging shards,
 //!     adding to and rebuilding results folders.
 #![warn(missing_docs)]
 
@@ -35,6 +37,7 @@ pub mod jobs;
 pub mod model;
 pub mod published;
 pub mod report;
+pub mod results;
 pub mod sampling;
 pub mod sensitivity;
 pub mod stats;

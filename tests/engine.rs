@@ -246,11 +246,20 @@ fn summary_reads_like_the_question() {
         Some(direct.percentiles[0])
     );
     assert_eq!(s.mean(dd, Area::Ict, 2030, Metric::Gap), Some(direct.mean));
-    assert_eq!(s.get(dd, Area::Ict, 2030, Metric::Gap, Stat::Sd), Some(direct.sd));
+    assert_eq!(
+        s.get(dd, Area::Ict, 2030, Metric::Gap, Stat::Sd),
+        Some(direct.sd)
+    );
     assert_eq!(s.percentile(dd, Area::Ict, 2030, Metric::Gap, 0.07), None);
     assert_eq!(s.mean(dd, Area::Ict, 2031, Metric::Gap), None);
-    assert!(s.series_of(dd, Area::Ict, 2030, Metric::GrossShortfall).is_none());
-    assert!(s.series_of(dd, None, 2030, Metric::GrossShortfall).is_some());
+    assert!(
+        s.series_of(dd, Area::Ict, 2030, Metric::GrossShortfall)
+            .is_none()
+    );
+    assert!(
+        s.series_of(dd, None, 2030, Metric::GrossShortfall)
+            .is_some()
+    );
     // Cubes: scenario × (areas, then total) × year.
     let cube = s.cube(Metric::Gap, Stat::Percentile(0.95));
     assert_eq!(cube.shape(), &[2, 10, 11]);

@@ -151,7 +151,7 @@ fn sobol_is_reproducible_across_thread_counts() {
 fn workforce_sobol_runs_and_is_sane() {
     let cfg = wfmc::Config::builtin();
     let (m, r) = sobol::run(&cfg, 2048, 5, 2).unwrap();
-    let csv = sobol::csv(&m, &r);
+    let csv = wfmc::results::sobol::write(&m, &r);
     assert!(csv.starts_with("scenario,output,group,s1,s1_lo,s1_hi,st,st_lo,st_hi,n\n"));
     // Cost of demand: salary growth and the forecasters carry real weight; the
     // other scenario's ratios are not listed.

@@ -5,10 +5,10 @@
 //! Every chart has a title, axis labels with units and a legend; text is at least
 //! 13 px at 100 % zoom.
 
-use super::folder::Results;
 use super::thousands;
 use crate::dims::{Area, Level, N_YEARS, Scenario, year_of};
 use crate::published;
+use crate::results::Folder as Results;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;

@@ -6,11 +6,11 @@
 //! results whatever the thread count.
 
 use super::charts::{self, Chart, Section};
-use super::folder::Results;
 use super::thousands;
 use crate::dims::{Area, END_YEAR, Scenario};
 use crate::error::Error;
 use crate::published;
+use crate::results::Folder as Results;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -234,7 +234,7 @@ fn sobol(r: &Results, out: &mut String) {
             if these.is_empty() {
                 continue;
             }
-            these.sort_by(|a, b| b.st[0].total_cmp(&a.st[0]));
+            these.sort_by(|a, b| b.st.total_cmp(&a.st));
             let _ = write!(
                 out,
                 "<table><tr><th>{} — {}</th><th>S1</th><th>95 % interval</th><th>ST</th><th>95 % interval</th></tr>",
@@ -246,12 +246,12 @@ fn sobol(r: &Results, out: &mut String) {
                     out,
                     "<tr><td>{}</td><td>{:.3}</td><td>{:.3} – {:.3}</td><td>{:.3}</td><td>{:.3} – {:.3}</td></tr>",
                     esc(&x.group),
-                    x.s1[0],
-                    x.s1[1],
-                    x.s1[2],
-                    x.st[0],
-                    x.st[1],
-                    x.st[2]
+                    x.s1,
+                    x.s1_lo,
+                    x.s1_hi,
+                    x.st,
+                    x.st_lo,
+                    x.st_hi
                 );
             }
             out.push_str("</table>");

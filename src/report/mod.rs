@@ -6,9 +6,7 @@
 //! lists the inputs used; [`folder`] reads a results folder back; [`charts`] draws
 //! its SVGs and [`html`] its `report.html`.
 
-pub mod assumptions;
 pub mod charts;
-pub mod folder;
 pub mod html;
 pub mod point;
 pub mod run;

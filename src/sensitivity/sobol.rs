@@ -15,7 +15,6 @@
 //! (blocks are i.i.d., so resampling them is a valid bootstrap of the row means
 //! with memory independent of n): [`RESAMPLES`] resamples, percentile 95 % interval.
 
-use super::csv_num;
 use crate::config::Config;
 use crate::error::Error;
 use crate::model::Output;
@@ -368,31 +367,4 @@ pub fn run(
     let centre = m.centre();
     let r = estimate(&m, n, seed, threads, &centre)?;
     Ok((m, r))
-}
-
-/// `sobol.csv`: one row per scenario, output and group that can move it.
-pub fn csv(m: &WorkforceModel, r: &SobolResult) -> String {
-    let mut s = String::from("scenario,output,group,s1,s1_lo,s1_hi,st,st_lo,st_hi,n\n");
-    for (o, out) in m.outputs().iter().enumerate() {
-        for (g, name) in r.groups.iter().enumerate() {
-            if m.group_scenario(g).is_some_and(|sc| sc != out.scenario) {
-                continue;
-            }
-            let i = r.indices[o][g];
-            s.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{}\n",
-                crate::dims::Scenario::ALL[out.scenario].key(),
-                out.name,
-                name,
-                csv_num(i.s1[0]),
-                csv_num(i.s1[1]),
-                csv_num(i.s1[2]),
-                csv_num(i.st[0]),
-                csv_num(i.st[1]),
-                csv_num(i.st[2]),
-                r.n
-            ));
-        }
-    }
-    s
 }

@@ -5,7 +5,6 @@
 //! the distance between the two results. Correlations between inputs are ignored by
 //! construction: that is what [`super::sobol`] is for.
 
-use super::csv_num;
 use crate::config::Config;
 use crate::model::{Layout, evaluate};
 use crate::model::{Output, outputs};
@@ -150,28 +149,6 @@ pub fn run(cfg: &Config) -> Vec<Row> {
         }
         evaluate(&x, out);
     })
-}
-
-/// `tornado.csv`.
-pub fn csv(rows: &[Row]) -> String {
-    let mut s = String::from(
-        "scenario,output,input,input_low,input_high,output_low,output_high,swing,rank\n",
-    );
-    for r in rows {
-        s.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{}\n",
-            crate::dims::Scenario::ALL[r.scenario].key(),
-            r.output,
-            r.input,
-            csv_num(r.input_low),
-            csv_num(r.input_high),
-            csv_num(r.output_low),
-            csv_num(r.output_high),
-            csv_num(r.swing),
-            r.rank
-        ));
-    }
-    s
 }
 
 #[cfg(test)]

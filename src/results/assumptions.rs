@@ -9,6 +9,9 @@ use crate::config::{Config, Input};
 use crate::dims::{Area, Scenario};
 use serde::{Deserialize, Serialize};
 
+/// The file name.
+pub const FILE: &str = "assumptions.json";
+
 /// One input of the model as the run used it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assumption {

@@ -1,0 +1,54 @@
+//! `correlation.csv`: Spearman's ρ of each ranked input with each analysed output of
+//! its scenario ([`crate::stats::ranks`]).
+
+use super::num;
+use crate::error::Error;
+use crate::stats::ranks::RankCorr;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// The file name.
+pub const FILE: &str = "correlation.csv";
+
+/// One row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// Scenario key.
+    pub scenario: String,
+    /// Output name.
+    pub output: String,
+    /// Input name.
+    pub input: String,
+    /// Spearman's ρ.
+    #[serde(serialize_with = "num::ser_blank", deserialize_with = "num::de")]
+    pub spearman: f64,
+}
+
+/// The rows: `inputs` are the ranked inputs' names and scenarios, in state order.
+pub fn rows(inputs: &[(String, Option<usize>)], r: &RankCorr) -> Vec<Row> {
+    let mut out = vec![];
+    for (o, output) in crate::model::outputs().iter().enumerate() {
+        for (i, (name, sc)) in inputs.iter().enumerate() {
+            if sc.is_some_and(|sc| sc != output.scenario) {
+                continue;
+            }
+            out.push(Row {
+                scenario: crate::dims::Scenario::ALL[output.scenario].key().into(),
+                output: output.name.clone(),
+                input: name.clone(),
+                spearman: r.spearman(i, o),
+            });
+        }
+    }
+    out
+}
+
+/// The file's text.
+pub fn write(inputs: &[(String, Option<usize>)], r: &RankCorr) -> String {
+    super::write_csv(rows(inputs, r))
+}
+
+/// Reads the file of folder `dir`.
+pub fn read(dir: &Path) -> Result<Vec<Row>, Error> {
+    super::read_csv(dir, FILE)
+}

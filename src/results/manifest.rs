@@ -1,0 +1,59 @@
+//! `manifest.json`, what was run: the same bytes for the same command on any machine;
+//! and `machine.json`, what differs between machines (threads, time).
+
+use crate::config::Config;
+use crate::engine::{self, RunSpec, RunState};
+use crate::stats::sketch;
+
+/// The file name of the manifest.
+pub const FILE: &str = "manifest.json";
+/// What may differ between machines and runs of the same command (threads, time):
+/// kept out of the manifest so a results folder is the same bytes wherever the same
+/// command ran.
+pub const MACHINE_FILE: &str = "machine.json";
+
+/// `machine.json`'s text.
+pub fn machine(threads: usize, seconds: f64) -> String {
+    let doc = serde_json::json!({
+        "threads": threads,
+        "elapsed_seconds": seconds,
+        "cores": std::thread::available_parallelism().map_or(1, |n| n.get()),
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("json");
+    s.push('\n');
+    s
+}
+
+/// `manifest.json`'s text.
+pub fn write(
+    cfg: &Config,
+    spec: &RunSpec,
+    shards: &str,
+    state: &RunState,
+    command: &str,
+    sobol_rows: usize,
+) -> String {
+    let (acc, guard) = (&state.acc, &state.guard);
+    let doc = serde_json::json!({
+        "wfmc_version": env!("CARGO_PKG_VERSION"),
+        "config": { "name": cfg.name, "origin": cfg.origin, "hash": cfg.hash() },
+        "overrides": cfg.overrides,
+        "seed": spec.seed,
+        "draws": spec.draws,
+        "draws_in_statistics": acc.draws,
+        "rejected_draws": acc.rejected,
+        "rejected_examples": guard.examples.iter().map(|e| e.output.clone()).collect::<Vec<_>>(),
+        "max_rejected_share": spec.max_rejected,
+        "shards": shards,
+        "chunk_draws": engine::CHUNK_DRAWS,
+        "sobol_rows": sobol_rows,
+        "quantile_accuracy": format!(
+            "relative error <= {:.4} % of the value for |x| >= {:e}; smaller magnitudes reported as 0",
+            sketch::RELATIVE_ACCURACY * 100.0, sketch::MIN_MAGNITUDE
+        ),
+        "command": command,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("json");
+    s.push('\n');
+    s
+}
