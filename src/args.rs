@@ -112,6 +112,10 @@ pub enum Command {
         /// Replace the --out file even if it is not a sweep CSV wfmc wrote.
         #[arg(long, requires = "out")]
         overwrite: bool,
+        /// Run only shard i of N of the grid points (e.g. 2/8) and write a part for
+        /// `wfmc merge-sweep`.
+        #[arg(long)]
+        shard: Option<engine::Shard>,
         /// Metrics to keep (repeatable; default gap and p_shortfall).
         #[arg(long)]
         metric: Vec<String>,
@@ -123,6 +127,18 @@ pub enum Command {
         year: Vec<u32>,
         #[command(flatten)]
         guard: Guard,
+    },
+    /// Merge the parts of a sharded sweep into the CSV the unsharded sweep writes.
+    MergeSweep {
+        /// The parts (`wfmc sweep --shard i/N --out FILE`), in any order.
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// CSV file to write (default: standard output). Written whole or not at all.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace the --out file even if it is not a sweep CSV wfmc wrote.
+        #[arg(long, requires = "out")]
+        overwrite: bool,
     },
     /// The extra annual inflow that brings an area's probability of shortfall to a target.
     Target {

@@ -28,6 +28,9 @@ pub const MARKER: &str = ".wfmc-results.json";
 pub const TMP_PREFIX: &str = ".wfmc-tmp-";
 /// Prefix of the lock file beside a target.
 pub const LOCK_PREFIX: &str = ".wfmc-lock-";
+/// Prefix of a temporary entry in the instant before its process has locked it (it
+/// is then renamed to [`TMP_PREFIX`]); never removed by another process.
+pub const NEW_PREFIX: &str = ".wfmc-new-";
 /// Prefix of an earlier folder moved aside where the atomic swap is unavailable.
 pub const OLD_PREFIX: &str = ".wfmc-old-";
 /// Free space a results folder needs (the CSVs come to about 3 MB; a shard's
@@ -293,6 +296,7 @@ impl TargetLock {
     /// Locks `parent/name` for writing, failing at once if another process holds it.
     fn acquire(parent: &Path, name: &str, shown: &Path) -> Result<TargetLock, Error> {
         let path = parent.join(format!("{LOCK_PREFIX}{:016x}", fnv(name.as_bytes())));
+        let busy_since = std::time::Instant::now();
         // A place where the lock cannot be written cannot take the results either.
         let io = |e: io::Error| {
             Error::Input(format!(
@@ -311,6 +315,12 @@ impl TargetLock {
                 .map_err(io)?;
             match file.try_lock() {
                 Ok(()) => {}
+                // Another wfmc cleaning up beside it holds a lock file for an
+                // instant; a writer holds it for its whole run.
+                Err(fs::TryLockError::WouldBlock) if busy_since.elapsed().as_millis() < 1000 => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    continue;
+                }
                 Err(fs::TryLockError::WouldBlock) => {
                     let who = fs::read_to_string(&path).unwrap_or_default();
                     let who = who.trim();
@@ -449,15 +459,24 @@ impl Staging {
         let (parent, name) = parent_and_name(&abs, &shown)?;
         let lock = TargetLock::acquire(&parent, &name, &shown)?;
         let notes = clean_stale(&parent);
-        let tmp = parent.join(temp_name(TMP_PREFIX));
-        fs::create_dir(&tmp).map_err(|e| {
+        let refuse = |e: io::Error| {
             Error::Input(format!(
                 "{}: cannot write in {}: {e}",
                 shown.display(),
                 parent.display()
             ))
+        };
+        // Made under another name and locked before it takes the name that other
+        // processes clean up, so no one can take it for a dead process's.
+        let name = temp_name(TMP_PREFIX);
+        let new = parent.join(name.replacen(TMP_PREFIX, NEW_PREFIX, 1));
+        let tmp = parent.join(&name);
+        fs::create_dir(&new).map_err(refuse)?;
+        let tmp_lock = File::open(&new).ok().filter(|f| f.try_lock().is_ok());
+        fs::rename(&new, &tmp).map_err(|e| {
+            let _ = fs::remove_dir(&new);
+            refuse(e)
         })?;
-        let tmp_lock = File::open(&tmp).ok().filter(|f| f.try_lock().is_ok());
         Ok(Staging {
             shown,
             target: abs,
@@ -773,6 +792,35 @@ mod tests {
         assert!(live.path().exists(), "a live process's folder is kept");
         drop(other);
         drop(live);
+    }
+
+    #[test]
+    fn concurrent_writers_beside_each_other_never_take_one_another_for_dead() {
+        // Shards of a cluster job write their folders into one parent at once; each
+        // cleans up beside it as it starts.
+        let d = tempfile::tempdir().unwrap();
+        let parent = d.path().to_path_buf();
+        let handles: Vec<_> = (0..16)
+            .map(|i| {
+                let p = parent.join(i.to_string());
+                std::thread::spawn(move || {
+                    for _ in 0..20 {
+                        let st = Staging::new(&p, &Inputs::none()).unwrap();
+                        st.write("a.csv", b"x").unwrap();
+                        st.commit().unwrap();
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+        let left: Vec<_> = fs::read_dir(&parent)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n.starts_with(".wfmc-"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     #[test]

@@ -437,7 +437,22 @@ pub enum SweepOut<'a> {
     },
 }
 
-/// A sweep of `varies` over `cfg`, its tidy CSV to `out`; a closed stream (a reader
+/// Merges the parts of a sharded sweep (`wfmc sweep --shard i/N`) into the CSV the
+/// unsharded sweep writes, verifying each part first.
+pub fn merge_sweep(parts: &[PathBuf], out: SweepOut<'_>) -> Result<(), Error> {
+    use crate::explore::sweep;
+    let res = match out {
+        SweepOut::Stream(w) => sweep::merge(parts, w),
+        SweepOut::File { path, overwrite } => sweep::merge_to_file(parts, path, overwrite),
+    };
+    match res {
+        Err(Error::OutputClosed) => Ok(()),
+        r => r,
+    }
+}
+
+/// A sweep of `varies` over `cfg`, its tidy CSV to `out` (with `spec.shard`, one
+/// shard's part of the grid, for [`merge_sweep`]); a closed stream (a reader
 /// that stopped early) ends it without error.
 pub fn sweep(
     cfg: &Config,

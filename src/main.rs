@@ -166,13 +166,14 @@ fn dispatch(command: Command) -> Result<(), Error> {
             streams,
             out,
             overwrite,
+            shard,
             metric,
             area,
             year,
             guard,
         } => {
             let cfg = config.load()?;
-            let spec = spec(draws, streams, guard.max_rejected, None);
+            let spec = spec(draws, streams, guard.max_rejected, shard);
             let d = wfmc::explore::sweep::Filter::default();
             let filter = wfmc::explore::sweep::Filter {
                 metrics: if metric.is_empty() { d.metrics } else { metric },
@@ -190,6 +191,18 @@ fn dispatch(command: Command) -> Result<(), Error> {
             let res = jobs::sweep(&cfg, &vary, &spec, &filter, target, &control, &progress);
             bar.finish_and_clear();
             res
+        }
+        Command::MergeSweep {
+            parts,
+            out,
+            overwrite,
+        } => {
+            let mut stdout = std::io::stdout().lock();
+            let target = match &out {
+                None => jobs::SweepOut::Stream(&mut stdout),
+                Some(path) => jobs::SweepOut::File { path, overwrite },
+            };
+            jobs::merge_sweep(&parts, target)
         }
         Command::Target {
             config,

@@ -270,3 +270,38 @@ fn summary_reads_like_the_question() {
     let total = s.shortfall_of(Scenario::DataDesert, None, 2030).unwrap();
     assert_eq!(p[[1, 9, 10]], total.p);
 }
+
+#[test]
+fn shards_are_balanced_within_one_chunk() {
+    for draws in [1u64, 4096, 4097, 40_000, 36_865, 1_000_000, 12_345_678] {
+        for n in 1..=17u32 {
+            let sizes: Vec<u64> = (1..=n)
+                .map(|index| {
+                    engine::RunSpec {
+                        draws,
+                        shard: engine::Shard { index, count: n },
+                        ..Default::default()
+                    }
+                    .shard_draws()
+                })
+                .collect();
+            assert_eq!(sizes.iter().sum::<u64>(), draws);
+            let (lo, hi) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
+            assert!(
+                hi - lo <= engine::CHUNK_DRAWS,
+                "{draws} draws in {n}: {sizes:?}"
+            );
+        }
+    }
+    let four: Vec<u64> = (1..=4)
+        .map(|index| {
+            engine::RunSpec {
+                draws: 40_000,
+                shard: engine::Shard { index, count: 4 },
+                ..Default::default()
+            }
+            .shard_draws()
+        })
+        .collect();
+    assert_eq!(four, [8192, 12288, 8192, 11328]);
+}

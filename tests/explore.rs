@@ -259,3 +259,81 @@ fn sweep_to_a_file_is_whole_or_refused_up_front() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("is a folder"));
 }
+
+#[test]
+fn sharded_sweeps_merge_to_the_unsharded_bytes_and_bad_merges_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let p = |n: &str| d.path().join(n).to_str().unwrap().to_string();
+    let sweep = |extra: &[&str]| {
+        let mut a = vec![
+            "sweep",
+            "--vary",
+            "salary_growth=0.01:0.05:0.01",
+            "--vary",
+            "supply.ict.flow_rate=0.01,0.03",
+            "--draws",
+            "4096",
+        ];
+        a.extend_from_slice(extra);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_wfmc"))
+            .args(&a)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    sweep(&["--out", &p("full.csv")]);
+    for i in 1..=3 {
+        sweep(&[
+            "--shard",
+            &format!("{i}/3"),
+            "--out",
+            &p(&format!("part{i}.csv")),
+        ]);
+    }
+    let merge = |parts: &[String]| {
+        let mut a = vec!["merge-sweep".to_string()];
+        a.extend_from_slice(parts);
+        std::process::Command::new(env!("CARGO_BIN_EXE_wfmc"))
+            .args(&a)
+            .output()
+            .unwrap()
+    };
+    // Any order of the parts gives the unsharded bytes.
+    let o = merge(&[p("part3.csv"), p("part1.csv"), p("part2.csv")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.stdout, std::fs::read(p("full.csv")).unwrap());
+    let refused = |parts: &[String], phrase: &str| {
+        let o = merge(parts);
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{e}");
+        assert!(e.contains(phrase), "expected `{phrase}`: {e}");
+    };
+    refused(&[p("part1.csv"), p("part2.csv")], "shard 3/3 is missing");
+    refused(
+        &[
+            p("part1.csv"),
+            p("part2.csv"),
+            p("part2.csv"),
+            p("part3.csv"),
+        ],
+        "given twice",
+    );
+    sweep(&["--seed", "5", "--shard", "3/3", "--out", &p("other3.csv")]);
+    refused(
+        &[p("part1.csv"), p("part2.csv"), p("other3.csv")],
+        "parts of different sweeps",
+    );
+    let text = std::fs::read_to_string(p("part2.csv")).unwrap();
+    std::fs::write(
+        p("bad2.csv"),
+        text.replacen(",data_driven,", ",data_desert,", 1),
+    )
+    .unwrap();
+    refused(&[p("part1.csv"), p("bad2.csv"), p("part3.csv")], "damaged");
+    std::fs::write(p("cut2.csv"), &text[..text.len() / 2]).unwrap();
+    refused(
+        &[p("part1.csv"), p("cut2.csv"), p("part3.csv")],
+        "truncated",
+    );
+    refused(&[p("full.csv")], "not a part of a sharded sweep");
+}

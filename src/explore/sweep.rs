@@ -302,7 +302,8 @@ pub fn is_sweep_csv(path: &std::path::Path) -> bool {
         .read_line(&mut line)
         .is_ok();
     let line = line.trim_end();
-    ok && line.starts_with("point,") && line.ends_with(",scenario,area,year,metric,stat,value")
+    ok && (line.starts_with(PART_MARK)
+        || (line.starts_with("point,") && line.ends_with(",scenario,area,year,metric,stat,value")))
 }
 
 fn label(v: &Value) -> String {
@@ -315,6 +316,11 @@ fn label(v: &Value) -> String {
 /// Runs the sweep and streams the tidy CSV to `out`, calling `progress(done, total)`
 /// after each point. Every point's config is built and checked before any run (and
 /// dropped: each is built again when its turn comes, so memory stays flat).
+///
+/// With `spec.shard` other than `1/1`, only that shard's share of the grid points is
+/// run (a contiguous, balanced range; each point runs all its draws) and the CSV is a
+/// *part* for [`merge`]: framed by a first line naming the shard, its points and the
+/// sweep's key, and a last line with its row count and CRC-32.
 pub fn run(
     cfg: &Config,
     varies: &[Vary],
@@ -339,32 +345,322 @@ pub fn run(
         }
         grid.config(cfg, i)?;
     }
+    let part = spec.shard != engine::Shard::ALL;
+    let points = spec.shard.chunks(grid.len() as u64);
+    // Each point runs every draw: the shard splits the grid, not the draws.
+    let point_spec = RunSpec {
+        shard: engine::Shard::ALL,
+        ..spec.clone()
+    };
+    let closed = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Error::OutputClosed
+        } else {
+            Error::io("writing the sweep", e)
+        }
+    };
     let io = |e: csv::Error| match e.kind() {
         csv::ErrorKind::Io(x) if x.kind() == std::io::ErrorKind::BrokenPipe => Error::OutputClosed,
         _ => Error::Runtime(format!("writing the sweep: {e}")),
     };
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(header(varies)).map_err(io)?;
-    for i in 0..grid.len() {
-        let (p, c) = grid.config(cfg, i)?;
-        let state = engine::run_with(&c, spec, control, false)?;
-        state.check_rejected(spec.max_rejected)?;
-        let summary = state.acc.finish();
-        for r in rows(&summary, filter) {
-            let mut rec = vec![(i + 1).to_string()];
-            rec.extend(p.iter().map(label));
-            rec.extend(r);
-            w.write_record(&rec).map_err(io)?;
-        }
-        w.flush().map_err(|e| {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                Error::OutputClosed
-            } else {
-                Error::io("writing the sweep", e)
-            }
-        })?;
-        progress(i + 1, grid.len());
+    if part {
+        writeln!(
+            out,
+            "{PART_MARK}{}: points {}-{} of {}; key {}",
+            spec.shard,
+            points.start + 1,
+            points.end,
+            grid.len(),
+            key(cfg, varies, spec, filter)
+        )
+        .map_err(closed)?;
     }
+    let mut sum = Summed::new(out);
+    {
+        let mut w = csv::Writer::from_writer(&mut sum);
+        w.write_record(header(varies)).map_err(io)?;
+        for i in points.start as usize..points.end as usize {
+            let (p, c) = grid.config(cfg, i)?;
+            let state = engine::run_with(&c, &point_spec, control, false)?;
+            state.check_rejected(spec.max_rejected)?;
+            let summary = state.summary();
+            for r in rows(&summary, filter) {
+                let mut rec = vec![(i + 1).to_string()];
+                rec.extend(p.iter().map(label));
+                rec.extend(r);
+                w.write_record(&rec).map_err(io)?;
+            }
+            w.flush().map_err(closed)?;
+            progress(i + 1 - points.start as usize, points.clone().count());
+        }
+    }
+    if part {
+        let (rows, crc) = (sum.lines - 1, sum.crc.clone().finalize());
+        writeln!(sum.out, "{PART_END}{rows} rows, crc32 {crc:08x}").map_err(closed)?;
+    }
+    Ok(())
+}
+
+/// First line of a sweep part.
+const PART_MARK: &str = "# wfmc sweep part ";
+/// Last line of a sweep part.
+const PART_END: &str = "# wfmc sweep part end: ";
+
+/// What makes two parts parts of one sweep: config (with overrides), grid, draws,
+/// seed, guard limit, filter and wfmc version, hashed.
+fn key(cfg: &Config, varies: &[Vary], spec: &RunSpec, filter: &Filter) -> String {
+    let mut text = format!(
+        "{}\0{}\0{}\0{}\0{}\0{:?}\0{:?}\0{:?}",
+        env!("CARGO_PKG_VERSION"),
+        cfg.hash(),
+        spec.seed,
+        spec.draws,
+        spec.max_rejected,
+        filter.metrics,
+        filter.areas,
+        filter.years
+    );
+    for v in varies {
+        text.push_str(&format!(
+            "\0{}={}",
+            v.path,
+            v.values.iter().map(label).collect::<Vec<_>>().join("\x1f")
+        ));
+    }
+    let h = text.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    });
+    format!("{h:016x}")
+}
+
+/// A writer that counts lines and takes the CRC-32 of what passes through.
+struct Summed<'a> {
+    out: &'a mut dyn Write,
+    crc: crc32fast::Hasher,
+    lines: u64,
+}
+
+impl<'a> Summed<'a> {
+    fn new(out: &'a mut dyn Write) -> Summed<'a> {
+        Summed {
+            out,
+            crc: crc32fast::Hasher::new(),
+            lines: 0,
+        }
+    }
+}
+
+impl Write for Summed<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.out.write(buf)?;
+        self.crc.update(&buf[..n]);
+        self.lines += buf[..n].iter().filter(|b| **b == b'\n').count() as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// One sweep part, read and verified.
+struct Part {
+    path: std::path::PathBuf,
+    shard: engine::Shard,
+    total: u64,
+    key: String,
+    header: String,
+}
+
+fn read_part(path: &std::path::Path) -> Result<Part, Error> {
+    use std::io::BufRead;
+    let bad = |m: String| Error::Input(format!("{}: {m}", path.display()));
+    let meta = std::fs::metadata(path).map_err(|e| bad(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(bad("not a regular file".into()));
+    }
+    let f = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
+    let mut lines = std::io::BufReader::new(f).split(b'\n');
+    let mut next = || -> Result<Option<String>, Error> {
+        match lines.next() {
+            None => Ok(None),
+            Some(l) => {
+                let l = l.map_err(|e| bad(e.to_string()))?;
+                String::from_utf8(l)
+                    .map(Some)
+                    .map_err(|_| bad("not UTF-8 text".into()))
+            }
+        }
+    };
+    let first = next()?.unwrap_or_default();
+    let not_part = || {
+        bad("not a part of a sharded sweep (its first line is not wfmc's part header); make parts with `wfmc sweep --shard i/N --out FILE`".into())
+    };
+    let rest = first.strip_prefix(PART_MARK).ok_or_else(not_part)?;
+    // "i/N: points a-b of P; key K"
+    let parse = || -> Option<(engine::Shard, u64, u64, u64, String)> {
+        let (shard, rest) = rest.split_once(": points ")?;
+        let (range, rest) = rest.split_once(" of ")?;
+        let (total, key) = rest.split_once("; key ")?;
+        let (a, b) = range.split_once('-')?;
+        Some((
+            shard.parse().ok()?,
+            a.parse().ok()?,
+            b.parse().ok()?,
+            total.parse().ok()?,
+            key.to_string(),
+        ))
+    };
+    let (shard, a, b, total, key) = parse().ok_or_else(not_part)?;
+    let want = shard.chunks(total);
+    if (a, b) != (want.start + 1, want.end) {
+        return Err(bad(format!(
+            "its header says points {a}-{b}, but shard {shard} of {total} points holds {}-{}",
+            want.start + 1,
+            want.end
+        )));
+    }
+    let header = next()?.ok_or_else(|| bad("truncated: no CSV header".into()))?;
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(header.as_bytes());
+    crc.update(b"\n");
+    let (mut rows, mut last_point) = (0u64, a);
+    loop {
+        let line = next()?.ok_or_else(|| {
+            bad("truncated: no end line (the shard did not finish writing it)".into())
+        })?;
+        if let Some(end) = line.strip_prefix(PART_END) {
+            let ok = end.split_once(" rows, crc32 ").and_then(|(n, c)| {
+                Some((n.parse::<u64>().ok()?, u32::from_str_radix(c, 16).ok()?))
+            });
+            let Some((n, c)) = ok else {
+                return Err(bad("a malformed end line".into()));
+            };
+            if n != rows || c != crc.finalize() {
+                return Err(bad(format!(
+                    "damaged: its end line says {n} rows with crc32 {c:08x}, the file holds {rows} rows that do not match"
+                )));
+            }
+            if next()?.is_some_and(|l| !l.is_empty()) {
+                return Err(bad("text after its end line".into()));
+            }
+            break;
+        }
+        let point: u64 = line
+            .split(',')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| bad(format!("row {}: no point number", rows + 1)))?;
+        if point < last_point || point > b {
+            return Err(bad(format!(
+                "row {}: point {point} outside this part's points {a}-{b}",
+                rows + 1
+            )));
+        }
+        last_point = point;
+        crc.update(line.as_bytes());
+        crc.update(b"\n");
+        rows += 1;
+    }
+    Ok(Part {
+        path: path.to_path_buf(),
+        shard,
+        total,
+        key,
+        header,
+    })
+}
+
+/// Merges the parts of a sharded sweep into the CSV the unsharded sweep writes, to
+/// the same bytes. Every part is verified first (its frame, row count and CRC-32);
+/// parts of different sweeps (config, grid, draws, seed, filter), and a missing or
+/// repeated shard, are refused.
+pub fn merge(parts: &[std::path::PathBuf], out: &mut dyn Write) -> Result<(), Error> {
+    let mut read = parts
+        .iter()
+        .map(|p| read_part(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(first) = read.first() else {
+        return Err(Error::Input("merge-sweep needs at least one part".into()));
+    };
+    let (key, n, total, header) = (
+        first.key.clone(),
+        first.shard.count,
+        first.total,
+        first.header.clone(),
+    );
+    for p in &read {
+        if p.key != key || p.shard.count != n || p.total != total || p.header != header {
+            return Err(Error::Input(format!(
+                "{} and {} are parts of different sweeps (config, grid, draws, seed or filter differ); merge the parts of one `wfmc sweep --shard i/N` run",
+                first.path.display(),
+                p.path.display()
+            )));
+        }
+    }
+    read.sort_by_key(|p| p.shard.index);
+    for i in 1..=n {
+        let have: Vec<_> = read.iter().filter(|p| p.shard.index == i).collect();
+        match have.as_slice() {
+            [_] => {}
+            [] => {
+                return Err(Error::Input(format!(
+                    "shard {i}/{n} is missing (points {}-{} of {total})",
+                    engine::Shard { index: i, count: n }.chunks(total).start + 1,
+                    engine::Shard { index: i, count: n }.chunks(total).end
+                )));
+            }
+            [a, b, ..] => {
+                return Err(Error::Input(format!(
+                    "shard {i}/{n} is given twice: {} and {}",
+                    a.path.display(),
+                    b.path.display()
+                )));
+            }
+        }
+    }
+    let closed = |e: std::io::Error| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Error::OutputClosed
+        } else {
+            Error::io("writing the merged sweep", e)
+        }
+    };
+    writeln!(out, "{header}").map_err(closed)?;
+    for p in &read {
+        use std::io::BufRead;
+        let f = std::fs::File::open(&p.path).map_err(|e| Error::io(p.path.display(), e))?;
+        for line in std::io::BufReader::new(f).lines().skip(2) {
+            let line = line.map_err(|e| Error::io(p.path.display(), e))?;
+            if line.starts_with(PART_END) {
+                break;
+            }
+            writeln!(out, "{line}").map_err(closed)?;
+        }
+    }
+    out.flush().map_err(closed)
+}
+
+/// [`merge`] into the file `path`, written whole or not at all; the file is refused
+/// before any work if it is one of the parts, or an existing file that is not a
+/// sweep CSV of wfmc's (unless `overwrite`).
+pub fn merge_to_file(
+    parts: &[std::path::PathBuf],
+    path: &std::path::Path,
+    overwrite: bool,
+) -> Result<(), Error> {
+    let st = crate::files::FileStaging::new(
+        path,
+        &crate::files::Inputs::of(parts),
+        overwrite,
+        is_sweep_csv,
+        "a sweep CSV",
+    )?;
+    let mut w = std::io::BufWriter::new(st.writer()?);
+    merge(parts, &mut w)?;
+    w.flush()
+        .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+    drop(w);
+    st.commit(overwrite, is_sweep_csv)?;
     Ok(())
 }
 
