@@ -1,20 +1,11 @@
 //! Every class of bad input in the README's table, through the real binary: a clear,
 //! located message, the documented exit code, no panic, nothing written.
 
+mod common;
+use common::{stderr, wfmc};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use wfmc::config::BUILTIN_TOML;
-
-fn wfmc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .args(args)
-        .output()
-        .expect("run wfmc")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
 
 /// Runs `wfmc check` on the built-in config edited by `edit`; expects exit 2, every
 /// phrase in the message, a `bad.toml:LINE:COL` location and no panic.

@@ -1,25 +1,10 @@
 //! The real binary: reproducibility of output files, sharding, errors, exit codes
 //! and interruption.
 
+mod common;
+use common::{wfmc, wfmc_ok as ok};
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn wfmc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .args(args)
-        .output()
-        .expect("run wfmc")
-}
-
-fn ok(args: &[&str]) -> Output {
-    let o = wfmc(args);
-    assert!(
-        o.status.success(),
-        "wfmc {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
+use std::process::Command;
 
 const FILES: [&str; 9] = [
     "bands.csv",
@@ -249,11 +234,7 @@ fn interrupted_run_leaves_no_trace(signal: &str) {
 #[test]
 fn default_run_writes_results_folder_under_results() {
     let dir = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .args(["run", "--draws", "8192"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
+    let o = common::wfmc_in(dir.path(), &["run", "--draws", "8192"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(

@@ -3,25 +3,8 @@
 
 mod common;
 
+use common::{stdout_of as ok, wfmc};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn wfmc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .args(args)
-        .output()
-        .expect("run wfmc")
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = wfmc(args);
-    assert!(
-        o.status.success(),
-        "wfmc {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
 
 /// The built-in config without any uncertainty, written to `dir`.
 fn plain_config(dir: &Path) -> PathBuf {
@@ -275,10 +258,7 @@ fn sharded_sweeps_merge_to_the_unsharded_bytes_and_bad_merges_are_refused() {
             "4096",
         ];
         a.extend_from_slice(extra);
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_wfmc"))
-            .args(&a)
-            .output()
-            .unwrap();
+        let o = common::wfmc(&a);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     };
     sweep(&["--out", &p("full.csv")]);
@@ -291,12 +271,9 @@ fn sharded_sweeps_merge_to_the_unsharded_bytes_and_bad_merges_are_refused() {
         ]);
     }
     let merge = |parts: &[String]| {
-        let mut a = vec!["merge-sweep".to_string()];
-        a.extend_from_slice(parts);
-        std::process::Command::new(env!("CARGO_BIN_EXE_wfmc"))
-            .args(&a)
-            .output()
-            .unwrap()
+        let mut a = vec!["merge-sweep"];
+        a.extend(parts.iter().map(|s| s.as_str()));
+        common::wfmc(&a)
     };
     // Any order of the parts gives the unsharded bytes.
     let o = merge(&[p("part3.csv"), p("part1.csv"), p("part2.csv")]);

@@ -2,8 +2,8 @@
 //! binary (`wfmc point --format csv`). Each assertion cites its source line in
 //! shared/seed/hee-data-driven-healthcare-2030.md.
 
+mod common;
 use std::collections::HashMap;
-use std::process::Command;
 use wfmc::dims::Area;
 use wfmc::published::{
     self, DEMAND_2030_A, DEMAND_2030_B, FLAT_COST_2030_M, GAP_2030_B, TABLES_3, agrees,
@@ -12,10 +12,7 @@ use wfmc::published::{
 type Key = (String, String, u32, String);
 
 fn point_csv() -> HashMap<Key, f64> {
-    let out = Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .args(["point", "--format", "csv"])
-        .output()
-        .expect("run wfmc");
+    let out = common::wfmc(&["point", "--format", "csv"]);
     assert!(
         out.status.success(),
         "{}",
@@ -230,10 +227,7 @@ fn level_demand_adds_up_to_demand() {
 
 #[test]
 fn table_output_marks_the_reports_inconsistencies() {
-    let out = Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .arg("point")
-        .output()
-        .unwrap();
+    let out = common::wfmc(&["point"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -246,10 +240,7 @@ fn table_output_marks_the_reports_inconsistencies() {
 
 #[test]
 fn json_has_the_same_rows_as_csv() {
-    let out = Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .args(["point", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = common::wfmc(&["point", "--format", "json"]);
     assert!(out.status.success());
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let rows = doc["rows"].as_array().unwrap();
@@ -275,11 +266,13 @@ fn another_config_file_can_be_loaded() {
         "salary_growth = 0.04",
     );
     std::fs::write(&path, text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .args(["point", "--format", "csv", "--config"])
-        .arg(&path)
-        .output()
-        .unwrap();
+    let out = common::wfmc(&[
+        "point",
+        "--format",
+        "csv",
+        "--config",
+        path.to_str().unwrap(),
+    ]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     let line = text

@@ -1,23 +1,21 @@
 //! The report and its charts: well-formed SVGs with the expected titles, a
 //! self-contained page, a real browser rendering it, and `wfmc report` rebuilding it.
 
+mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn run_into(dir: &Path) -> PathBuf {
     let out = dir.join("r");
-    let o = Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .args([
-            "run",
-            "--draws",
-            "20000",
-            "--sobol",
-            "0",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = common::wfmc(&[
+        "run",
+        "--draws",
+        "20000",
+        "--sobol",
+        "0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     out
 }
@@ -98,10 +96,7 @@ fn report_is_self_contained_and_rebuilds_identically() {
     // `wfmc report` rebuilds the same bytes from the folder's files.
     let before = std::fs::read(out.join("report.html")).unwrap();
     std::fs::remove_dir_all(out.join("plots")).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .args(["report", out.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let o = common::wfmc(&["report", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(std::fs::read(out.join("report.html")).unwrap(), before);
     assert_eq!(std::fs::read_dir(out.join("plots")).unwrap().count(), 66);
@@ -115,10 +110,7 @@ fn report_is_self_contained_and_rebuilds_identically() {
         vec!["sobol", "--n", "1024", "--out", out.to_str().unwrap()],
         vec!["report", out.to_str().unwrap()],
     ] {
-        let o = Command::new(env!("CARGO_BIN_EXE_wfmc"))
-            .args(&args)
-            .output()
-            .unwrap();
+        let o = common::wfmc(&args);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
@@ -215,10 +207,7 @@ fn report_renders_in_a_real_browser() {
 fn png_charts_beside_the_svgs() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_into(dir.path());
-    let o = Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .args(["report", "--png", out.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let o = common::wfmc(&["report", "--png", out.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let pngs: Vec<_> = std::fs::read_dir(out.join("plots"))
         .unwrap()
@@ -242,10 +231,7 @@ fn png_charts_beside_the_svgs() {
 fn png_without_the_feature_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    let o = Command::new(env!("CARGO_BIN_EXE_wfmc"))
-        .args(["run", "--png", "--out", out.to_str().unwrap()])
-        .output()
-        .unwrap();
+    let o = common::wfmc(&["run", "--png", "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--features png"));
     assert!(!out.exists());

@@ -37,6 +37,20 @@ pub fn wfmc_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
         .expect("run wfmc")
 }
 
+/// Runs `wfmc` with `args` and asserts it succeeded (showing its standard error if not).
+#[allow(dead_code)]
+pub fn wfmc_ok(args: &[&str]) -> std::process::Output {
+    let o = wfmc(args);
+    assert!(o.status.success(), "wfmc {args:?}: {}", stderr(&o));
+    o
+}
+
+/// Standard output of a successful `wfmc` as text.
+#[allow(dead_code)]
+pub fn stdout_of(args: &[&str]) -> String {
+    String::from_utf8(wfmc_ok(args).stdout).expect("UTF-8")
+}
+
 /// Standard error as text.
 #[allow(dead_code)]
 pub fn stderr(o: &std::process::Output) -> String {
