@@ -205,19 +205,41 @@ pub fn run_to_folder(
     if spec.shard == Shard::ALL {
         crate::report::html::write(st.path(), opts.png)?;
     }
-    let seconds = t0.elapsed().as_secs_f64();
+    finish_folder(
+        st,
+        FinishedRun {
+            threads: spec.threads,
+            t0,
+            summary,
+            guard: state.guard,
+        },
+        control,
+    )
+}
+
+/// What a run or merge hands over once its files are written.
+struct FinishedRun {
+    threads: usize,
+    t0: Instant,
+    summary: crate::stats::Summary,
+    guard: engine::guard::Guard,
+}
+
+/// Writes `machine.json` and puts the folder in place, unless interrupted.
+fn finish_folder(st: Staging, r: FinishedRun, control: &Control) -> Result<RunOutcome, Error> {
+    let seconds = r.t0.elapsed().as_secs_f64();
     st.write(
         manifest::MACHINE_FILE,
-        manifest::machine(spec.threads, seconds).as_bytes(),
+        manifest::machine(r.threads, seconds).as_bytes(),
     )?;
     interrupted(control)?;
     let notes = st.notes().to_vec();
     let dir = st.commit()?;
     Ok(RunOutcome {
         dir,
-        summary,
+        summary: r.summary,
         seconds,
-        guard: state.guard,
+        guard: r.guard,
         notes,
     })
 }
@@ -281,21 +303,16 @@ pub fn merge_to_folder(
         .as_bytes(),
     )?;
     crate::report::html::write(st.path(), opts.png)?;
-    let seconds = t0.elapsed().as_secs_f64();
-    st.write(
-        manifest::MACHINE_FILE,
-        manifest::machine(threads, seconds).as_bytes(),
-    )?;
-    interrupted(control)?;
-    let notes = st.notes().to_vec();
-    let dir = st.commit()?;
-    Ok(RunOutcome {
-        dir,
-        summary,
-        seconds,
-        guard: state.guard,
-        notes,
-    })
+    finish_folder(
+        st,
+        FinishedRun {
+            threads: threads,
+            t0,
+            summary,
+            guard: state.guard,
+        },
+        control,
+    )
 }
 
 /// Writes one file into the results folder `dir` (new, empty or wfmc's), keeping
