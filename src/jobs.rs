@@ -306,7 +306,7 @@ pub fn merge_to_folder(
     finish_folder(
         st,
         FinishedRun {
-            threads: threads,
+            threads,
             t0,
             summary,
             guard: state.guard,
