@@ -10,7 +10,7 @@
 use crate::config::panel::{Mode, Panel};
 use crate::config::{Config, Input};
 use crate::dims::{Area, N_LEVELS, N_SCENARIOS, Scenario};
-use crate::distributions::{Dist, PhiTable, SharesDist};
+use crate::distributions::{PhiTable, SharesDist};
 use crate::model::{Inputs, wage_index};
 use rand::SeedableRng;
 use rand::{Rng, RngExt};
@@ -330,7 +330,7 @@ impl Sampler {
                 let own = raw[g.offset];
                 match self.score(input, *t, own, raw) {
                     Some(z) => self.phi.eval(z),
-                    None => mid_cdf(&input.dist, own),
+                    None => input.dist.mid_cdf(own),
                 }
             }
             GroupKind::Band { cum, .. } => {
@@ -406,31 +406,6 @@ fn set_from_panel(p: &Panel, u: &[f64], x: &mut Inputs) {
 
 fn band_choice(cum: &[f64], u: f64) -> usize {
     cum.iter().position(|c| u < *c).unwrap_or(cum.len() - 1)
-}
-
-/// The CDF at `x`, counting half of any probability mass exactly at `x` (the
-/// mid-rank of ties).
-fn mid_cdf(d: &Dist, x: f64) -> f64 {
-    match d {
-        Dist::Fixed(_) => 0.5,
-        Dist::Discrete { values, p } => {
-            let (mut below, mut at) = (0.0, 0.0);
-            for (v, p) in values.iter().zip(p) {
-                if *v < x {
-                    below += p;
-                } else if *v == x {
-                    at += p;
-                }
-            }
-            below + 0.5 * at
-        }
-        Dist::Empirical { values } => {
-            let lo = values.partition_point(|v| *v < x);
-            let hi = values.partition_point(|v| *v <= x);
-            0.5 * (lo + hi) as f64 / values.len() as f64
-        }
-        d => d.cdf(x),
-    }
 }
 
 #[cfg(test)]

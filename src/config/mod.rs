@@ -64,7 +64,7 @@ impl Input {
     pub fn fixed(x: f64) -> Input {
         Input {
             base: x,
-            dist: Dist::Fixed(x),
+            dist: Dist::fixed(x),
             apply: Apply::Absolute,
             factor: None,
         }
@@ -85,16 +85,9 @@ impl Input {
     }
 
     /// The input's value at normal score `z` (the Gaussian-copula path used for
-    /// factor-linked inputs). Normal and lognormal use the score directly, which is
-    /// exact and fast; other shapes go through their quantile function.
+    /// factor-linked inputs): [`Dist::at_score`].
     pub fn at_score(&self, z: f64) -> f64 {
-        let x = match &self.dist {
-            Dist::Normal { mean, sd } => mean + sd * z,
-            Dist::LogNormal { mu, sigma } => (mu + sigma * z).exp(),
-            Dist::Fixed(x) => *x,
-            d => d.quantile(crate::distributions::phi(z)),
-        };
-        self.combine(x)
+        self.combine(self.dist.at_score(z))
     }
 
     /// The input's marginal quantile (P10, P90 for tornado analysis).
@@ -1006,10 +999,7 @@ impl Reader {
             },
             Some(Value::String(s)) => {
                 let d = self.dist(s, p)?;
-                let base = match d {
-                    Dist::Fixed(x) => x,
-                    ref d => d.mean(),
-                };
+                let base = d.fixed_value().unwrap_or_else(|| d.mean());
                 Some(Input {
                     base,
                     dist: d,
