@@ -328,3 +328,30 @@ pub fn command_line() -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// An error as the command line words it: a setting is named by its flag.
+pub fn message(e: &wfmc::Error) -> String {
+    use wfmc::error::Setting;
+    match e {
+        wfmc::Error::Setting {
+            setting,
+            value,
+            valid,
+        } => {
+            let flag = match setting {
+                Setting::Draws => "--draws",
+                Setting::Threads => "--threads",
+                Setting::MaxRejected => "--max-rejected",
+                Setting::SobolRows => "--sobol",
+                Setting::SobolN => "--n",
+                Setting::PShortfall => "--p-shortfall",
+                Setting::TargetYear | Setting::Year => "--year",
+                Setting::AllowMissing => "--allow-missing",
+                Setting::Metric => "--metric",
+                Setting::Area => "--area",
+            };
+            format!("{flag} {value}: {valid}")
+        }
+        e => e.to_string(),
+    }
+}

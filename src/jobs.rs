@@ -36,17 +36,20 @@ impl ConfigRequest {
                 Config::load_with(path, &[("forecasters.missing", p.as_str().into())])?
             }
             (None, Some(_)) => {
-                return Err(Error::Input(
-                    "--allow-missing: the built-in config has no forecaster returns; it applies to a config with [forecasters]".into(),
+                return Err(Error::setting(
+                    crate::error::Setting::AllowMissing,
+                    self.allow_missing.as_deref().unwrap_or(""),
+                    "the built-in config has no forecaster returns; it applies to a config with [forecasters]",
                 ));
             }
             (path, None) => Config::load_or_builtin(path.as_deref())?,
         };
         if self.allow_missing.is_some() && cfg.panel.is_none() {
-            return Err(Error::Input(format!(
-                "--allow-missing: {} has no [forecasters] section with returns",
-                cfg.origin
-            )));
+            return Err(Error::setting(
+                crate::error::Setting::AllowMissing,
+                self.allow_missing.as_deref().unwrap_or(""),
+                format!("{} has no [forecasters] section with returns", cfg.origin),
+            ));
         }
         let mut list = cfg.stress_overrides(&self.stress).map_err(Error::Input)?;
         for s in &self.set {
@@ -153,10 +156,11 @@ fn write_outputs(
 fn check_options(opts: &FolderOptions) -> Result<(), Error> {
     let min = 2 * sobol::BLOCKS;
     if opts.sobol_rows != 0 && opts.sobol_rows < min {
-        return Err(Error::Input(format!(
-            "--sobol {}: 0 (no Sobol indices) or at least {min} rows",
-            opts.sobol_rows
-        )));
+        return Err(Error::setting(
+            crate::error::Setting::SobolRows,
+            opts.sobol_rows,
+            format!("0 (no Sobol indices) or at least {min} rows"),
+        ));
     }
     Ok(())
 }

@@ -25,7 +25,7 @@ fn main() -> ExitCode {
     match dispatch(cli.command) {
         Ok(()) | Err(Error::OutputClosed) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", args::message(&e));
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -305,3 +305,25 @@ fn shards_are_balanced_within_one_chunk() {
         .collect();
     assert_eq!(four, [8192, 12288, 8192, 11328]);
 }
+
+#[test]
+fn library_errors_are_data_not_cli_text() {
+    let e = engine::RunSpec {
+        draws: 0,
+        ..Default::default()
+    }
+    .validate()
+    .unwrap_err();
+    match &e {
+        wfmc::Error::Setting { setting, value, .. } => {
+            assert_eq!(*setting, wfmc::error::Setting::Draws);
+            assert_eq!(value, "0");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        e.to_string().starts_with("draws 0: must be between 1"),
+        "{e}"
+    );
+    assert_eq!(e.exit_code(), 2);
+}

@@ -13,7 +13,7 @@ pub mod partial;
 pub use crate::sampling::{Sampler, chunk_rng};
 
 use crate::config::Config;
-use crate::error::Error;
+use crate::error::{Error, Setting};
 use crate::model::{Layout, evaluate, point};
 use crate::stats::ranks::{CdfTable, PILOT_DRAWS, RankCorr};
 use crate::stats::{Accumulator, Sketch};
@@ -114,22 +114,25 @@ impl RunSpec {
     /// Checks the limits, with messages that say what is valid.
     pub fn validate(&self) -> Result<(), Error> {
         if self.draws == 0 || self.draws > MAX_DRAWS {
-            return Err(Error::Input(format!(
-                "--draws {}: must be between 1 and {MAX_DRAWS} (10^12)",
-                self.draws
-            )));
+            return Err(Error::setting(
+                Setting::Draws,
+                self.draws,
+                format!("must be between 1 and {MAX_DRAWS} (10^12)"),
+            ));
         }
         if self.threads == 0 || self.threads > MAX_THREADS {
-            return Err(Error::Input(format!(
-                "--threads {}: must be between 1 and {MAX_THREADS}",
-                self.threads
-            )));
+            return Err(Error::setting(
+                Setting::Threads,
+                self.threads,
+                format!("must be between 1 and {MAX_THREADS}"),
+            ));
         }
         if !(0.0..=1.0).contains(&self.max_rejected) {
-            return Err(Error::Input(format!(
-                "--max-rejected {}: a share between 0 and 1, e.g. 0.001",
-                self.max_rejected
-            )));
+            return Err(Error::setting(
+                Setting::MaxRejected,
+                self.max_rejected,
+                "a share between 0 and 1, e.g. 0.001",
+            ));
         }
         Ok(())
     }

@@ -126,24 +126,29 @@ impl Filter {
     pub fn validate(&self) -> Result<(), Error> {
         for m in &self.metrics {
             if Metric::from_key(m).is_none() && m != "p_shortfall" && m != "expected_shortfall" {
-                return Err(Error::Input(format!(
-                    "--metric {m}: valid metrics are demand, supply, gap, cost_demand, cost_supply, cost_flat, demand_<level>, gross_shortfall, p_shortfall, expected_shortfall"
-                )));
+                return Err(Error::setting(
+                    crate::error::Setting::Metric,
+                    m,
+                    "valid metrics are demand, supply, gap, cost_demand, cost_supply, cost_flat, demand_<level>, gross_shortfall, p_shortfall, expected_shortfall",
+                ));
             }
         }
         for a in &self.areas {
             if a != "total" && Area::from_key(a).is_none() {
-                return Err(Error::Input(format!(
-                    "--area {a}: valid areas are total, {}",
-                    Area::keys().join(", ")
-                )));
+                return Err(Error::setting(
+                    crate::error::Setting::Area,
+                    a,
+                    format!("valid areas are total, {}", Area::keys().join(", ")),
+                ));
             }
         }
         for y in &self.years {
             if year_index(*y).is_none() {
-                return Err(Error::Input(format!(
-                    "--year {y}: years run from 2020 to 2030"
-                )));
+                return Err(Error::setting(
+                    crate::error::Setting::Year,
+                    y,
+                    "years run from 2020 to 2030",
+                ));
             }
         }
         Ok(())

@@ -69,15 +69,17 @@ fn gap_index(s: Scenario, a: Area, k: usize) -> usize {
 /// Solves for every area of `t`. `spec` gives draws, seed and threads.
 pub fn solve(cfg: &Config, t: &TargetSpec, spec: &RunSpec) -> Result<Vec<Answer>, Error> {
     if !(t.p > 0.0 && t.p < 1.0) {
-        return Err(Error::Input(format!(
-            "--p-shortfall {}: give a probability strictly between 0 and 1",
-            t.p
-        )));
+        return Err(Error::setting(
+            crate::error::Setting::PShortfall,
+            t.p,
+            "give a probability strictly between 0 and 1",
+        ));
     }
     if t.year == 0 {
-        return Err(Error::Input(
-            "--year 2020: extra inflow starts in 2021, so it cannot change 2020; give 2021–2030"
-                .into(),
+        return Err(Error::setting(
+            crate::error::Setting::TargetYear,
+            2020,
+            "extra inflow starts in 2021, so it cannot change 2020; give 2021–2030",
         ));
     }
     let idx: Vec<usize> = t

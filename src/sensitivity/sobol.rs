@@ -156,16 +156,21 @@ pub fn estimate_at<M: GroupedModel>(
     level: f64,
 ) -> Result<SobolResult, Error> {
     if n < 2 * BLOCKS {
-        return Err(Error::Input(format!(
-            "--n {n}: Sobol needs at least {} rows ({BLOCKS} bootstrap blocks of 2)",
-            2 * BLOCKS
-        )));
+        return Err(Error::setting(
+            crate::error::Setting::SobolN,
+            n,
+            format!(
+                "Sobol needs at least {} rows ({BLOCKS} bootstrap blocks of 2)",
+                2 * BLOCKS
+            ),
+        ));
     }
     if threads == 0 || threads > crate::engine::MAX_THREADS {
-        return Err(Error::Input(format!(
-            "--threads {threads}: must be between 1 and {}",
-            crate::engine::MAX_THREADS
-        )));
+        return Err(Error::setting(
+            crate::error::Setting::Threads,
+            threads,
+            format!("must be between 1 and {}", crate::engine::MAX_THREADS),
+        ));
     }
     let groups = model.groups();
     let (n_grp, n_out, len) = (groups.len(), model.n_outputs(), model.raw_len());
