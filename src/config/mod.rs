@@ -10,6 +10,7 @@
 pub mod locate;
 pub mod overrides;
 pub mod panel;
+pub mod schema;
 
 use crate::dims::{Area, Family, Level, N_AREAS, N_LEVELS, N_YEARS, Scenario};
 use crate::distributions::{Call, Dist, DistError, SharesDist, check_probabilities};
@@ -949,7 +950,7 @@ impl Reader {
         let Some(t) = unc.and_then(|u| self.table(u, &path[..1], key, false)) else {
             return Family_::default();
         };
-        self.keys(t, &path, &["dist", "apply", "factor", "rho", "note"]);
+        self.keys(t, &path, &schema::names(schema::FAMILY));
         let dist = self
             .string(t, &path, "dist", true)
             .and_then(|s| self.dist(&s, join(&path, "dist")));
@@ -1008,7 +1009,7 @@ impl Reader {
                 })
             }
             Some(Value::Table(it)) => {
-                self.keys(it, &p, &["base", "dist", "apply", "factor", "rho", "note"]);
+                self.keys(it, &p, &schema::names(schema::INPUT));
                 let own_base = self.number(it, &p, "base", false);
                 let dist = match self.string(it, &p, "dist", true) {
                     Some(s) => self.dist(&s, join(&p, "dist"))?,
@@ -1037,25 +1038,7 @@ impl Reader {
 
     fn config(&mut self, root: &Table, _text: &str, origin: &str) -> Option<Config> {
         let top: Path_ = vec![];
-        self.keys(
-            root,
-            &top,
-            &[
-                "name",
-                "title",
-                "salary_growth",
-                "salary_path",
-                "on_cost",
-                "stress",
-                "forecasters",
-                "pay_scale",
-                "factors",
-                "uncertainty",
-                "areas",
-                "supply",
-                "demand",
-            ],
-        );
+        self.keys(root, &top, &schema::names(schema::TOP));
         let name = self.string(root, &top, "name", true);
         if let Some(n) = &name
             && (n.is_empty()
@@ -1088,7 +1071,7 @@ impl Reader {
                     );
                     continue;
                 };
-                self.keys(f, &fp, &["per_scenario", "description"]);
+                self.keys(f, &fp, &schema::names(schema::FACTOR));
                 let per_scenario = match f.get("per_scenario") {
                     None => false,
                     Some(Value::Boolean(b)) => *b,
@@ -1125,7 +1108,7 @@ impl Reader {
                     );
                     continue;
                 };
-                self.keys(b, &bp, &["min", "top"]);
+                self.keys(b, &bp, &schema::names(schema::PAY_BAND));
                 let min = self.number(b, &bp, "min", true);
                 let top_ = self.number(b, &bp, "top", true);
                 let min = self.nonneg(min, join(&bp, "min"), "pay");
@@ -1162,7 +1145,7 @@ impl Reader {
             self.keys(
                 u,
                 &["uncertainty".to_string()],
-                &["demand_ratio", "flow_rate", "skill_mix", "band"],
+                &schema::names(schema::UNCERTAINTY),
             );
         }
         let fam_ratio = self.family(unc, "demand_ratio", &factors);
@@ -1171,7 +1154,7 @@ impl Reader {
             let p = vec!["uncertainty".to_string()];
             let t = self.table(u, &p, "skill_mix", false)?;
             let p = join(&p, "skill_mix");
-            self.keys(t, &p, &["concentration", "note"]);
+            self.keys(t, &p, &schema::names(schema::SKILL_MIX));
             let k = self.number(t, &p, "concentration", true)?;
             if k <= 0.0 {
                 self.problem(
@@ -1189,7 +1172,7 @@ impl Reader {
             let p = vec!["uncertainty".to_string()];
             let t = self.table(u, &p, "band", false)?;
             let p = join(&p, "band");
-            self.keys(t, &p, &["steps", "p", "note"]);
+            self.keys(t, &p, &schema::names(schema::BAND_UNCERTAINTY));
             let steps = self.num_list(t, &p, "steps")?;
             let probs = self.num_list(t, &p, "p")?;
             if steps.len() != probs.len() {
@@ -1249,18 +1232,8 @@ impl Reader {
             let (Some(at), Some(st)) = (at, st) else {
                 continue;
             };
-            self.keys(
-                at,
-                &ap,
-                &[
-                    "family",
-                    "workforce_2020",
-                    "band",
-                    "levels_2020",
-                    "typical_trust",
-                ],
-            );
-            self.keys(st, &sp, &["supply_2030", "flow_rate", "extra_inflow"]);
+            self.keys(at, &ap, &schema::names(schema::AREA));
+            self.keys(st, &sp, &schema::names(schema::SUPPLY));
             let extra_inflow = self.number(st, &sp, "extra_inflow", false).unwrap_or(0.0);
             if let Some(f) = self.string(at, &ap, "family", false)
                 && Family::from_key(&f) != Some(a.family())
@@ -1339,11 +1312,7 @@ impl Reader {
                 let Some(t) = self.table(dt, &dp, a.key(), true) else {
                     continue;
                 };
-                self.keys(
-                    t,
-                    &p,
-                    &["demand_2030", "levels_2030", "ratio", "concentration"],
-                );
+                self.keys(t, &p, &schema::names(schema::DEMAND));
                 let d2030 = self.number(t, &p, "demand_2030", true);
                 let d2030 = self.nonneg(d2030, join(&p, "demand_2030"), "demand");
                 let levels = self.levels(t, &p, "levels_2030", true);
@@ -1439,7 +1408,7 @@ impl Reader {
         let Some(t) = self.table(root, &[], "forecasters", false) else {
             return Some(None);
         };
-        self.keys(t, &top, &["returns", "mode", "missing", "weights", "note"]);
+        self.keys(t, &top, &schema::names(schema::FORECASTERS));
         let mode = match self.string(t, &top, "mode", false).as_deref() {
             None | Some("panel-mean") => panel::Mode::PanelMean,
             Some("forecaster") => panel::Mode::Forecaster,

@@ -64,42 +64,35 @@ fn toml_value(text: &str) -> Result<Value, String> {
     }
 }
 
-/// Every path an override may name: the model's inputs and the uncertainty settings.
+/// Every path an override may name: the model's inputs and the uncertainty settings,
+/// the settable keys of the [`super::schema`], in a fixed order.
 pub fn settable_paths(factors: &[Factor], scale: &[Band]) -> Vec<String> {
-    let mut v: Vec<String> = ["salary_growth", "salary_path", "on_cost"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    for fam in ["demand_ratio", "flow_rate"] {
-        for k in ["dist", "apply", "factor", "rho"] {
-            v.push(format!("uncertainty.{fam}.{k}"));
-        }
+    use super::schema::{self, settable};
+    let mut v: Vec<String> = settable("", schema::TOP).collect();
+    for fam in schema::FAMILIES {
+        v.extend(settable(&format!("uncertainty.{fam}."), schema::FAMILY));
     }
-    v.push("uncertainty.skill_mix.concentration".into());
-    for k in ["returns", "mode", "missing"] {
-        v.push(format!("forecasters.{k}"));
-    }
-    v.push("uncertainty.band.steps".into());
-    v.push("uncertainty.band.p".into());
+    v.extend(settable("uncertainty.skill_mix.", schema::SKILL_MIX));
+    v.extend(settable("forecasters.", schema::FORECASTERS));
+    v.extend(settable("uncertainty.band.", schema::BAND_UNCERTAINTY));
     for f in factors {
-        v.push(format!("factors.{}.per_scenario", f.name));
+        v.extend(settable(&format!("factors.{}.", f.name), schema::FACTOR));
     }
     for b in scale {
-        v.push(format!("pay_scale.{}.top", b.name));
-        v.push(format!("pay_scale.{}.min", b.name));
+        v.extend(settable(
+            &format!("pay_scale.{}.", b.name),
+            schema::PAY_BAND,
+        ));
     }
     for a in Area::ALL {
         let a = a.key();
-        for k in ["workforce_2020", "band", "levels_2020"] {
-            v.push(format!("areas.{a}.{k}"));
-        }
-        for k in ["supply_2030", "flow_rate", "extra_inflow"] {
-            v.push(format!("supply.{a}.{k}"));
-        }
+        v.extend(settable(&format!("areas.{a}."), schema::AREA));
+        v.extend(settable(&format!("supply.{a}."), schema::SUPPLY));
         for s in Scenario::ALL {
-            for k in ["demand_2030", "ratio", "levels_2030", "concentration"] {
-                v.push(format!("demand.{}.{a}.{k}", s.key()));
-            }
+            v.extend(settable(
+                &format!("demand.{}.{a}.", s.key()),
+                schema::DEMAND,
+            ));
         }
     }
     v
