@@ -358,7 +358,7 @@ pub fn dist_forms() -> String {
         .join(", ")
 }
 
-/// A univariate distribution of one scalar model input: one of the [`FAMILIES`],
+/// A univariate distribution of one scalar model input: one of the families,
 /// shared cheaply between the copies of a config.
 #[derive(Debug, Clone)]
 pub struct Dist(Arc<dyn Family>);

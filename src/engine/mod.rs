@@ -179,7 +179,7 @@ pub struct Control {
 pub struct RunState {
     /// Moments, quantile sketches and shortfalls.
     pub acc: Accumulator,
-    /// Spearman sums for [`crate::sensitivity::correlation`].
+    /// Spearman sums ([`crate::stats::ranks`]).
     pub ranks: RankCorr,
     /// Draws rejected by the numerical guard.
     pub guard: guard::Guard,

@@ -1,10 +1,7 @@
-//! Turning results into things people and programs read: tables, CSV, JSON, charts
-//! and a report page.
-//!
-//! One exporter per output and format, as hyperfine does: [`point`] renders the point
-//! model; [`run`] writes a Monte Carlo results folder's CSV and JSON; [`assumptions`]
-//! lists the inputs used; [`folder`] reads a results folder back; [`charts`] draws
-//! its SVGs and [`html`] its `report.html`.
+//! What people read: [`point`] renders the point model's tables, CSV and JSON;
+//! [`run`] the table a run prints; [`terminal`] the tornado, Sobol and target
+//! tables and stress listings; [`charts`] draws a results folder's SVGs and [`html`]
+//! its `report.html`, both from the folder's files ([`crate::results::Folder`]).
 
 pub mod charts;
 pub mod html;

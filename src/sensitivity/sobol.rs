@@ -284,7 +284,7 @@ pub fn estimate_at<M: GroupedModel>(
 }
 
 /// The workforce model as a [`GroupedModel`]: groups are the named inputs and the
-/// shared factors; outputs are [`super::outputs`]. Skill-mix groups are left out
+/// shared factors; outputs are [`crate::model::outputs`]. Skill-mix groups are left out
 /// (they move only level demand, which no analysed output uses).
 pub struct WorkforceModel {
     sampler: Sampler,
