@@ -223,7 +223,7 @@ pub const FLAT_COST_2030_M: [TextFigure; 10] = [
     tf!(None, 2700, 100, 439),
 ];
 
-/// Table 3.3's printed total 2030 cost (£5,220m, l.462) disagrees with the sum of its
+/// Table 3.3's printed total 2030 cost (£5,220m, its total row) disagrees with the sum of its
 /// own rows (£5,202m). Both are shown wherever the total appears.
 pub const T33_TOTAL_2030_PRINTED_M: f64 = 5220.0;
 
@@ -236,7 +236,7 @@ pub fn t33_rows_total_2030_m() -> f64 {
         .sum()
 }
 
-/// Table 3.1's printed 2020 total (46,009 WTE, l.336) is one less than the sum of its
+/// Table 3.1's printed 2020 total (46,009 WTE, its total row) is one less than the sum of its
 /// rows (46,010); its printed change (+31,914) is one more than 77,923 − 46,010.
 pub const T31_TOTAL_2020_PRINTED: f64 = 46009.0;
 

@@ -104,7 +104,7 @@ fn wrong_type() {
 fn missing_required_input() {
     config_case(
         "missing",
-        sub("supply_2030 = 5169      # Table 3.2, l.356", ""),
+        sub("supply_2030 = 5169      # Table 3.2", ""),
         &["missing `supply_2030`"],
     );
 }

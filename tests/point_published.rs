@@ -89,12 +89,12 @@ fn table_3_1_demand_and_change() {
             // printed change is one above ours: both numbers are reported, see published.rs.
             assert!(
                 (d - w - r.change_wte).abs() <= 1.0 + 1e-9,
-                "Table 3.1 l.336 total change"
+                "Table 3.1 total change"
             );
             assert_eq!(
                 w,
                 published::T31_TOTAL_2020_PRINTED + 1.0,
-                "Table 3.1 l.336: rows add to 46,010"
+                "Table 3.1: rows add to 46,010"
             );
         }
     }
@@ -120,7 +120,7 @@ fn table_3_2_supply_and_gap() {
             r.area,
             r.gap_2030
         );
-        // Supply is the same in both scenarios (l.369).
+        // Supply is the same in both scenarios (Table 3.2).
         assert_eq!(s, v(&csv, "data_desert", r.area, 2030, "supply"));
     }
 }
@@ -147,12 +147,12 @@ fn table_3_3_costs_2020_and_2030() {
                 r.cost_2030_m
             );
         } else {
-            // Known inconsistency (l.462): printed £5,220m, rows add to £5,202m; we match the rows.
+            // Known inconsistency (Table 3.3): printed £5,220m, rows add to £5,202m; we match the rows.
             let rows = wfmc::published::t33_rows_total_2030_m();
             assert_eq!(rows, 5202.0);
             assert!(
                 agrees(c1, rows, 1.0),
-                "Table 3.3 l.462: total 2030 ours {c1}, rows' sum {rows}"
+                "Table 3.3: total 2030 ours {c1}, rows' sum {rows}"
             );
             assert_eq!(published::T33_TOTAL_2030_PRINTED_M, 5220.0);
         }
@@ -217,7 +217,7 @@ fn level_demand_adds_up_to_demand() {
             }
         }
     }
-    // Figure 3.2 text (l.348): around 1,825 senior leaders in 2030 (Data Driven Future).
+    // Figure 3.2 text (§3, “Projected demand forecast – 2020 to 2030”): around 1,825 senior leaders in 2030 (Data Driven Future).
     let senior = v(&csv, "data_driven", None, 2030, "demand_senior_leaders");
     assert!(
         (senior - 1825.0).abs() < 50.0,

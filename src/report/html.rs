@@ -174,8 +174,8 @@ fn point_vs_report(r: &Results, out: &mut String) {
     let rows_sum: f64 = published::t33_rows_total_2030_m();
     let _ = write!(
         out,
-        "<p class=note><b>Where the report disagrees with itself.</b> Table 3.3 prints a total 2030 cost of £{}m (l.462), \
-but its own rows add to £{}m; we show both and compute the total from the rows. Table 3.1 prints a 2020 total of {} WTE (l.336), \
+        "<p class=note><b>Where the report disagrees with itself.</b> Table 3.3 prints a total 2030 cost of £{}m (its total row), \
+but its own rows add to £{}m; we show both and compute the total from the rows. Table 3.1 prints a 2020 total of {} WTE (its total row), \
 one less than its rows (46,010). Some percentages in the text come from unrounded ratios.</p>",
         thousands(published::T33_TOTAL_2030_PRINTED_M),
         thousands(rows_sum),

@@ -121,7 +121,7 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
         if a_is {
             let w: f64 = get(out, s, None, Y2020, Metric::Demand);
             text.push_str(&format!(
-                "! Report inconsistency: Table 3.1 prints a 2020 total of {} (l.336), but its own rows add to {}; ours uses the rows.\n",
+                "! Report inconsistency: Table 3.1 prints a 2020 total of {} (its total row), but its own rows add to {}; ours uses the rows.\n",
                 thousands(published::T31_TOTAL_2020_PRINTED),
                 thousands(w),
             ));
@@ -212,7 +212,7 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
         if a_is {
             let rows_sum: f64 = published::t33_rows_total_2030_m();
             text.push_str(&format!(
-                "! Report inconsistency: Table 3.3 prints a 2030 total of £{}m (l.462), but its own rows add to £{}m; ours is {}.\n",
+                "! Report inconsistency: Table 3.3 prints a 2030 total of £{}m (its total row), but its own rows add to £{}m; ours is {}.\n",
                 thousands(T33_TOTAL_2030_PRINTED_M),
                 thousands(rows_sum),
                 m(get(out, s, None, Y2030, Metric::CostDemand)),
