@@ -95,15 +95,18 @@ impl Call {
         Ok(call)
     }
 
-    /// The number under `key`, or at `pos` among the positional arguments.
-    fn num(&self, key: &str, pos: Option<usize>) -> Option<Result<f64, DistError>> {
-        let found = self
-            .named
+    /// The argument under `key`, or at `pos` among the positional arguments.
+    fn arg(&self, key: &str, pos: Option<usize>) -> Option<&Arg> {
+        self.named
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, a)| a)
-            .or_else(|| pos.and_then(|p| self.positional.get(p)));
-        found.map(|a| match a {
+            .or_else(|| pos.and_then(|p| self.positional.get(p)))
+    }
+
+    /// The number under `key`, or at `pos` among the positional arguments.
+    fn num(&self, key: &str, pos: Option<usize>) -> Option<Result<f64, DistError>> {
+        self.arg(key, pos).map(|a| match a {
             Arg::Num(x) => Ok(*x),
             Arg::List(_) => err(format!(
                 "`{key}` of {}() must be a number, not a list",
@@ -113,13 +116,7 @@ impl Call {
     }
 
     fn list(&self, key: &str, pos: Option<usize>) -> Option<Result<Vec<f64>, DistError>> {
-        let found = self
-            .named
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, a)| a)
-            .or_else(|| pos.and_then(|p| self.positional.get(p)));
-        found.map(|a| match a {
+        self.arg(key, pos).map(|a| match a {
             Arg::List(v) => Ok(v.clone()),
             Arg::Num(_) => err(format!(
                 "`{key}` of {}() must be a list like [1, 2]",
@@ -493,6 +490,19 @@ fn ordered(c: &Call, min: f64, max: f64) -> Result<(), DistError> {
             c.name
         ))
     }
+}
+
+/// `(min, mode, max)` of a three-point family, checked for order.
+fn min_mode_max(c: &Call, usage: &str) -> Result<(f64, f64, f64), DistError> {
+    c.check_arity(3, &["min", "mode", "max"], usage)?;
+    let (min, mode, max) = (
+        c.req("min", 0, usage)?,
+        c.req("mode", 1, usage)?,
+        c.req("max", 2, usage)?,
+    );
+    ordered(c, min, max)?;
+    mode_within(c, min, mode, max)?;
+    Ok((min, mode, max))
 }
 
 /// `min ≤ mode ≤ max`, or an error.

@@ -1,6 +1,6 @@
 //! `pert(min, mode, max)`: a scaled beta with shape 4.
 
-use super::{Call, Dist, DistError, Family, beta_cdf, beta_quantile, mode_within, ordered};
+use super::{Call, Dist, DistError, Family, beta_cdf, beta_quantile, min_mode_max};
 use std::fmt;
 
 /// How it is written.
@@ -20,14 +20,7 @@ pub struct Pert {
 
 /// Reads `pert(min, mode, max)`.
 pub fn from_call(c: &Call) -> Result<Dist, DistError> {
-    c.check_arity(3, &["min", "mode", "max"], USAGE)?;
-    let (min, mode, max) = (
-        c.req("min", 0, USAGE)?,
-        c.req("mode", 1, USAGE)?,
-        c.req("max", 2, USAGE)?,
-    );
-    ordered(c, min, max)?;
-    mode_within(c, min, mode, max)?;
+    let (min, mode, max) = min_mode_max(c, USAGE)?;
     let sampler = rand_distr::Pert::new(min, max)
         .with_mode(mode)
         .map_err(|e| DistError(format!("pert(): {e}")))?;

@@ -1,6 +1,6 @@
 //! `triangular(min, mode, max)`.
 
-use super::{Call, Dist, DistError, Family, mode_within, ordered};
+use super::{Call, Dist, DistError, Family, min_mode_max};
 use std::fmt;
 
 /// How it is written.
@@ -20,14 +20,7 @@ pub struct Triangular {
 
 /// Reads `triangular(min, mode, max)`.
 pub fn from_call(c: &Call) -> Result<Dist, DistError> {
-    c.check_arity(3, &["min", "mode", "max"], USAGE)?;
-    let (min, mode, max) = (
-        c.req("min", 0, USAGE)?,
-        c.req("mode", 1, USAGE)?,
-        c.req("max", 2, USAGE)?,
-    );
-    ordered(c, min, max)?;
-    mode_within(c, min, mode, max)?;
+    let (min, mode, max) = min_mode_max(c, USAGE)?;
     let sampler = rand_distr::Triangular::new(min, max, mode)
         .map_err(|e| DistError(format!("triangular(): {e}")))?;
     Ok(Dist::new(Triangular {

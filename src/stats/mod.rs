@@ -556,10 +556,13 @@ impl Summary {
 
     /// One shortfall statistic for every scenario × area × year, shaped as [`Summary::cube`].
     pub fn shortfall_cube(&self, stat: ShortStat) -> ndarray::Array3<f64> {
-        ndarray::Array3::from_shape_fn((N_SCENARIOS, N_AREAS + 1, N_YEARS), |(s, a, k)| {
-            self.shortfall[shortfall_slot(s, (a < N_AREAS).then_some(a), k)].get(stat)
-        })
+        cube(|s, a, k| self.shortfall[shortfall_slot(s, (a < N_AREAS).then_some(a), k)].get(stat))
     }
+}
+
+/// A scenario × (areas, then total) × year array of `f(scenario, area, year)` indices.
+fn cube(f: impl Fn(usize, usize, usize) -> f64) -> ndarray::Array3<f64> {
+    ndarray::Array3::from_shape_fn((N_SCENARIOS, N_AREAS + 1, N_YEARS), |(s, a, k)| f(s, a, k))
 }
 
 /// Shortfall slot of scenario `s`, area index `a` (`None` = total), year `k`.
