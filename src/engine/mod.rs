@@ -217,7 +217,8 @@ struct Plan<'a> {
     sampler: &'a Sampler,
     ranked: Vec<usize>,
     outputs: Vec<usize>,
-    pilot: Vec<CdfTable>,
+    /// The pilot CDFs, when rank correlations are kept.
+    pilot: Option<Vec<CdfTable>>,
 }
 
 /// The pilot CDFs: the ranked outputs of the run's first chunks (the same draws on
@@ -251,6 +252,41 @@ fn pilot(
     sketches.iter().map(CdfTable::new).collect()
 }
 
+/// What every loop over draws needs: buffers for one draw, reused chunk after chunk.
+struct Drawer<'a> {
+    sampler: &'a Sampler,
+    x: crate::model::Inputs,
+    raw: Vec<f64>,
+    row: Vec<f64>,
+}
+
+impl<'a> Drawer<'a> {
+    fn new(sampler: &'a Sampler) -> Drawer<'a> {
+        Drawer {
+            sampler,
+            x: sampler.base().clone(),
+            raw: vec![0.0; sampler.raw_len()],
+            row: vec![0.0; Layout::LEN],
+        }
+    }
+
+    /// Draws chunk `c` of `spec` from its own stream, calling `per_draw(d, inputs,
+    /// raw variates, outputs)` for each draw `d`: the one place draws are made.
+    fn chunk(
+        &mut self,
+        spec: &RunSpec,
+        c: u64,
+        mut per_draw: impl FnMut(u64, &crate::model::Inputs, &[f64], &[f64]),
+    ) {
+        let mut rng = chunk_rng(spec.seed, c);
+        for d in 0..spec.chunk_draws(c) {
+            self.sampler.sample(&mut rng, &mut self.raw, &mut self.x);
+            evaluate(&self.x, &mut self.row);
+            per_draw(d, &self.x, &self.raw, &self.row);
+        }
+    }
+}
+
 /// Per chunk of `chunks`, the state `per_draw` folds the chunk's draws into, in
 /// chunk order (whatever the thread that ran it).
 fn chunk_states<T: Send>(
@@ -265,19 +301,14 @@ fn chunk_states<T: Send>(
     pool.install(|| {
         chunks
             .into_par_iter()
-            .map(|c| {
-                let mut t = init();
-                let mut rng = chunk_rng(spec.seed, c);
-                let mut x = sampler.base().clone();
-                let mut raw = vec![0.0; sampler.raw_len()];
-                let mut row = vec![0.0; Layout::LEN];
-                for _ in 0..spec.chunk_draws(c) {
-                    sampler.sample(&mut rng, &mut raw, &mut x);
-                    evaluate(&x, &mut row);
-                    per_draw(&mut t, &x, &row);
-                }
-                t
-            })
+            .map_init(
+                || Drawer::new(sampler),
+                |drawer, c| {
+                    let mut t = init();
+                    drawer.chunk(spec, c, |_, x, _, row| per_draw(&mut t, x, row));
+                    t
+                },
+            )
             .collect()
     })
 }
@@ -347,7 +378,7 @@ pub fn run_with(
     let plan = Plan {
         sampler: &sampler,
         ranked: ranked_groups(&sampler),
-        pilot: pilot(&sampler, &outputs, spec, &pool),
+        pilot: ranks.then(|| pilot(&sampler, &outputs, spec, &pool)),
         outputs,
     };
     let parts: Vec<RunState> = pool.broadcast(|_| {
@@ -357,9 +388,7 @@ pub fn run_with(
             guard: guard::Guard::default(),
         };
         let workforce = guard::workforce_indices();
-        let mut x = sampler.base().clone();
-        let mut raw = vec![0.0; sampler.raw_len()];
-        let mut row = vec![0.0; Layout::LEN];
+        let mut drawer = Drawer::new(plan.sampler);
         let mut u = vec![0.0; plan.ranked.len()];
         let mut v = vec![0.0; plan.outputs.len()];
         loop {
@@ -367,30 +396,26 @@ pub fn run_with(
             if c >= chunks.end || control.cancel.load(Ordering::Relaxed) {
                 break;
             }
-            let mut rng = chunk_rng(spec.seed, c);
-            let n = spec.chunk_draws(c);
-            for d in 0..n {
-                plan.sampler.sample(&mut rng, &mut raw, &mut x);
-                evaluate(&x, &mut row);
-                if let Some(bad) = guard::check(&row, &workforce) {
-                    st.guard.record(bad, c, d, &row, plan.sampler, &raw);
+            drawer.chunk(spec, c, |d, _, raw, row| {
+                if let Some(bad) = guard::check(row, &workforce) {
+                    st.guard.record(bad, c, d, row, plan.sampler, raw);
                     st.acc.rejected += 1;
-                    continue;
+                    return;
                 }
-                if ranks {
+                if let Some(pilot) = &plan.pilot {
                     for (ui, &g) in u.iter_mut().zip(&plan.ranked) {
-                        *ui = plan.sampler.marginal_rank(&plan.sampler.groups()[g], &raw);
+                        *ui = plan.sampler.marginal_rank(&plan.sampler.groups()[g], raw);
                     }
-                    for ((vi, &o), t) in v.iter_mut().zip(&plan.outputs).zip(&plan.pilot) {
+                    for ((vi, &o), t) in v.iter_mut().zip(&plan.outputs).zip(pilot) {
                         *vi = t.rank(row[o]);
                     }
                     st.ranks.add(&u, &v);
                 }
-                st.acc.add(&row);
-            }
+                st.acc.add(row);
+            });
             st.acc.end_chunk();
             st.ranks.end_chunk();
-            control.done.fetch_add(n, Ordering::Relaxed);
+            control.done.fetch_add(spec.chunk_draws(c), Ordering::Relaxed);
         }
         st
     });
