@@ -415,7 +415,9 @@ pub fn run_with(
             });
             st.acc.end_chunk();
             st.ranks.end_chunk();
-            control.done.fetch_add(spec.chunk_draws(c), Ordering::Relaxed);
+            control
+                .done
+                .fetch_add(spec.chunk_draws(c), Ordering::Relaxed);
         }
         st
     });
