@@ -271,7 +271,8 @@ impl<'a> Drawer<'a> {
     }
 
     /// Draws chunk `c` of `spec` from its own stream, calling `per_draw(d, inputs,
-    /// raw variates, outputs)` for each draw `d`: the one place draws are made.
+    /// raw variates, outputs)` for each draw `d` (the light passes: pilot and
+    /// `map_chunks`; the main run writes the same steps out in its hot loop).
     fn chunk(
         &mut self,
         spec: &RunSpec,
@@ -388,7 +389,11 @@ pub fn run_with(
             guard: guard::Guard::default(),
         };
         let workforce = guard::workforce_indices();
-        let mut drawer = Drawer::new(plan.sampler);
+        // The hot loop stays written out here rather than through `Drawer::chunk`:
+        // measured back to back, the closure cost 7–10 % of a default run.
+        let mut x = sampler.base().clone();
+        let mut raw = vec![0.0; sampler.raw_len()];
+        let mut row = vec![0.0; Layout::LEN];
         let mut u = vec![0.0; plan.ranked.len()];
         let mut v = vec![0.0; plan.outputs.len()];
         loop {
@@ -396,28 +401,30 @@ pub fn run_with(
             if c >= chunks.end || control.cancel.load(Ordering::Relaxed) {
                 break;
             }
-            drawer.chunk(spec, c, |d, _, raw, row| {
-                if let Some(bad) = guard::check(row, &workforce) {
-                    st.guard.record(bad, c, d, row, plan.sampler, raw);
+            let mut rng = chunk_rng(spec.seed, c);
+            let n = spec.chunk_draws(c);
+            for d in 0..n {
+                plan.sampler.sample(&mut rng, &mut raw, &mut x);
+                evaluate(&x, &mut row);
+                if let Some(bad) = guard::check(&row, &workforce) {
+                    st.guard.record(bad, c, d, &row, plan.sampler, &raw);
                     st.acc.rejected += 1;
-                    return;
+                    continue;
                 }
                 if let Some(pilot) = &plan.pilot {
                     for (ui, &g) in u.iter_mut().zip(&plan.ranked) {
-                        *ui = plan.sampler.marginal_rank(&plan.sampler.groups()[g], raw);
+                        *ui = plan.sampler.marginal_rank(&plan.sampler.groups()[g], &raw);
                     }
                     for ((vi, &o), t) in v.iter_mut().zip(&plan.outputs).zip(pilot) {
                         *vi = t.rank(row[o]);
                     }
                     st.ranks.add(&u, &v);
                 }
-                st.acc.add(row);
-            });
+                st.acc.add(&row);
+            }
             st.acc.end_chunk();
             st.ranks.end_chunk();
-            control
-                .done
-                .fetch_add(spec.chunk_draws(c), Ordering::Relaxed);
+            control.done.fetch_add(n, Ordering::Relaxed);
         }
         st
     });
