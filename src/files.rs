@@ -426,6 +426,43 @@ fn parent_and_name(target: &Path, shown: &Path) -> Result<(PathBuf, String), Err
     Ok((parent, name))
 }
 
+/// Locks `target` (absolute) against other writers and cleans up dead processes'
+/// leftovers beside it: the parent folder, the lock, and what could not be judged.
+fn lock_beside(target: &Path, shown: &Path) -> Result<(PathBuf, TargetLock, Vec<String>), Error> {
+    let (parent, name) = parent_and_name(target, shown)?;
+    let lock = TargetLock::acquire(&parent, &name, shown)?;
+    let notes = clean_stale(&parent);
+    Ok((parent, lock, notes))
+}
+
+/// A temporary folder or file beside a target, made by `make` under a name nobody
+/// cleans up, locked, and only then given its `.wfmc-tmp-` name: another process
+/// can never take it for a dead one's. Returns its path and the locked handle.
+fn claim_temp(
+    parent: &Path,
+    shown: &Path,
+    make: impl Fn(&Path) -> io::Result<File>,
+) -> Result<(PathBuf, File), Error> {
+    let refuse = |e: io::Error| {
+        Error::Input(format!(
+            "{}: cannot write in {}: {e}",
+            shown.display(),
+            parent.display()
+        ))
+    };
+    let name = temp_name(TMP_PREFIX);
+    let new = parent.join(name.replacen(TMP_PREFIX, NEW_PREFIX, 1));
+    let tmp = parent.join(&name);
+    let handle = make(&new).map_err(refuse)?;
+    // A filesystem without locks still gets its results; only cleanup is then blind.
+    let _ = handle.try_lock();
+    fs::rename(&new, &tmp).map_err(|e| {
+        let _ = fs::remove_dir(&new).or_else(|_| fs::remove_file(&new));
+        refuse(e)
+    })?;
+    Ok((tmp, handle))
+}
+
 /// A results folder being written: a locked temporary folder until [`Staging::commit`].
 #[derive(Debug)]
 pub struct Staging {
@@ -456,32 +493,16 @@ impl Staging {
         if let Found::Foreign(entries) = inspect(&abs)? {
             return Err(refuse_foreign(&shown, &entries));
         }
-        let (parent, name) = parent_and_name(&abs, &shown)?;
-        let lock = TargetLock::acquire(&parent, &name, &shown)?;
-        let notes = clean_stale(&parent);
-        let refuse = |e: io::Error| {
-            Error::Input(format!(
-                "{}: cannot write in {}: {e}",
-                shown.display(),
-                parent.display()
-            ))
-        };
-        // Made under another name and locked before it takes the name that other
-        // processes clean up, so no one can take it for a dead process's.
-        let name = temp_name(TMP_PREFIX);
-        let new = parent.join(name.replacen(TMP_PREFIX, NEW_PREFIX, 1));
-        let tmp = parent.join(&name);
-        fs::create_dir(&new).map_err(refuse)?;
-        let tmp_lock = File::open(&new).ok().filter(|f| f.try_lock().is_ok());
-        fs::rename(&new, &tmp).map_err(|e| {
-            let _ = fs::remove_dir(&new);
-            refuse(e)
+        let (parent, lock, notes) = lock_beside(&abs, &shown)?;
+        let (tmp, tmp_lock) = claim_temp(&parent, &shown, |p| {
+            fs::create_dir(p)?;
+            File::open(p)
         })?;
         Ok(Staging {
             shown,
             target: abs,
             tmp,
-            tmp_lock,
+            tmp_lock: Some(tmp_lock),
             lock: Some(lock),
             notes,
             committed: false,
@@ -642,13 +663,8 @@ impl FileStaging {
             }
             _ => {}
         }
-        let (parent, name) = parent_and_name(&abs, &shown)?;
-        let lock = TargetLock::acquire(&parent, &name, &shown)?;
-        clean_stale(&parent);
-        let tmp = parent.join(temp_name(TMP_PREFIX));
-        let file = File::create_new(&tmp)
-            .map_err(|e| Error::Input(format!("{}: cannot write there: {e}", shown.display())))?;
-        let _ = file.try_lock();
+        let (parent, lock, _) = lock_beside(&abs, &shown)?;
+        let (tmp, file) = claim_temp(&parent, &shown, |p| File::create_new(p))?;
         Ok(FileStaging {
             shown,
             target: abs,
@@ -804,10 +820,14 @@ mod tests {
             .map(|i| {
                 let p = parent.join(i.to_string());
                 std::thread::spawn(move || {
+                    let f = p.with_extension("csv");
                     for _ in 0..20 {
                         let st = Staging::new(&p, &Inputs::none()).unwrap();
                         st.write("a.csv", b"x").unwrap();
                         st.commit().unwrap();
+                        let fs = FileStaging::new(&f, &Inputs::none(), true, |_| true, "a file")
+                            .unwrap();
+                        fs.commit(true, |_| true).unwrap();
                     }
                 })
             })
