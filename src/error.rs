@@ -94,6 +94,16 @@ impl Error {
         Error::Runtime(format!("{what}: {e}"))
     }
 
+    /// A failed write to an output stream: [`Error::OutputClosed`] when its reader
+    /// has gone (`wfmc sweep | head`), a runtime error otherwise.
+    pub fn writing(what: impl std::fmt::Display, e: std::io::Error) -> Error {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Error::OutputClosed
+        } else {
+            Error::io(what, e)
+        }
+    }
+
     /// A setting out of range.
     pub fn setting(
         setting: Setting,

@@ -165,13 +165,6 @@ fn check_options(opts: &FolderOptions) -> Result<(), Error> {
     Ok(())
 }
 
-fn interrupted(control: &Control) -> Result<(), Error> {
-    if control.cancel.load(std::sync::atomic::Ordering::Relaxed) {
-        return Err(Error::Interrupted);
-    }
-    Ok(())
-}
-
 /// Runs `spec` and writes the results folder `dir` (all or nothing). A shard writes
 /// its partial result (`partial.wfmc`) and manifest only.
 pub fn run_to_folder(
@@ -236,7 +229,7 @@ fn finish_folder(st: Staging, r: FinishedRun, control: &Control) -> Result<RunOu
         manifest::MACHINE_FILE,
         manifest::machine(r.threads, seconds).as_bytes(),
     )?;
-    interrupted(control)?;
+    control.check()?;
     let notes = st.notes().to_vec();
     let dir = st.commit()?;
     Ok(RunOutcome {
@@ -265,7 +258,7 @@ pub fn merge_to_folder(
     let expect = partial::Expect::of(cfg);
     let mut read = Vec::with_capacity(parts.len());
     for p in parts {
-        interrupted(control)?;
+        control.check()?;
         read.push(partial::read(p, &expect)?);
     }
     let n = read.len();
@@ -280,7 +273,7 @@ pub fn merge_to_folder(
         )));
     }
     state.check_rejected(max_rejected)?;
-    interrupted(control)?;
+    control.check()?;
     // The Sobol design the shards were asked for, so a merge equals the single run.
     let opts = FolderOptions {
         sobol_rows: header.sobol_rows,
@@ -330,7 +323,7 @@ pub fn add_to_folder(
     let st = Staging::new(dir, &Inputs::none())?;
     st.keep_existing(|f| f == name)?;
     st.write(name, bytes)?;
-    interrupted(control)?;
+    control.check()?;
     Ok(st.commit()?.join(name))
 }
 
@@ -341,7 +334,7 @@ pub fn report_folder(dir: &Path, png: bool, control: &Control) -> Result<usize, 
     let st = Staging::new(dir, &Inputs::none())?;
     st.keep_existing(|f| f.starts_with("plots/") || f == "report.html")?;
     let n = crate::report::html::write(st.path(), png)?;
-    interrupted(control)?;
+    control.check()?;
     st.commit()?;
     Ok(n)
 }

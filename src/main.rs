@@ -181,7 +181,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
                 years: if year.is_empty() { d.years } else { year },
             };
             let points: usize = vary.iter().map(|v| v.values.len()).product();
-            let bar = progress_bar(points as u64, "points", &Arc::new(Control::default()));
+            let bar = progress_bar(points as u64, "points", &control);
             let progress = |done: usize, _: usize| bar.set_position(done as u64);
             let mut stdout = std::io::stdout().lock();
             let target = match &out {
@@ -273,6 +273,7 @@ fn print(text: &str) -> Result<(), Error> {
     finish(std::io::stdout().lock().write_all(text.as_bytes()))
 }
 
+/// A closed stdout ends nothing here: the command goes on to its messages on stderr.
 fn finish(res: std::io::Result<()>) -> Result<(), Error> {
     match res {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

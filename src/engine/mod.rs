@@ -173,6 +173,16 @@ pub struct Control {
     pub cancel: AtomicBool,
 }
 
+impl Control {
+    /// `Err(Interrupted)` once a stop has been asked for.
+    pub fn check(&self) -> Result<(), Error> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(Error::Interrupted);
+        }
+        Ok(())
+    }
+}
+
 /// Everything a run accumulates: statistics of every output series, and the rank
 /// correlations of inputs with the analysed outputs.
 #[derive(Debug, Clone, PartialEq)]
@@ -428,9 +438,7 @@ pub fn run_with(
         }
         st
     });
-    if control.cancel.load(Ordering::Relaxed) {
-        return Err(Error::Interrupted);
-    }
+    control.check()?;
     // Exact merges: the order of the parts cannot change the result.
     let mut parts = parts.into_iter();
     let mut total = parts.next().unwrap_or_else(|| empty_state(cfg));

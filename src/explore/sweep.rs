@@ -345,9 +345,7 @@ pub fn run(
         return Err(Error::Input("the sweep has no points".into()));
     }
     for i in 0..grid.len() {
-        if control.cancel.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(Error::Interrupted);
-        }
+        control.check()?;
         grid.config(cfg, i)?;
     }
     let part = spec.shard != engine::Shard::ALL;
@@ -357,13 +355,7 @@ pub fn run(
         shard: engine::Shard::ALL,
         ..spec.clone()
     };
-    let closed = |e: std::io::Error| {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            Error::OutputClosed
-        } else {
-            Error::io("writing the sweep", e)
-        }
-    };
+    let closed = |e: std::io::Error| Error::writing("writing the sweep", e);
     let io = |e: csv::Error| match e.kind() {
         csv::ErrorKind::Io(x) if x.kind() == std::io::ErrorKind::BrokenPipe => Error::OutputClosed,
         _ => Error::Runtime(format!("writing the sweep: {e}")),
@@ -623,13 +615,7 @@ pub fn merge(parts: &[std::path::PathBuf], out: &mut dyn Write) -> Result<(), Er
             }
         }
     }
-    let closed = |e: std::io::Error| {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            Error::OutputClosed
-        } else {
-            Error::io("writing the merged sweep", e)
-        }
-    };
+    let closed = |e: std::io::Error| Error::writing("writing the merged sweep", e);
     writeln!(out, "{header}").map_err(closed)?;
     for p in &read {
         use std::io::BufRead;
