@@ -265,11 +265,7 @@ impl Charts {
 impl Streams {
     /// The worker threads: the given number, or every core (at most the maximum).
     pub fn threads(self) -> usize {
-        self.threads.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map_or(1, |n| n.get())
-                .min(engine::MAX_THREADS)
-        })
+        self.threads.unwrap_or_else(engine::default_threads)
     }
 }
 

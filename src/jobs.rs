@@ -51,12 +51,18 @@ impl ConfigRequest {
                 format!("{} has no [forecasters] section with returns", cfg.origin),
             ));
         }
-        let mut list = cfg.stress_overrides(&self.stress).map_err(Error::Input)?;
-        for s in &self.set {
-            list.push(crate::config::overrides::Override::parse(s).map_err(Error::Input)?);
-        }
-        Ok(cfg.with_overrides(&list)?)
+        apply_overrides(&cfg, &self.stress, &self.set)
     }
+}
+
+/// `cfg` with its stress profiles `stress` applied in order, then the overrides
+/// `set` (`PATH=VALUE`); the result is checked like a loaded config.
+pub fn apply_overrides(cfg: &Config, stress: &[String], set: &[String]) -> Result<Config, Error> {
+    let mut list = cfg.stress_overrides(stress).map_err(Error::Input)?;
+    for s in set {
+        list.push(crate::config::overrides::Override::parse(s).map_err(Error::Input)?);
+    }
+    Ok(cfg.with_overrides(&list)?)
 }
 
 /// The default results folder of a config: `results/<name>/`.
@@ -165,6 +171,17 @@ fn check_options(opts: &FolderOptions) -> Result<(), Error> {
     Ok(())
 }
 
+/// Runs the draws of `spec` and checks the numerical guard's share of rejected
+/// draws: the run of [`run_to_folder`] without the folder, for a caller that keeps
+/// the state in memory (the Python package) and may write it later with
+/// [`state_to_folder`].
+pub fn run(cfg: &Config, spec: &RunSpec, control: &Control) -> Result<RunState, Error> {
+    spec.validate()?;
+    let state = engine::run(cfg, spec, control)?;
+    state.check_rejected(spec.max_rejected)?;
+    Ok(state)
+}
+
 /// Runs `spec` and writes the results folder `dir` (all or nothing). A shard writes
 /// its partial result (`partial.wfmc`) and manifest only.
 pub fn run_to_folder(
@@ -176,10 +193,79 @@ pub fn run_to_folder(
 ) -> Result<RunOutcome, Error> {
     spec.validate()?;
     check_options(opts)?;
+    // The folder is checked (and locked) before any work.
     let st = Staging::new(dir, &Inputs::none())?;
     let t0 = Instant::now();
-    let state = engine::run(cfg, spec, control)?;
-    state.check_rejected(spec.max_rejected)?;
+    let state = run(cfg, spec, control)?;
+    let label = spec.shard.to_string();
+    write_run(st, cfg, spec, state, &label, t0, control, opts)
+}
+
+/// Writes the results folder `dir` of a run already made (by [`run`] or
+/// [`merge_partials`]): the same files [`run_to_folder`] writes for it. `label`
+/// names where the draws came from in the manifest (`all`, `2/4`, `merged from 4`).
+pub fn state_to_folder(
+    cfg: &Config,
+    spec: &RunSpec,
+    state: RunState,
+    label: &str,
+    dir: &Path,
+    control: &Control,
+    opts: &FolderOptions,
+) -> Result<RunOutcome, Error> {
+    spec.validate()?;
+    check_options(opts)?;
+    let st = Staging::new(dir, &Inputs::none())?;
+    write_run(st, cfg, spec, state, label, Instant::now(), control, opts)
+}
+
+/// A shard's partial result as bytes: what `partial.wfmc` holds.
+pub fn partial_bytes(cfg: &Config, spec: &RunSpec, state: &RunState, sobol_rows: usize) -> Vec<u8> {
+    partial::encode(&partial::PartialHeader::new(cfg, spec, sobol_rows), state)
+}
+
+/// Verifies and merges shard partials of `cfg` (as [`partial::decode`] or
+/// [`partial::read`] gave them): one run's shards, each chunk once, made from this
+/// config. Returns the run's spec (on `threads`), its Sobol rows and the merged state.
+pub fn merge_partials(
+    cfg: &Config,
+    parts: Vec<(partial::PartialHeader, RunState)>,
+    threads: usize,
+    max_rejected: f64,
+) -> Result<(RunSpec, usize, RunState), Error> {
+    let (header, state) = partial::merge(parts)?;
+    if header.config_hash != cfg.hash() {
+        return Err(Error::Input(format!(
+            "the partials were made from config {} ({}), not {} ({}); pass the same --config to merge",
+            header.config_origin,
+            header.config_hash,
+            cfg.origin,
+            cfg.hash()
+        )));
+    }
+    state.check_rejected(max_rejected)?;
+    let spec = RunSpec {
+        draws: header.draws,
+        seed: header.seed,
+        threads,
+        shard: Shard::ALL,
+        max_rejected,
+    };
+    Ok((spec, header.sobol_rows, state))
+}
+
+/// Writes the files of a finished run into `st` and puts the folder in place.
+#[allow(clippy::too_many_arguments)]
+fn write_run(
+    st: Staging,
+    cfg: &Config,
+    spec: &RunSpec,
+    state: RunState,
+    label: &str,
+    t0: Instant,
+    control: &Control,
+    opts: &FolderOptions,
+) -> Result<RunOutcome, Error> {
     let summary = if spec.shard == Shard::ALL {
         write_outputs(&st, cfg, &state, spec.seed, spec.threads, opts)?
     } else {
@@ -189,15 +275,7 @@ pub fn run_to_folder(
     };
     st.write(
         manifest::FILE,
-        manifest::write(
-            cfg,
-            spec,
-            &spec.shard.to_string(),
-            &state,
-            &opts.command,
-            opts.sobol_rows,
-        )
-        .as_bytes(),
+        manifest::write(cfg, spec, label, &state, &opts.command, opts.sobol_rows).as_bytes(),
     )?;
     if spec.shard == Shard::ALL {
         crate::report::html::write(st.path(), opts.png)?;
@@ -262,53 +340,22 @@ pub fn merge_to_folder(
         read.push(partial::read(p, &expect)?);
     }
     let n = read.len();
-    let (header, state) = partial::merge(read)?;
-    if header.config_hash != cfg.hash() {
-        return Err(Error::Input(format!(
-            "the partials were made from config {} ({}), not {} ({}); pass the same --config to merge",
-            header.config_origin,
-            header.config_hash,
-            cfg.origin,
-            cfg.hash()
-        )));
-    }
-    state.check_rejected(max_rejected)?;
+    let (spec, sobol_rows, state) = merge_partials(cfg, read, threads, max_rejected)?;
     control.check()?;
     // The Sobol design the shards were asked for, so a merge equals the single run.
     let opts = FolderOptions {
-        sobol_rows: header.sobol_rows,
+        sobol_rows,
         ..opts.clone()
     };
-    let summary = write_outputs(&st, cfg, &state, header.seed, threads, &opts)?;
-    let spec = RunSpec {
-        draws: header.draws,
-        seed: header.seed,
-        threads,
-        shard: Shard::ALL,
-        max_rejected,
-    };
-    st.write(
-        manifest::FILE,
-        manifest::write(
-            cfg,
-            &spec,
-            &format!("merged from {n}"),
-            &state,
-            &opts.command,
-            opts.sobol_rows,
-        )
-        .as_bytes(),
-    )?;
-    crate::report::html::write(st.path(), opts.png)?;
-    finish_folder(
+    write_run(
         st,
-        FinishedRun {
-            threads,
-            t0,
-            summary,
-            guard: state.guard,
-        },
+        cfg,
+        &spec,
+        state,
+        &format!("merged from {n}"),
+        t0,
         control,
+        &opts,
     )
 }
 

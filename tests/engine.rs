@@ -327,3 +327,124 @@ fn library_errors_are_data_not_cli_text() {
     );
     assert_eq!(e.exit_code(), 2);
 }
+
+/// A draws table holds the run's own draws: its column means are the run's means
+/// (to summation order), whatever the threads, and a shard's table is its slice.
+#[test]
+fn draws_table_holds_the_runs_draws() {
+    use engine::draws::{Column, fill, inputs};
+    let cfg = Config::builtin();
+    let n = 10_000;
+    let gap = Series::from_keys("gap", "data_driven", "total", 2030).unwrap();
+    let ict = Series::from_keys("demand", "data_desert", "ict", 2025).unwrap();
+    let (g, name) = inputs(&cfg).into_iter().next().unwrap();
+    let cols = [Column::Output(gap), Column::Output(ict), Column::Input(g)];
+    let table = |sp: &RunSpec| {
+        let mut out = vec![0.0; sp.shard_draws() as usize * cols.len()];
+        fill(&cfg, sp, &cols, &mut out, &Control::default()).unwrap();
+        out
+    };
+    let one = table(&spec(n, 1));
+    assert_eq!(one, table(&spec(n, 3)), "threads changed the draws");
+    let second = RunSpec {
+        shard: Shard { index: 2, count: 2 },
+        ..spec(n, 2)
+    };
+    let part = table(&second);
+    assert_eq!(
+        part[..],
+        one[one.len() - part.len()..],
+        "a shard is its slice"
+    );
+    let summary = run(&cfg, n);
+    for (j, s) in [gap, ict].iter().enumerate() {
+        let mean = one.iter().skip(j).step_by(3).sum::<f64>() / n as f64;
+        let want = summary.series[s.index()].mean;
+        assert!(
+            (mean - want).abs() <= 1e-9 * want.abs(),
+            "{}: {mean} vs {want}",
+            s.label()
+        );
+    }
+    // The input column varies and stays in its distribution's range.
+    let ins: Vec<f64> = one.iter().skip(2).step_by(3).copied().collect();
+    assert!(ins.iter().any(|x| *x != ins[0]), "{name} is constant");
+    assert!(ins.iter().all(|x| x.is_finite()));
+    let bad = fill(&cfg, &spec(n, 1), &cols, &mut [0.0; 5], &Control::default());
+    assert!(bad.is_err(), "a table of the wrong size is refused");
+}
+
+#[test]
+fn series_names_round_trip_and_bad_names_say_what_is_valid() {
+    for s in Layout::series() {
+        let l = s.label();
+        let p: Vec<&str> = l.split('/').collect();
+        let back = Series::from_keys(p[0], p[1], p[2], p[3].parse().unwrap()).unwrap();
+        assert_eq!(back, s, "{l}");
+    }
+    let e = Series::from_keys("gapp", "data_driven", "total", 2030).unwrap_err();
+    assert!(e.contains("valid metrics are") && e.contains("gap"), "{e}");
+    let e = Series::from_keys("gap", "data_driven", "total", 2031).unwrap_err();
+    assert!(e.contains("2020 to 2030"), "{e}");
+    let e = Series::from_keys("gross_shortfall", "data_driven", "ict", 2030).unwrap_err();
+    assert!(e.contains("total only"), "{e}");
+}
+
+/// The in-memory path of the Python package (run, keep the state, write later;
+/// shards as bytes, merged) writes what `run_to_folder` writes.
+#[test]
+fn a_state_written_later_equals_the_run_to_folder() {
+    use wfmc::jobs::{self, FolderOptions};
+    let cfg = Config::builtin();
+    let sp = spec(9_000, 2);
+    let opts = FolderOptions {
+        sobol_rows: 0,
+        ..FolderOptions::default()
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let c = Control::default();
+    jobs::run_to_folder(&cfg, &sp, &tmp.path().join("a"), &c, &opts).unwrap();
+    let state = jobs::run(&cfg, &sp, &c).unwrap();
+    jobs::state_to_folder(&cfg, &sp, state, "1/1", &tmp.path().join("b"), &c, &opts).unwrap();
+    let parts: Vec<_> = (1..=3)
+        .map(|index| {
+            let s = RunSpec {
+                shard: Shard { index, count: 3 },
+                ..sp.clone()
+            };
+            let st = jobs::run(&cfg, &s, &c).unwrap();
+            let bytes = jobs::partial_bytes(&cfg, &s, &st, 0);
+            engine::partial::decode(&bytes, &engine::partial::Expect::of(&cfg)).unwrap()
+        })
+        .collect();
+    let (mspec, rows, merged) = jobs::merge_partials(&cfg, parts, 2, sp.max_rejected).unwrap();
+    assert_eq!((mspec.draws, mspec.seed, rows), (sp.draws, sp.seed, 0));
+    jobs::state_to_folder(
+        &cfg,
+        &mspec,
+        merged,
+        "merged",
+        &tmp.path().join("c"),
+        &c,
+        &opts,
+    )
+    .unwrap();
+    for f in [
+        "bands.csv",
+        "shortfall.csv",
+        "correlation.csv",
+        "summary.json",
+    ] {
+        let a = std::fs::read(tmp.path().join("a").join(f)).unwrap();
+        assert_eq!(
+            a,
+            std::fs::read(tmp.path().join("b").join(f)).unwrap(),
+            "{f}"
+        );
+        assert_eq!(
+            a,
+            std::fs::read(tmp.path().join("c").join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}

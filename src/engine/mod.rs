@@ -7,6 +7,7 @@
 //! [`Accumulator`]; since every merge is exact (see [`crate::stats`]), the result is
 //! the same bits for any thread count or sharding.
 
+pub mod draws;
 pub mod guard;
 pub mod partial;
 
@@ -154,6 +155,13 @@ impl RunSpec {
             .map(|c| self.chunk_draws(c))
             .sum()
     }
+}
+
+/// The threads a run uses when none are asked for: every core, at most [`MAX_THREADS`].
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(MAX_THREADS)
 }
 
 /// A pool of `threads` workers (rayon), with a clear error if the system refuses.

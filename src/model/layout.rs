@@ -103,6 +103,60 @@ impl Series {
         year_of(self.year)
     }
 
+    /// Looks a series up by the names its rows carry in `bands.csv` (metric,
+    /// scenario, area key or `total`, calendar year); the message lists what is valid.
+    pub fn from_keys(
+        metric: &str,
+        scenario: &str,
+        area: &str,
+        year: u32,
+    ) -> Result<Series, String> {
+        let m = Metric::from_key(metric).ok_or_else(|| {
+            let mut valid: Vec<String> = Metric::AREA_METRICS.iter().map(|m| m.key()).collect();
+            valid.push(Metric::GrossShortfall.key());
+            format!("metric `{metric}`: valid metrics are {}", valid.join(", "))
+        })?;
+        let s = Scenario::from_key(scenario).ok_or_else(|| {
+            format!(
+                "scenario `{scenario}`: valid scenarios are {}",
+                Scenario::keys().join(", ")
+            )
+        })?;
+        let a = match area {
+            "total" => None,
+            k => Some(Area::from_key(k).ok_or_else(|| {
+                format!(
+                    "area `{k}`: valid areas are total, {}",
+                    Area::keys().join(", ")
+                )
+            })?),
+        };
+        if m == Metric::GrossShortfall && a.is_some() {
+            return Err(format!(
+                "metric `{metric}` is kept for the total only, not for area `{area}`"
+            ));
+        }
+        let k = crate::dims::year_index(year)
+            .ok_or_else(|| format!("year {year}: years run from 2020 to 2030"))?;
+        Ok(Series {
+            scenario: s,
+            area: a,
+            year: k,
+            metric: m,
+        })
+    }
+
+    /// A name for the series: `metric/scenario/area/year`, e.g. `gap/data_driven/total/2030`.
+    pub fn label(&self) -> String {
+        format!(
+            "{}/{}/{}/{}",
+            self.metric.key(),
+            self.scenario.key(),
+            self.area_key(),
+            self.calendar_year()
+        )
+    }
+
     /// Position in the output vector.
     pub fn index(&self) -> usize {
         match self.metric {
