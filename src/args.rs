@@ -31,11 +31,21 @@ pub enum Command {
     Run {
         #[command(flatten)]
         config: ConfigArgs,
-        /// Number of draws.
-        #[arg(long, default_value_t = engine::DEFAULT_DRAWS)]
-        draws: u64,
+        /// Number of draws [default: 1000000; with --until, the most it may draw:
+        /// 100000000].
+        #[arg(long)]
+        draws: Option<u64>,
+        /// Draw until every named 2030 estimate has at most this standard error
+        /// (repeatable): p_shortfall_se=SE (P(shortfall) of every area and the
+        /// total), percentile_se=SE (P5 and P95 of the total gap, WTE), mean_se=SE
+        /// (the mean total gap, WTE); both scenarios. Checked at whole replicate
+        /// blocks, so the result is the same on any number of threads.
+        #[arg(long, value_name = "NAME=SE")]
+        until: Vec<engine::until::Target>,
         #[command(flatten)]
         streams: Streams,
+        #[command(flatten)]
+        sampling: SamplingArg,
         /// Results folder (default: results/<config name>/).
         #[arg(long)]
         out: Option<PathBuf>,
@@ -105,6 +115,8 @@ pub enum Command {
         draws: u64,
         #[command(flatten)]
         streams: Streams,
+        #[command(flatten)]
+        sampling: SamplingArg,
         /// CSV file to write (default: standard output). Written whole or not at all;
         /// an existing file is replaced only if it is a sweep CSV of wfmc's.
         #[arg(long)]
@@ -164,6 +176,8 @@ pub enum Command {
         draws: u64,
         #[command(flatten)]
         streams: Streams,
+        #[command(flatten)]
+        sampling: SamplingArg,
     },
     /// List the config's stress profiles, or every path --set accepts.
     Stress {
@@ -199,6 +213,15 @@ pub struct Streams {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+}
+
+/// How the inputs are drawn, shared by the commands that run the Monte Carlo model.
+#[derive(clap::Args, Clone, Copy)]
+pub struct SamplingArg {
+    /// rqmc: randomised quasi-Monte Carlo (scrambled Sobol' replicates; the same
+    /// precision from fewer draws); mc: plain Monte Carlo.
+    #[arg(long, default_value_t = engine::Sampling::Rqmc)]
+    pub sampling: engine::Sampling,
 }
 
 /// The config and its overrides, shared by every command that reads one.
@@ -286,6 +309,7 @@ pub fn spec(
     s: Streams,
     max_rejected: f64,
     shard: Option<engine::Shard>,
+    sampling: SamplingArg,
 ) -> engine::RunSpec {
     engine::RunSpec {
         draws,
@@ -293,6 +317,8 @@ pub fn spec(
         threads: s.threads(),
         shard: shard.unwrap_or(engine::Shard::ALL),
         max_rejected,
+        sampling: sampling.sampling,
+        block_chunks: 0,
     }
 }
 

@@ -115,7 +115,7 @@ fn write_outputs(
     opts: &FolderOptions,
 ) -> Result<crate::stats::Summary, Error> {
     let acc = &state.acc;
-    let summary = acc.finish();
+    let summary = state.summary();
     st.write(
         results::bands::FILE,
         results::bands::write(&summary).as_bytes(),
@@ -198,12 +198,90 @@ pub fn run_to_folder(
     let t0 = Instant::now();
     let state = run(cfg, spec, control)?;
     let label = spec.shard.to_string();
-    write_run(st, cfg, spec, state, &label, t0, control, opts)
+    write_run(st, cfg, spec, state, &label, t0, control, opts, None)
+}
+
+/// Runs `spec` until every target is met (or its `draws`, the cap, run out), and
+/// checks the numerical guard: the run of [`run_until_to_folder`] without the
+/// folder. Returns the outcome and what the manifest records of it (`until`).
+pub fn run_until(
+    cfg: &Config,
+    spec: &RunSpec,
+    targets: &[engine::until::Target],
+    control: &Control,
+    progress: &dyn Fn(&engine::until::Check),
+) -> Result<(engine::until::Outcome, serde_json::Value), Error> {
+    let out = engine::until::run(cfg, spec, targets, control, progress)?;
+    out.state.check_rejected(spec.max_rejected)?;
+    let until = serde_json::json!({
+        "targets": targets.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+        "met": out.met,
+        "stopped": if out.met {
+            format!("every target met at {} draws", out.spec.draws)
+        } else {
+            format!("the cap of {} draws ran out before every target was met", spec.draws)
+        },
+        "worst": out.check.worst.iter().map(|(t, label, se)| serde_json::json!({
+            "target": t.to_string(), "estimate": label, "se": se
+        })).collect::<Vec<_>>(),
+    });
+    Ok((out, until))
+}
+
+/// What [`run_until_to_folder`] did.
+pub struct UntilOutcome {
+    /// The folder written, the statistics and the time.
+    pub run: RunOutcome,
+    /// The draws made.
+    pub draws: u64,
+    /// The last check of the standard errors against the targets.
+    pub check: engine::until::Check,
+    /// Every target met (else the draws cap stopped the run).
+    pub met: bool,
+}
+
+/// Runs `spec` until every target's estimates reach their standard error (or its
+/// `draws`, the cap, run out: the folder is written either way and the manifest
+/// says which), calling `progress` at each check; then writes the results folder
+/// like [`run_to_folder`].
+pub fn run_until_to_folder(
+    cfg: &Config,
+    spec: &RunSpec,
+    targets: &[engine::until::Target],
+    dir: &Path,
+    control: &Control,
+    opts: &FolderOptions,
+    progress: &dyn Fn(&engine::until::Check),
+) -> Result<UntilOutcome, Error> {
+    spec.validate()?;
+    check_options(opts)?;
+    let st = Staging::new(dir, &Inputs::none())?;
+    let t0 = Instant::now();
+    let (out, until) = run_until(cfg, spec, targets, control, progress)?;
+    let (draws, check, met) = (out.spec.draws, out.check, out.met);
+    let run = write_run(
+        st,
+        cfg,
+        &out.spec,
+        out.state,
+        "1/1",
+        t0,
+        control,
+        opts,
+        Some(&until),
+    )?;
+    Ok(UntilOutcome {
+        run,
+        draws,
+        check,
+        met,
+    })
 }
 
 /// Writes the results folder `dir` of a run already made (by [`run`] or
 /// [`merge_partials`]): the same files [`run_to_folder`] writes for it. `label`
 /// names where the draws came from in the manifest (`all`, `2/4`, `merged from 4`).
+#[allow(clippy::too_many_arguments)]
 pub fn state_to_folder(
     cfg: &Config,
     spec: &RunSpec,
@@ -212,11 +290,22 @@ pub fn state_to_folder(
     dir: &Path,
     control: &Control,
     opts: &FolderOptions,
+    until: Option<&serde_json::Value>,
 ) -> Result<RunOutcome, Error> {
     spec.validate()?;
     check_options(opts)?;
     let st = Staging::new(dir, &Inputs::none())?;
-    write_run(st, cfg, spec, state, label, Instant::now(), control, opts)
+    write_run(
+        st,
+        cfg,
+        spec,
+        state,
+        label,
+        Instant::now(),
+        control,
+        opts,
+        until,
+    )
 }
 
 /// A shard's partial result as bytes: what `partial.wfmc` holds.
@@ -245,11 +334,10 @@ pub fn merge_partials(
     }
     state.check_rejected(max_rejected)?;
     let spec = RunSpec {
-        draws: header.draws,
-        seed: header.seed,
         threads,
         shard: Shard::ALL,
         max_rejected,
+        ..header.spec().map_err(Error::Input)?
     };
     Ok((spec, header.sobol_rows, state))
 }
@@ -265,17 +353,27 @@ fn write_run(
     t0: Instant,
     control: &Control,
     opts: &FolderOptions,
+    until: Option<&serde_json::Value>,
 ) -> Result<RunOutcome, Error> {
     let summary = if spec.shard == Shard::ALL {
         write_outputs(&st, cfg, &state, spec.seed, spec.threads, opts)?
     } else {
         let header = partial::PartialHeader::new(cfg, spec, opts.sobol_rows);
         partial::write(&st.file(partial::PARTIAL_FILE), &header, &state)?;
-        state.acc.finish()
+        state.summary()
     };
     st.write(
         manifest::FILE,
-        manifest::write(cfg, spec, label, &state, &opts.command, opts.sobol_rows).as_bytes(),
+        manifest::write(
+            cfg,
+            spec,
+            label,
+            &state,
+            &opts.command,
+            opts.sobol_rows,
+            until,
+        )
+        .as_bytes(),
     )?;
     if spec.shard == Shard::ALL {
         crate::report::html::write(st.path(), opts.png)?;
@@ -356,6 +454,7 @@ pub fn merge_to_folder(
         t0,
         control,
         &opts,
+        None,
     )
 }
 

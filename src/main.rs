@@ -14,6 +14,9 @@ use wfmc::engine::{self, Control};
 use wfmc::jobs::{self, FolderOptions};
 use wfmc::{Error, report};
 
+/// The most a `run --until` draws unless `--draws` says otherwise.
+const UNTIL_DRAWS: u64 = 100_000_000;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -62,7 +65,9 @@ fn dispatch(command: Command) -> Result<(), Error> {
         Command::Run {
             config,
             draws,
+            until,
             streams,
+            sampling,
             out,
             shard,
             guard,
@@ -71,17 +76,42 @@ fn dispatch(command: Command) -> Result<(), Error> {
         } => {
             let png = charts.check()?;
             let cfg = config.load()?;
-            let spec = spec(draws, streams, guard.max_rejected, shard);
+            let cap = if until.is_empty() {
+                engine::DEFAULT_DRAWS
+            } else {
+                UNTIL_DRAWS
+            };
+            let spec = spec(
+                draws.unwrap_or(cap),
+                streams,
+                guard.max_rejected,
+                shard,
+                sampling,
+            );
             let dir = out.unwrap_or_else(|| jobs::default_out(&cfg));
             let opts = FolderOptions {
                 command: command_line(),
                 png,
                 sobol_rows: sobol,
             };
-            let bar = progress_bar(spec.shard_draws(), "draws", &control);
-            let res = jobs::run_to_folder(&cfg, &spec, &dir, &control, &opts);
-            bar.finish_and_clear();
-            let o = res?;
+            let o = if until.is_empty() {
+                let bar = progress_bar(spec.shard_draws(), "draws", &control);
+                let res = jobs::run_to_folder(&cfg, &spec, &dir, &control, &opts);
+                bar.finish_and_clear();
+                res?
+            } else {
+                let progress = |c: &engine::until::Check| eprintln!("until: {c}");
+                let u = jobs::run_until_to_folder(
+                    &cfg, &spec, &until, &dir, &control, &opts, &progress,
+                )?;
+                if !u.met {
+                    eprintln!(
+                        "warning: --draws {} ran out before every --until target was met (see manifest.json)",
+                        spec.draws
+                    );
+                }
+                u.run
+            };
             if spec.shard == engine::Shard::ALL {
                 print(&report::run::terminal_table(&o.summary))?;
             }
@@ -164,6 +194,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
             vary,
             draws,
             streams,
+            sampling,
             out,
             overwrite,
             shard,
@@ -173,7 +204,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
             guard,
         } => {
             let cfg = config.load()?;
-            let spec = spec(draws, streams, guard.max_rejected, shard);
+            let spec = spec(draws, streams, guard.max_rejected, shard, sampling);
             let d = wfmc::explore::sweep::Filter::default();
             let filter = wfmc::explore::sweep::Filter {
                 metrics: if metric.is_empty() { d.metrics } else { metric },
@@ -213,6 +244,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
             year,
             draws,
             streams,
+            sampling,
         } => {
             let cfg = config.load()?;
             let req = jobs::TargetRequest {
@@ -231,7 +263,13 @@ fn dispatch(command: Command) -> Result<(), Error> {
             let (t, answers) = jobs::targets(
                 &cfg,
                 &req,
-                &spec(draws, streams, engine::guard::DEFAULT_MAX_REJECTED, None),
+                &spec(
+                    draws,
+                    streams,
+                    engine::guard::DEFAULT_MAX_REJECTED,
+                    None,
+                    sampling,
+                ),
             )?;
             if answers.is_empty() {
                 return print(&format!(

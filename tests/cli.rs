@@ -53,7 +53,7 @@ fn same_bytes_for_1_2_and_8_threads() {
     same_files(&d("1"), &d("2"));
     same_files(&d("1"), &d("8"));
     let head = std::fs::read_to_string(d("1").join("bands.csv")).unwrap();
-    assert!(head.starts_with("scenario,area,year,metric,stat,value\n"));
+    assert!(head.starts_with("scenario,area,year,metric,stat,value,se\n"));
     let sf = std::fs::read_to_string(d("1").join("shortfall.csv")).unwrap();
     assert!(sf.starts_with("scenario,area,year,p_shortfall,se,expected_shortfall"));
     let manifest: serde_json::Value =

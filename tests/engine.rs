@@ -19,11 +19,20 @@ fn spec(draws: u64, threads: usize) -> RunSpec {
 }
 
 fn run(cfg: &Config, draws: u64) -> Summary {
-    engine::run(cfg, &spec(draws, 2), &Control::default())
-        .unwrap()
-        .acc
-        .finish()
+    run_by(cfg, draws, engine::Sampling::Rqmc)
 }
+
+fn run_by(cfg: &Config, draws: u64, sampling: engine::Sampling) -> Summary {
+    let sp = RunSpec {
+        sampling,
+        ..spec(draws, 2)
+    };
+    engine::run(cfg, &sp, &Control::default())
+        .unwrap()
+        .summary()
+}
+
+const SAMPLINGS: [engine::Sampling; 2] = [engine::Sampling::Rqmc, engine::Sampling::Mc];
 
 /// The built-in config with every uncertainty family removed, then `extra` applied.
 fn plain_config(edit: impl Fn(String) -> String) -> Config {
@@ -72,31 +81,34 @@ fn probability_of_shortfall_matches_closed_form() {
             "[supply.ict]\nflow_rate = \"normal(0.05, 0.02)\"\n",
         )
     });
-    let s = run(&cfg, 200_000);
-    let sf = &s.shortfall[shortfall_slot(Scenario::DataDriven.index(), Some(Area::Ict.index()), 1)];
-    let z = (0.02f64 - 0.05) / (0.03f64.powi(2) + 0.02f64.powi(2)).sqrt();
-    let expect = wfmc::distributions::phi(z); // P(X > 0) = Φ(mean / sd)
-    assert!(
-        (sf.p - expect).abs() < 4.0 * sf.se,
-        "p {} ± {} vs {expect}",
-        sf.p,
-        sf.se
-    );
-    // 2030: D = W·R, S = W(1+g)^10: check the mean of demand against E[R]·W exactly.
-    let d = &s.series[Series {
-        scenario: Scenario::DataDriven,
-        area: Some(Area::Ict),
-        year: 10,
-        metric: Metric::Demand,
+    for sampling in SAMPLINGS {
+        let s = run_by(&cfg, 200_000, sampling);
+        let sf =
+            &s.shortfall[shortfall_slot(Scenario::DataDriven.index(), Some(Area::Ict.index()), 1)];
+        let z = (0.02f64 - 0.05) / (0.03f64.powi(2) + 0.02f64.powi(2)).sqrt();
+        let expect = wfmc::distributions::phi(z); // P(X > 0) = Φ(mean / sd)
+        assert!(
+            (sf.p - expect).abs() < 4.0 * sf.se,
+            "p {} ± {} vs {expect}",
+            sf.p,
+            sf.se
+        );
+        // 2030: D = W·R, S = W(1+g)^10: check the mean of demand against E[R]·W exactly.
+        let d = &s.series[Series {
+            scenario: Scenario::DataDriven,
+            area: Some(Area::Ict),
+            year: 10,
+            metric: Metric::Demand,
+        }
+        .index()];
+        assert!(
+            (d.mean - 16407.0 * 1.2).abs() < 4.0 * d.se_mean,
+            "{} ± {}",
+            d.mean,
+            d.se_mean
+        );
+        assert!((d.sd - 16407.0 * 0.3).abs() < 0.01 * 16407.0 * 0.3);
     }
-    .index()];
-    assert!(
-        (d.mean - 16407.0 * 1.2).abs() < 4.0 * d.se_mean,
-        "{} ± {}",
-        d.mean,
-        d.se_mean
-    );
-    assert!((d.sd - 16407.0 * 0.3).abs() < 0.01 * 16407.0 * 0.3);
 }
 
 #[test]
@@ -110,66 +122,83 @@ fn quantiles_of_a_lognormal_within_sketch_accuracy_plus_sampling_error() {
         )
     });
     let n = 200_000u64;
-    let s = run(&cfg, n);
-    let d = &s.series[Series {
-        scenario: Scenario::DataDriven,
-        area: Some(Area::ClinicalInformatics),
-        year: 10,
-        metric: Metric::Demand,
-    }
-    .index()];
-    let sigma = 0.25f64;
-    let mu = 13731f64.ln() - sigma * sigma / 2.0;
-    for (i, (name, q)) in wfmc::stats::PERCENTILES.iter().enumerate() {
-        let z = wfmc::distributions::phi_inv(*q);
-        let x = (mu + sigma * z).exp();
-        let pdf = (-0.5 * z * z).exp() / ((2.0 * std::f64::consts::PI).sqrt() * sigma * x);
-        let se = (q * (1.0 - q) / n as f64).sqrt() / pdf;
-        let tol = sketch::RELATIVE_ACCURACY * x + 4.0 * se;
+    for sampling in SAMPLINGS {
+        let s = run_by(&cfg, n, sampling);
+        let d = &s.series[Series {
+            scenario: Scenario::DataDriven,
+            area: Some(Area::ClinicalInformatics),
+            year: 10,
+            metric: Metric::Demand,
+        }
+        .index()];
+        let sigma = 0.25f64;
+        let mu = 13731f64.ln() - sigma * sigma / 2.0;
+        for (i, (name, q)) in wfmc::stats::PERCENTILES.iter().enumerate() {
+            let z = wfmc::distributions::phi_inv(*q);
+            let x = (mu + sigma * z).exp();
+            let pdf = (-0.5 * z * z).exp() / ((2.0 * std::f64::consts::PI).sqrt() * sigma * x);
+            let se = (q * (1.0 - q) / n as f64).sqrt() / pdf;
+            let tol = sketch::RELATIVE_ACCURACY * x + 4.0 * se;
+            assert!(
+                (d.percentiles[i] - x).abs() <= tol,
+                "{name}: {} vs {x} (tol {tol})",
+                d.percentiles[i]
+            );
+        }
         assert!(
-            (d.percentiles[i] - x).abs() <= tol,
-            "{name}: {} vs {x} (tol {tol})",
-            d.percentiles[i]
+            (d.mean - 13731.0).abs() < 4.0 * d.se_mean,
+            "{sampling}: {} ± {}",
+            d.mean,
+            d.se_mean
         );
     }
-    assert!((d.mean - 13731.0).abs() < 4.0 * d.se_mean);
 }
 
 #[test]
 fn results_do_not_depend_on_thread_count_or_sharding() {
     let cfg = Config::builtin();
-    let one_state = engine::run(&cfg, &spec(30_000, 1), &Control::default()).unwrap();
-    let one = one_state.acc.finish();
-    let three_state = engine::run(&cfg, &spec(30_000, 3), &Control::default()).unwrap();
-    assert!(
-        one_state.acc == three_state.acc,
-        "1 and 3 threads differ (statistics)"
-    );
-    assert!(
-        one_state.ranks == three_state.ranks,
-        "1 and 3 threads differ (ranks)"
-    );
-    let mut merged = None::<engine::RunState>;
-    for index in [2, 1, 3] {
-        let sp = RunSpec {
-            shard: Shard { index, count: 3 },
-            ..spec(30_000, 2)
+    // Blocks of two chunks, the last one short, so shards split between blocks
+    // that span chunks; under both samplings.
+    for sampling in SAMPLINGS {
+        let base = RunSpec {
+            sampling,
+            block_chunks: 2,
+            ..spec(38_000, 1)
         };
-        let part = engine::run(&cfg, &sp, &Control::default()).unwrap();
-        match &mut merged {
-            None => merged = Some(part),
-            Some(m) => m.merge(&part),
+        let one_state = engine::run(&cfg, &base, &Control::default()).unwrap();
+        let one = one_state.summary();
+        let three = RunSpec {
+            threads: 3,
+            ..base.clone()
+        };
+        let three_state = engine::run(&cfg, &three, &Control::default()).unwrap();
+        assert!(
+            one_state == three_state,
+            "{sampling}: 1 and 3 threads differ"
+        );
+        let mut merged = None::<engine::RunState>;
+        for index in [2, 1, 3] {
+            let sp = RunSpec {
+                shard: Shard { index, count: 3 },
+                threads: 2,
+                ..base.clone()
+            };
+            let part = engine::run(&cfg, &sp, &Control::default()).unwrap();
+            match &mut merged {
+                None => merged = Some(part),
+                Some(m) => m.merge(&part),
+            }
         }
+        assert!(
+            merged.unwrap() == one_state,
+            "{sampling}: sharded and merged differs from unsharded"
+        );
+        assert_eq!(one_state.reps.blocks, 5);
+        assert!(one.series.iter().all(|s| s.mean.is_finite()
+            && s.sd.is_finite()
+            && s.se_mean.is_finite()
+            && s.se_percentiles.iter().all(|x| x.is_finite())));
     }
-    assert!(
-        merged.unwrap() == one_state,
-        "sharded and merged differs from unsharded"
-    );
-    assert!(
-        one.series
-            .iter()
-            .all(|s| s.mean.is_finite() && s.sd.is_finite())
-    );
 }
 
 #[test]
@@ -272,7 +301,7 @@ fn summary_reads_like_the_question() {
 }
 
 #[test]
-fn shards_are_balanced_within_one_chunk() {
+fn shards_are_balanced_within_one_block() {
     for draws in [1u64, 4096, 4097, 40_000, 36_865, 1_000_000, 12_345_678] {
         for n in 1..=17u32 {
             let sizes: Vec<u64> = (1..=n)
@@ -287,10 +316,14 @@ fn shards_are_balanced_within_one_chunk() {
                 .collect();
             assert_eq!(sizes.iter().sum::<u64>(), draws);
             let (lo, hi) = (sizes.iter().min().unwrap(), sizes.iter().max().unwrap());
-            assert!(
-                hi - lo <= engine::CHUNK_DRAWS,
-                "{draws} draws in {n}: {sizes:?}"
-            );
+            // Shards take whole replicate blocks (one chunk each below 131,072 draws).
+            let block = engine::RunSpec {
+                draws,
+                ..Default::default()
+            }
+            .block_chunks()
+                * engine::CHUNK_DRAWS;
+            assert!(hi - lo <= block, "{draws} draws in {n}: {sizes:?}");
         }
     }
     let four: Vec<u64> = (1..=4)
@@ -405,7 +438,17 @@ fn a_state_written_later_equals_the_run_to_folder() {
     let c = Control::default();
     jobs::run_to_folder(&cfg, &sp, &tmp.path().join("a"), &c, &opts).unwrap();
     let state = jobs::run(&cfg, &sp, &c).unwrap();
-    jobs::state_to_folder(&cfg, &sp, state, "1/1", &tmp.path().join("b"), &c, &opts).unwrap();
+    jobs::state_to_folder(
+        &cfg,
+        &sp,
+        state,
+        "1/1",
+        &tmp.path().join("b"),
+        &c,
+        &opts,
+        None,
+    )
+    .unwrap();
     let parts: Vec<_> = (1..=3)
         .map(|index| {
             let s = RunSpec {
@@ -427,6 +470,7 @@ fn a_state_written_later_equals_the_run_to_folder() {
         &tmp.path().join("c"),
         &c,
         &opts,
+        None,
     )
     .unwrap();
     for f in [

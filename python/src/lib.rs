@@ -186,7 +186,9 @@ fn run_spec(
     threads: Option<usize>,
     shard: Option<(u64, u64)>,
     max_rejected: f64,
+    sampling: &str,
 ) -> PyResult<RunSpec> {
+    let sampling: engine::Sampling = sampling.parse().map_err(PyValueError::new_err)?;
     let shard = match shard {
         None => Shard::ALL,
         Some((i, n)) => format!("{i}/{n}")
@@ -199,6 +201,8 @@ fn run_spec(
         threads: threads.unwrap_or_else(engine::default_threads),
         shard,
         max_rejected,
+        sampling,
+        block_chunks: 0,
     })
 }
 
@@ -211,6 +215,8 @@ struct Results {
     summary: Summary,
     label: String,
     sobol_rows: usize,
+    /// What `--until` recorded, for the manifest.
+    until: Option<serde_json::Value>,
 }
 
 fn parse_stat(stat: &str) -> PyResult<Stat> {
@@ -258,6 +264,7 @@ impl Results {
             &self.state,
             command,
             self.sobol_rows,
+            self.until.as_ref(),
         )
     }
 
@@ -348,16 +355,18 @@ impl Results {
             sobol_rows: self.sobol_rows,
         };
         let (cfg, spec, state, label) = (&self.cfg, &self.spec, self.state.clone(), &self.label);
+        let until = self.until.as_ref();
         let out = blocking(py, None, 0, move |control| {
-            jobs::state_to_folder(cfg, spec, state, label, &dir, control, &opts)
+            jobs::state_to_folder(cfg, spec, state, label, &dir, control, &opts, until)
         })?;
         Ok(out.dir)
     }
 }
 
-/// Runs `draws` draws (or one shard's share of them) of `config`.
+/// Runs `draws` draws of `config`; with `until` targets (`NAME=SE`), runs until
+/// they are met with `draws` as the cap.
 #[pyfunction]
-#[pyo3(signature = (config, draws, seed, threads, max_rejected, sobol_rows, progress=None))]
+#[pyo3(signature = (config, draws, seed, threads, max_rejected, sobol_rows, sampling, until, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn run(
     py: Python<'_>,
@@ -367,14 +376,31 @@ fn run(
     threads: Option<usize>,
     max_rejected: f64,
     sobol_rows: usize,
+    sampling: &str,
+    until: Vec<String>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Results> {
-    let spec = run_spec(draws, seed, threads, None, max_rejected)?;
+    let spec = run_spec(draws, seed, threads, None, max_rejected, sampling)?;
     check_sobol_rows(sobol_rows)?;
+    let targets = until
+        .iter()
+        .map(|t| {
+            t.parse::<engine::until::Target>()
+                .map_err(PyValueError::new_err)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
     let cfg = &config.cfg;
-    let state = blocking(py, progress, spec.shard_draws(), |control| {
-        jobs::run(cfg, &spec, control)
-    })?;
+    let (spec, state, until) = if targets.is_empty() {
+        let state = blocking(py, progress, spec.shard_draws(), |control| {
+            jobs::run(cfg, &spec, control)
+        })?;
+        (spec, state, None)
+    } else {
+        let (out, until) = blocking(py, None, 0, |control| {
+            jobs::run_until(cfg, &spec, &targets, control, &|_| {})
+        })?;
+        (out.spec, out.state, Some(until))
+    };
     Ok(Results {
         cfg: cfg.clone(),
         summary: state.summary(),
@@ -382,6 +408,7 @@ fn run(
         spec,
         label: Shard::ALL.to_string(),
         sobol_rows,
+        until,
     })
 }
 
@@ -400,7 +427,7 @@ fn check_sobol_rows(rows: usize) -> PyResult<()> {
 /// Runs shard `index` of `count` of a run and returns its partial result: the bytes
 /// of the `partial.wfmc` the CLI's `run --shard` writes.
 #[pyfunction]
-#[pyo3(signature = (config, index, count, draws, seed, threads, max_rejected, sobol_rows, progress=None))]
+#[pyo3(signature = (config, index, count, draws, seed, threads, max_rejected, sobol_rows, sampling, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn run_shard<'py>(
     py: Python<'py>,
@@ -412,9 +439,17 @@ fn run_shard<'py>(
     threads: Option<usize>,
     max_rejected: f64,
     sobol_rows: usize,
+    sampling: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let spec = run_spec(draws, seed, threads, Some((index, count)), max_rejected)?;
+    let spec = run_spec(
+        draws,
+        seed,
+        threads,
+        Some((index, count)),
+        max_rejected,
+        sampling,
+    )?;
     check_sobol_rows(sobol_rows)?;
     let cfg = &config.cfg;
     let bytes = blocking(py, progress, spec.shard_draws(), |control| {
@@ -457,6 +492,7 @@ fn merge(
         spec,
         label: format!("merged from {n}"),
         sobol_rows,
+        until: None,
     })
 }
 
@@ -492,7 +528,7 @@ fn sobol_csv(
 /// The tidy CSV of a sweep, as `wfmc sweep` prints it. `vary` holds
 /// `PATH=LO:HI:STEP` or `PATH=v1,v2,…` strings.
 #[pyfunction]
-#[pyo3(signature = (config, vary, draws, seed, threads, max_rejected, metrics, areas, years, progress=None))]
+#[pyo3(signature = (config, vary, draws, seed, threads, max_rejected, metrics, areas, years, sampling, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn sweep_csv(
     py: Python<'_>,
@@ -505,6 +541,7 @@ fn sweep_csv(
     metrics: Vec<String>,
     areas: Vec<String>,
     years: Vec<u32>,
+    sampling: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<String> {
     use wfmc::explore::sweep::{Filter, Vary};
@@ -512,7 +549,7 @@ fn sweep_csv(
         .iter()
         .map(|v| v.parse::<Vary>().map_err(ConfigError::new_err))
         .collect::<PyResult<Vec<_>>>()?;
-    let spec = run_spec(draws, seed, threads, None, max_rejected)?;
+    let spec = run_spec(draws, seed, threads, None, max_rejected, sampling)?;
     let d = Filter::default();
     let filter = Filter {
         metrics: if metrics.is_empty() {
@@ -547,7 +584,7 @@ fn sweep_csv(
 /// `year` down to `p`. `area` None: every area short more often than `p`. Returns
 /// a list of dicts.
 #[pyfunction]
-#[pyo3(signature = (config, area, scenario, year, p, draws, seed, threads))]
+#[pyo3(signature = (config, area, scenario, year, p, draws, seed, threads, sampling))]
 #[allow(clippy::too_many_arguments)]
 fn target<'py>(
     py: Python<'py>,
@@ -559,6 +596,7 @@ fn target<'py>(
     draws: u64,
     seed: u64,
     threads: Option<usize>,
+    sampling: &str,
 ) -> PyResult<Vec<Bound<'py, pyo3::types::PyDict>>> {
     use pyo3::types::PyDictMethods;
     let area = area
@@ -592,6 +630,7 @@ fn target<'py>(
         threads,
         None,
         engine::guard::DEFAULT_MAX_REJECTED,
+        sampling,
     )?;
     let cfg = &config.cfg;
     let (_, answers) = blocking(py, None, 0, |_| jobs::targets(cfg, &req, &spec))?;
@@ -619,7 +658,7 @@ fn target<'py>(
 /// output is `(metric, scenario, area, year)`; an input is a config path from
 /// `Config.inputs()`. Draws are those of a run with the same config and seed.
 #[pyfunction]
-#[pyo3(signature = (config, n, outputs, inputs, seed, threads, progress=None))]
+#[pyo3(signature = (config, n, outputs, inputs, seed, threads, sampling, progress=None))]
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn draws<'py>(
     py: Python<'py>,
@@ -629,6 +668,7 @@ fn draws<'py>(
     inputs: Vec<String>,
     seed: u64,
     threads: Option<usize>,
+    sampling: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<String>)> {
     use engine::draws::Column;
@@ -653,7 +693,14 @@ fn draws<'py>(
         columns.push(Column::Input(*g));
         labels.push(i.clone());
     }
-    let spec = run_spec(n, seed, threads, None, engine::guard::DEFAULT_MAX_REJECTED)?;
+    let spec = run_spec(
+        n,
+        seed,
+        threads,
+        None,
+        engine::guard::DEFAULT_MAX_REJECTED,
+        sampling,
+    )?;
     spec.validate().map_err(err)?;
     let k = columns.len();
     let len = (n as usize)

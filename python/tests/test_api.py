@@ -64,7 +64,8 @@ def test_bad_settings_raise_value_error():
 
 
 def test_tables_have_the_csv_columns(res):
-    assert list(res.bands.columns) == ["scenario", "area", "year", "metric", "stat", "value"]
+    assert list(res.bands.columns) == ["scenario", "area", "year", "metric", "stat", "value", "se"]
+    assert (res.bands.se.dropna() >= 0).all() and res.bands.se.notna().all()
     assert list(res.shortfall.columns) == [
         "scenario",
         "area",
@@ -147,6 +148,18 @@ def test_sweep_target_tornado_sobol_frames():
     assert len(sob) > 0
     with pytest.raises(ValueError):
         wfmc.sweep({})
+
+
+def test_until_stops_at_a_stated_precision():
+    res = wfmc.run(until={"percentile_se": 80, "mean_se": 2}, sobol_rows=0, seed=3)
+    until = res.manifest["until"]
+    assert until["met"] and until["targets"] == ["percentile_se=80", "mean_se=2"]
+    assert res.draws % 16384 == 0 and res.draws < 10**6
+    b = res.bands
+    p5 = b[(b.scenario == "data_driven") & (b.area == "total") & (b.year == 2030) & (b.metric == "gap") & (b.stat == "p5")]
+    assert p5.se.iloc[0] <= 80
+    with pytest.raises(ValueError, match="until"):
+        wfmc.run(until=["nope=1"])
 
 
 def test_progress_callback_is_called():

@@ -44,6 +44,14 @@ def test_run_equals_cli_files(tmp_path, cli):
     assert res.tornado.equals(wfmc._frame((tmp_path / "cli" / "tornado.csv").read_text()))
 
 
+def test_mc_sampling_equals_cli(tmp_path, cli):
+    cli("run", "--draws", 20000, "--seed", 4, "--sampling", "mc", "--sobol", 0, "--out", tmp_path / "cli")
+    res = wfmc.run(draws=20000, seed=4, sampling="mc", sobol_rows=0)
+    assert res.manifest["sampling"] == "mc"
+    res.write(tmp_path / "py")
+    same_files(tmp_path / "cli", tmp_path / "py")
+
+
 def test_point_equals_cli(cli):
     cfg = wfmc.Config.load().with_overrides(set=SET)
     sets = [a for k, v in SET.items() for a in ("--set", f"{k}={v}")]

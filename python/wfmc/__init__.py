@@ -62,6 +62,8 @@ DEFAULT_SEED: int = _wfmc.DEFAULT_SEED
 DEFAULT_DRAWS: int = _wfmc.DEFAULT_DRAWS
 #: Largest share of draws the numerical guard may reject before a run fails.
 DEFAULT_MAX_REJECTED: float = _wfmc.DEFAULT_MAX_REJECTED
+#: The most a run with ``until`` draws unless ``draws`` says otherwise.
+UNTIL_DRAWS: int = 100_000_000
 #: Rows of the Sobol design computed with a run (``wfmc run --sobol``).
 DEFAULT_SOBOL_ROWS: int = _wfmc.DEFAULT_SOBOL_ROWS
 #: Scenario keys, in the order of a cube's first axis.
@@ -330,7 +332,8 @@ class Results:
 
     @property
     def bands(self) -> pd.DataFrame:
-        """Every statistic of every series: scenario, area, year, metric, stat, value."""
+        """Every statistic of every series: scenario, area, year, metric, stat,
+        value and its Monte Carlo standard error ``se``."""
         return self._cached("bands", lambda: _frame(self._inner.bands_csv()))
 
     @property
@@ -395,25 +398,47 @@ class Results:
 def run(
     config: Union[None, PathLike, Config] = None,
     *,
-    draws: int = DEFAULT_DRAWS,
+    draws: Optional[int] = None,
     seed: int = DEFAULT_SEED,
     threads: Optional[int] = None,
     set: Overrides = None,
     stress: Union[None, str, Iterable[str]] = None,
     max_rejected: float = DEFAULT_MAX_REJECTED,
     sobol_rows: int = DEFAULT_SOBOL_ROWS,
+    sampling: str = "rqmc",
+    until: Union[None, Mapping[str, float], Iterable[str]] = None,
     progress: Progress = None,
 ) -> Results:
-    """Runs ``draws`` Monte Carlo draws of the model, as ``wfmc run``.
+    """Runs ``draws`` Monte Carlo draws of the model (default 1,000,000), as ``wfmc run``.
 
     ``config``: a :class:`Config`, a path, or None for the built-in config;
     ``set``/``stress`` are applied to it. ``threads`` (default: every core) does not
-    change any result. ``sobol_rows`` is the Sobol design :meth:`Results.write` and
+    change any result. ``sampling``: ``"rqmc"`` (randomised quasi-Monte Carlo, the
+    default) or ``"mc"``. ``until``: precision targets, e.g. ``{"p_shortfall_se":
+    0.001, "percentile_se": 50}`` (as ``wfmc run --until``): the run goes on, in
+    whole replicate blocks, until every named 2030 estimate has at most that
+    standard error, with ``draws`` as the cap (default cap with ``until``: 10^8).
+    ``sobol_rows`` is the Sobol design :meth:`Results.write` and
     :attr:`Results.sobol` use (0: none). ``progress``: True for a progress bar, a
     callable ``f(done, total)``, or None for a bar only in a notebook."""
     cfg = _config(config, set, stress)
-    inner = _wfmc.run(cfg._inner, draws, seed, threads, max_rejected, sobol_rows, _progress(progress, "draws"))
-    return Results(inner, cfg, _command("run", draws=draws, seed=seed))
+    targets = _until_list(until)
+    if draws is None:
+        draws = UNTIL_DRAWS if targets else DEFAULT_DRAWS
+    inner = _wfmc.run(
+        cfg._inner, draws, seed, threads, max_rejected, sobol_rows, sampling, targets, _progress(progress, "draws")
+    )
+    return Results(inner, cfg, _command("run", draws=draws, seed=seed, sampling=sampling, until=until))
+
+
+def _until_list(until: Union[None, Mapping[str, float], Iterable[str]]) -> List[str]:
+    if until is None:
+        return []
+    if isinstance(until, str):
+        return [until]
+    if isinstance(until, Mapping):
+        return [f"{k}={_value_text(v)}" for k, v in until.items()]
+    return [str(u) for u in until]
 
 
 @dataclass(frozen=True)
@@ -457,6 +482,7 @@ def run_shard(
     stress: Union[None, str, Iterable[str]] = None,
     max_rejected: float = DEFAULT_MAX_REJECTED,
     sobol_rows: int = DEFAULT_SOBOL_ROWS,
+    sampling: str = "rqmc",
     progress: Progress = False,
 ) -> Partial:
     """Runs shard ``index`` of ``count`` (1-based, as the CLI's ``--shard
@@ -464,7 +490,7 @@ def run_shard(
     :func:`merge` of all ``count`` partials equals that run exactly."""
     cfg = _config(config, set, stress)
     data = _wfmc.run_shard(
-        cfg._inner, index, count, draws, seed, threads, max_rejected, sobol_rows, _progress(progress, "draws")
+        cfg._inner, index, count, draws, seed, threads, max_rejected, sobol_rows, sampling, _progress(progress, "draws")
     )
     return Partial(bytes(data), cfg, index, count)
 
@@ -540,6 +566,7 @@ def sweep(
     area: Union[None, str, Iterable[str]] = None,
     year: Union[None, int, Iterable[int]] = None,
     max_rejected: float = DEFAULT_MAX_REJECTED,
+    sampling: str = "rqmc",
     progress: Progress = None,
 ) -> pd.DataFrame:
     """A full run at every point of a grid, as ``wfmc sweep``: ``vary`` maps a config
@@ -569,6 +596,7 @@ def sweep(
         [str(m) for m in items(metric)],
         [str(a) for a in items(area)],
         [int(y) for y in items(year)],
+        sampling,
         _progress(progress, "points"),
     )
     return _frame(csv)
@@ -586,13 +614,14 @@ def target(
     threads: Optional[int] = None,
     set: Overrides = None,
     stress: Union[None, str, Iterable[str]] = None,
+    sampling: str = "rqmc",
 ) -> pd.DataFrame:
     """The extra inflow (WTE a year) that brings P(shortfall) in ``year`` down to
     ``p_shortfall``, as ``wfmc target``: for ``area``, or (None) every area short
     more often than that. One row per area, with the inflow's 95 % Monte Carlo
     interval and the probability achieved on the same draws."""
     cfg = _config(config, set, stress)
-    rows = _wfmc.target(cfg._inner, area, scenario, year, p_shortfall, draws, seed, threads)
+    rows = _wfmc.target(cfg._inner, area, scenario, year, p_shortfall, draws, seed, threads, sampling)
     cols = [
         "area",
         "scenario",
@@ -632,6 +661,7 @@ def draws(
     threads: Optional[int] = None,
     set: Overrides = None,
     stress: Union[None, str, Iterable[str]] = None,
+    sampling: str = "rqmc",
     progress: Progress = None,
 ) -> Dict[str, np.ndarray]:
     """Per-draw values, for analyses wfmc does not do itself: ``{label: array of n
@@ -649,5 +679,5 @@ def draws(
         ins = []
     else:
         ins = [str(i) for i in inputs]
-    block, labels = _wfmc.draws(cfg._inner, n, outs, ins, seed, threads, _progress(progress, "draws"))
+    block, labels = _wfmc.draws(cfg._inner, n, outs, ins, seed, threads, sampling, _progress(progress, "draws"))
     return {label: block[:, j] for j, label in enumerate(labels)}

@@ -54,7 +54,15 @@ class Results:
     def sobol_rows(self) -> int: ...
 
 def run(
-    config: Config, draws: int, seed: int, threads: Optional[int], max_rejected: float, sobol_rows: int, progress: _Progress = None
+    config: Config,
+    draws: int,
+    seed: int,
+    threads: Optional[int],
+    max_rejected: float,
+    sobol_rows: int,
+    sampling: str,
+    until: List[str],
+    progress: _Progress = None,
 ) -> Results: ...
 def run_shard(
     config: Config,
@@ -65,6 +73,7 @@ def run_shard(
     threads: Optional[int],
     max_rejected: float,
     sobol_rows: int,
+    sampling: str,
     progress: _Progress = None,
 ) -> bytes: ...
 def merge(config: Config, partials: Sequence[bytes], threads: Optional[int], max_rejected: float) -> Results: ...
@@ -80,6 +89,7 @@ def sweep_csv(
     metrics: List[str],
     areas: List[str],
     years: List[int],
+    sampling: str,
     progress: _Progress = None,
 ) -> str: ...
 def target(
@@ -91,6 +101,7 @@ def target(
     draws: int,
     seed: int,
     threads: Optional[int],
+    sampling: str,
 ) -> List[Dict[str, Any]]: ...
 def draws(
     config: Config,
@@ -99,5 +110,6 @@ def draws(
     inputs: List[str],
     seed: int,
     threads: Optional[int],
+    sampling: str,
     progress: _Progress = None,
 ) -> Tuple[np.ndarray, List[str]]: ...

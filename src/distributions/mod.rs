@@ -273,9 +273,103 @@ impl Default for PhiTable {
 }
 
 /// Standard normal quantile, clamped away from the infinite ends.
+///
+/// Wichura's algorithm AS 241 (PPND16, *Applied Statistics* 37, 1988): rational
+/// approximations accurate to about 1e-16 relative, without the iterations of
+/// statrs' `inverse_cdf` (a test compares the two). Randomised quasi-Monte Carlo
+/// calls it about thirty times per draw, where statrs cost 15 % of a run.
 pub fn phi_inv(u: f64) -> f64 {
-    std_normal().inverse_cdf(u.clamp(1e-300, 1.0 - 1e-16))
+    let p = u.clamp(1e-300, 1.0 - 1e-16);
+    let q = p - 0.5;
+    if q.abs() <= 0.425 {
+        let r = 0.180625 - q * q;
+        return q * poly(&AS241_A, r) / poly(&AS241_B, r);
+    }
+    let r = if q < 0.0 { p } else { 1.0 - p };
+    let r = (-r.ln()).sqrt();
+    let z = if r <= 5.0 {
+        let r = r - 1.6;
+        poly(&AS241_C, r) / poly(&AS241_D, r)
+    } else {
+        let r = r - 5.0;
+        poly(&AS241_E, r) / poly(&AS241_F, r)
+    };
+    if q < 0.0 { -z } else { z }
 }
+
+/// Σ c_i x^i (Horner).
+#[inline]
+fn poly(c: &[f64; 8], x: f64) -> f64 {
+    c.iter().rev().fold(0.0, |acc, &ci| acc * x + ci)
+}
+
+// AS 241's coefficients, lowest order first, as published.
+#[allow(clippy::excessive_precision)]
+const AS241_A: [f64; 8] = [
+    3.387_132_872_796_366_5,
+    133.141_667_891_784_38,
+    1_971.590_950_306_551_3,
+    13_731.693_765_509_461,
+    45_921.953_931_549_87,
+    67_265.770_927_008_7,
+    33_430.575_583_588_13,
+    2_509.080_928_730_122_7,
+];
+#[allow(clippy::excessive_precision)]
+const AS241_B: [f64; 8] = [
+    1.0,
+    42.313_330_701_600_91,
+    687.187_007_492_057_9,
+    5_394.196_021_424_751,
+    21_213.794_301_586_597,
+    39_307.895_800_092_71,
+    28_729.085_735_721_943,
+    5_226.495_278_852_545,
+];
+#[allow(clippy::excessive_precision)]
+const AS241_C: [f64; 8] = [
+    1.423_437_110_749_683_5,
+    4.630_337_846_156_546,
+    5.769_497_221_460_691,
+    3.647_848_324_763_204_5,
+    1.270_458_252_452_368_4,
+    0.241_780_725_177_450_6,
+    0.022_723_844_989_269_184,
+    7.745_450_142_783_414e-4,
+];
+#[allow(clippy::excessive_precision)]
+const AS241_D: [f64; 8] = [
+    1.0,
+    2.053_191_626_637_759,
+    1.676_384_830_183_803_8,
+    0.689_767_334_985_1,
+    0.148_103_976_427_480_08,
+    0.015_198_666_563_616_457,
+    5.475_938_084_995_345e-4,
+    1.050_750_071_644_416_9e-9,
+];
+#[allow(clippy::excessive_precision)]
+const AS241_E: [f64; 8] = [
+    6.657_904_643_501_103,
+    5.463_784_911_164_114,
+    1.784_826_539_917_291_3,
+    0.296_560_571_828_504_9,
+    0.026_532_189_526_576_124,
+    0.001_242_660_947_388_078_4,
+    2.711_555_568_743_487_6e-5,
+    2.010_334_399_292_288_1e-7,
+];
+#[allow(clippy::excessive_precision)]
+const AS241_F: [f64; 8] = [
+    1.0,
+    0.599_832_206_555_888,
+    0.136_929_880_922_735_8,
+    0.014_875_361_290_850_615,
+    7.868_691_311_456_133e-4,
+    1.846_318_317_510_054_8e-5,
+    1.421_511_758_316_446e-7,
+    2.044_263_103_389_939_8e-15,
+];
 
 /// Checks probabilities: non-negative and summing to one within 1e-9.
 pub fn check_probabilities(p: &[f64]) -> Result<(), DistError> {
@@ -597,6 +691,27 @@ impl SharesDist {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn phi_inv_agrees_with_statrs() {
+        use statrs::distribution::ContinuousCDF;
+        let n = statrs::distribution::Normal::standard();
+        let mut u = 1e-300f64;
+        while u < 1.0 {
+            for v in [u, 1.0 - u, 0.5 - u / 2.0] {
+                if v <= 0.0 || v >= 1.0 - 1e-16 {
+                    continue;
+                }
+                let (a, b) = (super::phi_inv(v), n.inverse_cdf(v));
+                assert!(
+                    (a - b).abs() <= 1e-13 * b.abs().max(1.0),
+                    "u={v}: {a} vs {b}"
+                );
+            }
+            u *= 1.37;
+        }
+        assert_eq!(super::phi_inv(0.5), 0.0);
+    }
+
     use super::*;
 
     #[test]

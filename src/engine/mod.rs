@@ -10,14 +10,15 @@
 pub mod draws;
 pub mod guard;
 pub mod partial;
+pub mod until;
 
-pub use crate::sampling::{Sampler, chunk_rng};
+pub use crate::sampling::{Sampler, Sampling, chunk_rng};
 
 use crate::config::Config;
 use crate::error::{Error, Setting};
 use crate::model::{Layout, evaluate, point};
 use crate::stats::ranks::{CdfTable, PILOT_DRAWS, RankCorr};
-use crate::stats::{Accumulator, Sketch};
+use crate::stats::{Accumulator, Replicates, Sketch};
 use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
@@ -96,6 +97,10 @@ pub struct RunSpec {
     pub shard: Shard,
     /// Largest share of draws the numerical guard may reject before the run fails.
     pub max_rejected: f64,
+    /// How the inputs' uniforms are drawn.
+    pub sampling: Sampling,
+    /// Chunks per replicate block; 0: [`auto_block_chunks`] of the run's chunks.
+    pub block_chunks: u64,
 }
 
 impl Default for RunSpec {
@@ -107,8 +112,26 @@ impl Default for RunSpec {
             threads: 1,
             shard: Shard::ALL,
             max_rejected: guard::DEFAULT_MAX_REJECTED,
+            sampling: Sampling::default(),
+            block_chunks: 0,
         }
     }
+}
+
+/// Largest replicate block, in chunks: 2^16 draws, the length of a Sobol' sequence.
+pub const MAX_BLOCK_CHUNKS: u64 = 16;
+/// Blocks a run aims for: enough for a standard error with ~30 degrees of freedom.
+pub const TARGET_BLOCKS: u64 = 32;
+
+/// Chunks per replicate block of a run of `n_chunks` chunks: the power of two that
+/// gives about [`TARGET_BLOCKS`] blocks, from one chunk to [`MAX_BLOCK_CHUNKS`]
+/// (1,000,000 draws: blocks of 32,768; 100,000 draws: of 4,096; 10^9: of 65,536).
+pub fn auto_block_chunks(n_chunks: u64) -> u64 {
+    n_chunks
+        .div_ceil(TARGET_BLOCKS)
+        .max(1)
+        .next_power_of_two()
+        .min(MAX_BLOCK_CHUNKS)
 }
 
 impl RunSpec {
@@ -127,6 +150,12 @@ impl RunSpec {
                 self.threads,
                 format!("must be between 1 and {MAX_THREADS}"),
             ));
+        }
+        if self.block_chunks > MAX_BLOCK_CHUNKS {
+            return Err(Error::Runtime(format!(
+                "blocks of {} chunks: at most {MAX_BLOCK_CHUNKS} (a Sobol' sequence has 2^16 points)",
+                self.block_chunks
+            )));
         }
         if !(0.0..=1.0).contains(&self.max_rejected) {
             return Err(Error::setting(
@@ -150,10 +179,44 @@ impl RunSpec {
 
     /// Draws this shard will run.
     pub fn shard_draws(&self) -> u64 {
-        self.shard
-            .chunks(self.n_chunks())
-            .map(|c| self.chunk_draws(c))
-            .sum()
+        self.shard_chunks().map(|c| self.chunk_draws(c)).sum()
+    }
+
+    /// Chunks per replicate block.
+    pub fn block_chunks(&self) -> u64 {
+        match self.block_chunks {
+            0 => auto_block_chunks(self.n_chunks()),
+            n => n,
+        }
+    }
+
+    /// Replicate blocks of the whole run (the last may be short).
+    pub fn n_blocks(&self) -> u64 {
+        self.n_chunks().div_ceil(self.block_chunks())
+    }
+
+    /// The chunks of block `b`.
+    pub fn block_range(&self, b: u64) -> Range<u64> {
+        let k = self.block_chunks();
+        (b * k)..((b + 1) * k).min(self.n_chunks())
+    }
+
+    /// This shard's blocks: contiguous whole blocks, balanced like [`Shard::chunks`].
+    pub fn shard_blocks(&self) -> Range<u64> {
+        self.shard.chunks(self.n_blocks())
+    }
+
+    /// This shard's chunks: those of its blocks.
+    pub fn shard_chunks(&self) -> Range<u64> {
+        let b = self.shard_blocks();
+        let k = self.block_chunks();
+        (b.start * k).min(self.n_chunks())..(b.end * k).min(self.n_chunks())
+    }
+
+    /// The variates of chunk `c`: its stream, and under rqmc its block's points.
+    pub fn stream(&self, c: u64) -> crate::sampling::ChunkStream {
+        let k = self.block_chunks();
+        crate::sampling::ChunkStream::new(self.sampling, self.seed, c, c / k, (c % k) * CHUNK_DRAWS)
     }
 }
 
@@ -201,12 +264,14 @@ pub struct RunState {
     pub ranks: RankCorr,
     /// Draws rejected by the numerical guard.
     pub guard: guard::Guard,
+    /// The replicate blocks' sums, for the standard errors.
+    pub reps: Replicates,
 }
 
 impl RunState {
-    /// The final statistics of the draws so far.
+    /// The final statistics of the draws so far, with their standard errors.
     pub fn summary(&self) -> crate::stats::Summary {
-        self.acc.finish()
+        self.acc.finish_with(&self.reps)
     }
 
     /// Adds another state's draws; exact, so the order of merges is immaterial.
@@ -214,6 +279,7 @@ impl RunState {
         self.acc.merge(&o.acc);
         self.ranks.merge(&o.ranks);
         self.guard.merge(&o.guard);
+        self.reps.merge(&o.reps);
     }
 
     /// Fails if the guard rejected more than `max` of the draws.
@@ -276,6 +342,7 @@ struct Drawer<'a> {
     x: crate::model::Inputs,
     raw: Vec<f64>,
     row: Vec<f64>,
+    u: Vec<f64>,
 }
 
 impl<'a> Drawer<'a> {
@@ -285,6 +352,7 @@ impl<'a> Drawer<'a> {
             x: sampler.base().clone(),
             raw: vec![0.0; sampler.raw_len()],
             row: vec![0.0; Layout::LEN],
+            u: vec![0.0; sampler.seq_dims()],
         }
     }
 
@@ -297,9 +365,10 @@ impl<'a> Drawer<'a> {
         c: u64,
         mut per_draw: impl FnMut(u64, &crate::model::Inputs, &[f64], &[f64]),
     ) {
-        let mut rng = chunk_rng(spec.seed, c);
+        let mut s = spec.stream(c);
         for d in 0..spec.chunk_draws(c) {
-            self.sampler.sample(&mut rng, &mut self.raw, &mut self.x);
+            self.sampler
+                .sample_from(&mut s, d, &mut self.u, &mut self.raw, &mut self.x);
             evaluate(&self.x, &mut self.row);
             per_draw(d, &self.x, &self.raw, &self.row);
         }
@@ -350,6 +419,7 @@ pub fn empty_state(cfg: &Config) -> RunState {
         acc: Accumulator::new(point(cfg)),
         ranks: RankCorr::new(ranked_groups(&sampler).len(), crate::model::outputs().len()),
         guard: guard::Guard::default(),
+        reps: Replicates::new(Layout::LEN),
     }
 }
 
@@ -366,7 +436,7 @@ pub fn map_chunks<T: Send>(
     spec.validate()?;
     let sampler = Sampler::new(cfg);
     let pool = thread_pool(spec.threads)?;
-    let chunks = spec.shard.chunks(spec.n_chunks());
+    let chunks = spec.shard_chunks();
     Ok(chunk_states(
         &sampler, spec, chunks, &pool, &init, &per_draw,
     ))
@@ -387,73 +457,126 @@ pub fn run_with(
     ranks: bool,
 ) -> Result<RunState, Error> {
     spec.validate()?;
-    let sampler = Sampler::new(cfg);
-    let centre = point(cfg);
-    let chunks = spec.shard.chunks(spec.n_chunks());
-    let next = AtomicU64::new(chunks.start);
-    // More workers than chunks would only hold memory.
-    let pool = thread_pool(spec.threads.min(chunks.clone().count().max(1)))?;
-    let outputs: Vec<usize> = crate::model::outputs().iter().map(|o| o.index).collect();
-    let plan = Plan {
-        sampler: &sampler,
-        ranked: ranked_groups(&sampler),
-        pilot: ranks.then(|| pilot(&sampler, &outputs, spec, &pool)),
-        outputs,
-    };
-    let parts: Vec<RunState> = pool.broadcast(|_| {
-        let mut st = RunState {
-            acc: Accumulator::new(centre.clone()),
-            ranks: RankCorr::new(plan.ranked.len(), plan.outputs.len()),
-            guard: guard::Guard::default(),
-        };
-        let workforce = guard::workforce_indices();
-        // The hot loop stays written out here rather than through `Drawer::chunk`:
-        // measured back to back, the closure cost 7–10 % of a default run.
-        let mut x = sampler.base().clone();
-        let mut raw = vec![0.0; sampler.raw_len()];
-        let mut row = vec![0.0; Layout::LEN];
-        let mut u = vec![0.0; plan.ranked.len()];
-        let mut v = vec![0.0; plan.outputs.len()];
-        loop {
-            let c = next.fetch_add(1, Ordering::Relaxed);
-            if c >= chunks.end || control.cancel.load(Ordering::Relaxed) {
-                break;
-            }
-            let mut rng = chunk_rng(spec.seed, c);
-            let n = spec.chunk_draws(c);
-            for d in 0..n {
-                plan.sampler.sample(&mut rng, &mut raw, &mut x);
-                evaluate(&x, &mut row);
-                if let Some(bad) = guard::check(&row, &workforce) {
-                    st.guard.record(bad, c, d, &row, plan.sampler, &raw);
-                    st.acc.rejected += 1;
-                    continue;
-                }
-                if let Some(pilot) = &plan.pilot {
-                    for (ui, &g) in u.iter_mut().zip(&plan.ranked) {
-                        *ui = plan.sampler.marginal_rank(&plan.sampler.groups()[g], &raw);
-                    }
-                    for ((vi, &o), t) in v.iter_mut().zip(&plan.outputs).zip(pilot) {
-                        *vi = t.rank(row[o]);
-                    }
-                    st.ranks.add(&u, &v);
-                }
-                st.acc.add(&row);
-            }
-            st.acc.end_chunk();
-            st.ranks.end_chunk();
-            control.done.fetch_add(n, Ordering::Relaxed);
-        }
-        st
-    });
-    control.check()?;
-    // Exact merges: the order of the parts cannot change the result.
-    let mut parts = parts.into_iter();
-    let mut total = parts.next().unwrap_or_else(|| empty_state(cfg));
-    for p in parts {
-        total.merge(&p);
+    let blocks = spec.shard_blocks();
+    // More workers than blocks would only hold memory.
+    let threads = spec.threads.min(blocks.clone().count().max(1));
+    Runner::new(cfg, spec, threads, ranks)?.blocks(cfg, spec, blocks, control)
+}
+
+/// A run's fixed parts, made once: the sampler, the point model, the workers and
+/// the rank pilot; [`Runner::blocks`] then runs any range of the run's blocks.
+pub struct Runner {
+    sampler: Sampler,
+    centre: Vec<f64>,
+    pool: rayon::ThreadPool,
+    ranked: Vec<usize>,
+    outputs: Vec<usize>,
+    pilot: Option<Vec<CdfTable>>,
+}
+
+impl Runner {
+    /// Prepares runs of `spec` on `threads` workers (with the rank pilot if `ranks`).
+    pub fn new(cfg: &Config, spec: &RunSpec, threads: usize, ranks: bool) -> Result<Runner, Error> {
+        let sampler = Sampler::new(cfg);
+        let pool = thread_pool(threads)?;
+        let outputs: Vec<usize> = crate::model::outputs().iter().map(|o| o.index).collect();
+        let pilot = ranks.then(|| pilot(&sampler, &outputs, spec, &pool));
+        Ok(Runner {
+            ranked: ranked_groups(&sampler),
+            centre: point(cfg),
+            sampler,
+            pool,
+            outputs,
+            pilot,
+        })
     }
-    Ok(total)
+
+    /// Runs the blocks `blocks` of `spec` and returns their state.
+    pub fn blocks(
+        &self,
+        cfg: &Config,
+        spec: &RunSpec,
+        blocks: Range<u64>,
+        control: &Control,
+    ) -> Result<RunState, Error> {
+        let next = AtomicU64::new(blocks.start);
+        let (sampler, centre) = (&self.sampler, &self.centre);
+        let plan = Plan {
+            sampler,
+            ranked: self.ranked.clone(),
+            outputs: self.outputs.clone(),
+            pilot: self.pilot.clone(),
+        };
+        let pool = &self.pool;
+        let parts: Vec<RunState> = pool.broadcast(|_| {
+            let mut st = RunState {
+                acc: Accumulator::new(centre.clone()),
+                ranks: RankCorr::new(plan.ranked.len(), plan.outputs.len()),
+                guard: guard::Guard::default(),
+                reps: Replicates::new(centre.len()),
+            };
+            let workforce = guard::workforce_indices();
+            // The hot loop stays written out here rather than through `Drawer::chunk`:
+            // measured back to back, the closure cost 7–10 % of a default run.
+            let mut x = sampler.base().clone();
+            let mut raw = vec![0.0; sampler.raw_len()];
+            let mut row = vec![0.0; Layout::LEN];
+            let mut seq = vec![0.0; sampler.seq_dims()];
+            let mut u = vec![0.0; plan.ranked.len()];
+            let mut v = vec![0.0; plan.outputs.len()];
+            // A worker takes whole replicate blocks: each block's own statistics give
+            // its estimates for the standard errors, then join the worker's total.
+            let mut block = Accumulator::new(centre.clone());
+            'blocks: loop {
+                let b = next.fetch_add(1, Ordering::Relaxed);
+                if b >= blocks.end {
+                    break;
+                }
+                for c in spec.block_range(b) {
+                    if control.cancel.load(Ordering::Relaxed) {
+                        break 'blocks;
+                    }
+                    let mut stream = spec.stream(c);
+                    let n = spec.chunk_draws(c);
+                    for d in 0..n {
+                        plan.sampler
+                            .sample_from(&mut stream, d, &mut seq, &mut raw, &mut x);
+                        evaluate(&x, &mut row);
+                        if let Some(bad) = guard::check(&row, &workforce) {
+                            st.guard.record(bad, c, d, &row, plan.sampler, &raw);
+                            block.rejected += 1;
+                            continue;
+                        }
+                        if let Some(pilot) = &plan.pilot {
+                            for (ui, &g) in u.iter_mut().zip(&plan.ranked) {
+                                *ui = plan.sampler.marginal_rank(&plan.sampler.groups()[g], &raw);
+                            }
+                            for ((vi, &o), t) in v.iter_mut().zip(&plan.outputs).zip(pilot) {
+                                *vi = t.rank(row[o]);
+                            }
+                            st.ranks.add(&u, &v);
+                        }
+                        block.add(&row);
+                    }
+                    block.end_chunk();
+                    st.ranks.end_chunk();
+                    control.done.fetch_add(n, Ordering::Relaxed);
+                }
+                st.reps.add_block(&block.finish(), centre);
+                st.acc.merge(&block);
+                block.clear();
+            }
+            st
+        });
+        control.check()?;
+        // Exact merges: the order of the parts cannot change the result.
+        let mut parts = parts.into_iter();
+        let mut total = parts.next().unwrap_or_else(|| empty_state(cfg));
+        for p in parts {
+            total.merge(&p);
+        }
+        Ok(total)
+    }
 }
 
 #[cfg(test)]

@@ -13,11 +13,11 @@
 use super::{RunSpec, RunState, Shard};
 use crate::error::Error;
 use crate::stats::ranks::RankCorr;
-use crate::stats::{Accumulator, ExactSum};
+use crate::stats::{Accumulator, ExactSum, Replicates};
 use std::io::{Read, Write};
 use std::path::Path;
 
-const MAGIC: &[u8; 8] = b"WFMCPRT4";
+const MAGIC: &[u8; 8] = b"WFMCPRT5";
 /// Largest partial file read (a real one is a few MB).
 pub const MAX_PARTIAL_BYTES: u64 = 256 << 20;
 /// Bound on the bins all sketches of one partial may span together (2^27 16-bit
@@ -25,6 +25,8 @@ pub const MAX_PARTIAL_BYTES: u64 = 256 << 20;
 const MAX_SPAN_TOTAL: u64 = 1 << 27;
 /// Largest magnitude of a sketch key ([`crate::stats::sketch::key`]).
 const MAX_KEY: i64 = 1 << 21;
+/// The `shard` of a merged header.
+const MERGED: &str = "merged";
 /// File name of a partial result inside a shard's output folder.
 pub const PARTIAL_FILE: &str = "partial.wfmc";
 
@@ -51,12 +53,16 @@ pub struct PartialHeader {
     pub chunk_end: u64,
     /// Rows of the Sobol design the merged folder computes (0: none).
     pub sobol_rows: usize,
+    /// Sampling (`rqmc` or `mc`).
+    pub sampling: String,
+    /// Chunks per replicate block.
+    pub block_chunks: u64,
 }
 
 impl PartialHeader {
     /// The header of a shard of `spec`.
     pub fn new(cfg: &crate::config::Config, spec: &RunSpec, sobol_rows: usize) -> PartialHeader {
-        let r = spec.shard.chunks(spec.n_chunks());
+        let r = spec.shard_chunks();
         PartialHeader {
             version: env!("CARGO_PKG_VERSION").into(),
             config_name: cfg.name.clone(),
@@ -68,7 +74,24 @@ impl PartialHeader {
             chunk_start: r.start,
             chunk_end: r.end,
             sobol_rows,
+            sampling: spec.sampling.key().into(),
+            block_chunks: spec.block_chunks(),
         }
+    }
+
+    /// The run this partial is a shard of (on one thread); the whole run once merged.
+    pub fn spec(&self) -> Result<RunSpec, String> {
+        Ok(RunSpec {
+            draws: self.draws,
+            seed: self.seed,
+            shard: match self.shard.as_str() {
+                MERGED => Shard::ALL,
+                _ => self.shard()?,
+            },
+            sampling: self.sampling.parse()?,
+            block_chunks: self.block_chunks,
+            ..RunSpec::default()
+        })
     }
 
     /// The shard this partial holds.
@@ -231,6 +254,12 @@ pub fn encode(header: &PartialHeader, state: &RunState) -> Vec<u8> {
     put_varint(&mut out, r.n_out as u64);
     put_varint(&mut out, r.draws);
     put_sums(&mut out, &r.sums);
+    let reps = &state.reps;
+    put_varint(&mut out, reps.blocks);
+    put_varint(&mut out, reps.weight as u64);
+    put_varint(&mut out, (reps.weight >> 64) as u64);
+    put_sums(&mut out, &reps.lin);
+    put_sums(&mut out, &reps.sq);
     let g = serde_json::to_vec(&state.guard).expect("guard serialises");
     put_varint(&mut out, g.len() as u64);
     out.extend_from_slice(&g);
@@ -287,7 +316,7 @@ pub fn decode_body(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunSta
     let hl = c.len(1 << 16)?;
     let header: PartialHeader =
         serde_json::from_slice(c.bytes(hl)?).map_err(|e| format!("header: {e}"))?;
-    let want = shard_draws(&header)?;
+    let (want, blocks) = shard_draws(&header)?;
     let draws = c.varint()?;
     let rejected = c.varint()?;
     if draws.checked_add(rejected) != Some(want) {
@@ -369,6 +398,22 @@ pub fn decode_body(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunSta
     }
     let n_sums = ranks.sums.len();
     ranks.sums = get_sums(&mut c, n_sums, "rank sums")?;
+    let mut reps = Replicates::new(expect.n_series);
+    reps.blocks = c.varint()?;
+    if reps.blocks > blocks {
+        return Err(format!(
+            "{} replicate blocks where the shard has {blocks}",
+            reps.blocks
+        ));
+    }
+    reps.weight = u128::from(c.varint()?) | (u128::from(c.varint()?) << 64);
+    // Σ n_b² of blocks of at most 2^16 draws each.
+    if reps.weight > u128::from(reps.blocks) << 32 || (reps.blocks > 0) != (reps.weight > 0) {
+        return Err("replicate weights that no blocks give".into());
+    }
+    let n_est = reps.lin.len();
+    reps.lin = get_sums(&mut c, n_est, "replicate sums")?;
+    reps.sq = get_sums(&mut c, n_est, "replicate sums of squares")?;
     let gl = c.len(1 << 24)?;
     let guard: super::guard::Guard =
         serde_json::from_slice(c.bytes(gl)?).map_err(|e| format!("guard record: {e}"))?;
@@ -381,28 +426,35 @@ pub fn decode_body(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunSta
     if c.pos != buf.len() {
         return Err("trailing bytes".into());
     }
-    Ok((header, RunState { acc, ranks, guard }))
+    Ok((
+        header,
+        RunState {
+            acc,
+            ranks,
+            guard,
+            reps,
+        },
+    ))
 }
 
-/// Draws of the shard a header describes, checking the header agrees with itself.
-fn shard_draws(h: &PartialHeader) -> Result<u64, String> {
+/// Draws and blocks of the shard a header describes, checking the header agrees
+/// with itself.
+fn shard_draws(h: &PartialHeader) -> Result<(u64, u64), String> {
     if h.draws == 0 || h.draws > super::MAX_DRAWS {
         return Err(format!("{} draws in the header", h.draws));
     }
-    let shard = h.shard()?;
-    let spec = RunSpec {
-        draws: h.draws,
-        shard,
-        ..RunSpec::default()
-    };
-    let r = shard.chunks(spec.n_chunks());
+    if h.block_chunks == 0 || h.block_chunks > super::MAX_BLOCK_CHUNKS {
+        return Err(format!("blocks of {} chunks in the header", h.block_chunks));
+    }
+    let spec = h.spec()?;
+    let r = spec.shard_chunks();
     if (h.chunk_start, h.chunk_end) != (r.start, r.end) {
         return Err(format!(
             "chunks {}..{} in the header where shard {} has {}..{}",
             h.chunk_start, h.chunk_end, h.shard, r.start, r.end
         ));
     }
-    Ok(spec.shard_draws())
+    Ok((spec.shard_draws(), spec.shard_blocks().count() as u64))
 }
 
 /// Writes a partial result file.
@@ -451,17 +503,23 @@ pub fn merge(parts: Vec<(PartialHeader, RunState)>) -> Result<(PartialHeader, Ru
     for (h, _) in &parts {
         if (h.config_hash.as_str(), h.seed, h.draws)
             != (first.config_hash.as_str(), first.seed, first.draws)
+            || (h.sampling.as_str(), h.block_chunks)
+                != (first.sampling.as_str(), first.block_chunks)
         {
             return Err(Error::Input(format!(
-                "partials come from different runs: shard {} has config {} seed {} draws {}, shard {} has config {} seed {} draws {}",
+                "partials come from different runs: shard {} has config {} seed {} draws {} sampling {} (blocks of {} chunks), shard {} has config {} seed {} draws {} sampling {} (blocks of {} chunks)",
                 first.shard,
                 first.config_hash,
                 first.seed,
                 first.draws,
+                first.sampling,
+                first.block_chunks,
                 h.shard,
                 h.config_hash,
                 h.seed,
-                h.draws
+                h.draws,
+                h.sampling,
+                h.block_chunks
             )));
         }
     }
@@ -517,12 +575,13 @@ pub fn merge(parts: Vec<(PartialHeader, RunState)>) -> Result<(PartialHeader, Ru
         acc: Accumulator::new(parts[0].1.acc.centre.clone()),
         ranks: RankCorr::new(parts[0].1.ranks.n_in, parts[0].1.ranks.n_out),
         guard: Default::default(),
+        reps: Replicates::new(parts[0].1.acc.centre.len()),
     };
     for (_, a) in &parts {
         total.merge(a);
     }
     let mut header = first;
-    header.shard = "merged".into();
+    header.shard = MERGED.into();
     header.chunk_start = 0;
     header.chunk_end = n_chunks;
     Ok((header, total))

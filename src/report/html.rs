@@ -124,22 +124,33 @@ a base value other than the report's, or a distribution (our assumption; the rep
 
 fn accuracy(r: &Results, out: &mut String) {
     let m = &r.manifest;
-    let se = stat(r, "data_driven", "total", "gap", "se_mean");
+    let se = r.band_se("data_driven", "total", END_YEAR, "gap", "mean");
+    let se_p5 = r.band_se("data_driven", "total", END_YEAR, "gap", "p5");
     let _ = write!(
         out,
         "<ul><li>{} draws entered the statistics; {} were rejected by the numerical guard (non-finite or negative workforce).</li>\
-<li>Means carry their Monte Carlo standard error (e.g. the 2030 net gap, Data Driven: ± {} WTE); probabilities of shortfall carry theirs (± shown above).</li>\
+<li>Sampling: {}. Every estimate in bands.csv and shortfall.csv carries its Monte Carlo standard error, from the spread of its {} replicate blocks (e.g. the 2030 net gap, Data Driven: mean ± {} WTE, P5 ± {} WTE); probabilities of shortfall carry theirs (± shown above).</li>\
 <li>Percentiles: {}.</li>\
 <li>Sums are exact and merges associative, so these results are the same bits for any thread count or split into shards.</li></ul>",
         thousands(m["draws_in_statistics"].as_f64().unwrap_or(f64::NAN)),
         m["rejected_draws"].as_u64().unwrap_or(0),
-        if se < 10.0 {
-            format!("{se:.1}")
-        } else {
-            thousands(se)
-        },
+        esc(m["sampling"].as_str().unwrap_or("")),
+        m["replicate_blocks"].as_u64().unwrap_or(0),
+        small(se),
+        small(se_p5),
         esc(m["quantile_accuracy"].as_str().unwrap_or(""))
     );
+}
+
+/// A standard error: one decimal below 10, else whole with separators.
+fn small(x: f64) -> String {
+    if x.is_nan() {
+        "n/a".into()
+    } else if x < 10.0 {
+        format!("{x:.1}")
+    } else {
+        thousands(x)
+    }
 }
 
 fn point_vs_report(r: &Results, out: &mut String) {

@@ -11,7 +11,7 @@ use std::path::Path;
 /// The file name.
 pub const FILE: &str = "bands.csv";
 
-/// One row: `scenario,area,year,metric,stat,value`.
+/// One row: `scenario,area,year,metric,stat,value,se`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     /// Scenario key.
@@ -22,22 +22,31 @@ pub struct Row {
     pub year: u32,
     /// Metric key.
     pub metric: String,
-    /// `mean`, `sd`, `se_mean` or a percentile such as `p5`.
+    /// `mean`, `sd` or a percentile such as `p5`.
     pub stat: String,
     /// WTE, or pounds for costs.
     #[serde(serialize_with = "num::ser", deserialize_with = "num::de")]
     pub value: f64,
+    /// Its Monte Carlo standard error, from the run's replicate blocks (empty with
+    /// fewer than two blocks).
+    #[serde(serialize_with = "num::ser_blank", deserialize_with = "num::de")]
+    pub se: f64,
 }
 
 /// The rows of a summary, series in layout order.
 pub fn rows(summary: &Summary) -> Vec<Row> {
-    let mut out = Vec::with_capacity(Layout::LEN * (3 + PERCENTILES.len()));
+    let mut out = Vec::with_capacity(Layout::LEN * (2 + PERCENTILES.len()));
     for series in Layout::series() {
         let st = &summary.series[series.index()];
-        let stats = [("mean", st.mean), ("sd", st.sd), ("se_mean", st.se_mean)]
+        let stats = [("mean", st.mean, st.se_mean), ("sd", st.sd, st.se_sd)]
             .into_iter()
-            .chain(PERCENTILES.iter().map(|(n, _)| *n).zip(st.percentiles));
-        for (stat, value) in stats {
+            .chain(
+                PERCENTILES
+                    .iter()
+                    .zip(st.percentiles.iter().zip(st.se_percentiles))
+                    .map(|((n, _), (v, se))| (*n, *v, se)),
+            );
+        for (stat, value, se) in stats {
             out.push(Row {
                 scenario: series.scenario.key().into(),
                 area: series.area_key().into(),
@@ -45,6 +54,7 @@ pub fn rows(summary: &Summary) -> Vec<Row> {
                 metric: series.metric.key(),
                 stat: stat.into(),
                 value,
+                se,
             });
         }
     }
@@ -56,13 +66,15 @@ pub fn write(summary: &Summary) -> String {
     super::write_csv(rows(summary))
 }
 
-/// `bands.csv` read back, looked up by its key columns.
+/// A row's key: scenario, area, year, metric, stat.
+type Key = (String, String, u32, String, String);
+
+/// `bands.csv` read back, looked up by its key columns: (value, standard error).
 #[derive(Debug, Clone, Default)]
-pub struct Bands(HashMap<(String, String, u32, String, String), f64>);
+pub struct Bands(HashMap<Key, (f64, f64)>);
 
 impl Bands {
-    /// A statistic, NaN if absent.
-    pub fn get(&self, scenario: &str, area: &str, year: u32, metric: &str, stat: &str) -> f64 {
+    fn cell(&self, scenario: &str, area: &str, year: u32, metric: &str, stat: &str) -> (f64, f64) {
         let key = (
             scenario.into(),
             area.into(),
@@ -70,7 +82,17 @@ impl Bands {
             metric.into(),
             stat.into(),
         );
-        self.0.get(&key).copied().unwrap_or(f64::NAN)
+        self.0.get(&key).copied().unwrap_or((f64::NAN, f64::NAN))
+    }
+
+    /// A statistic, NaN if absent.
+    pub fn get(&self, scenario: &str, area: &str, year: u32, metric: &str, stat: &str) -> f64 {
+        self.cell(scenario, area, year, metric, stat).0
+    }
+
+    /// A statistic's standard error, NaN if absent.
+    pub fn se(&self, scenario: &str, area: &str, year: u32, metric: &str, stat: &str) -> f64 {
+        self.cell(scenario, area, year, metric, stat).1
     }
 }
 
@@ -79,7 +101,12 @@ pub fn read(dir: &Path) -> Result<Bands, Error> {
     let rows: Vec<Row> = super::read_csv(dir, FILE)?;
     Ok(Bands(
         rows.into_iter()
-            .map(|r| ((r.scenario, r.area, r.year, r.metric, r.stat), r.value))
+            .map(|r| {
+                (
+                    (r.scenario, r.area, r.year, r.metric, r.stat),
+                    (r.value, r.se),
+                )
+            })
             .collect(),
     ))
 }

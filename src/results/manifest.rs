@@ -32,9 +32,10 @@ pub fn write(
     state: &RunState,
     command: &str,
     sobol_rows: usize,
+    until: Option<&serde_json::Value>,
 ) -> String {
     let (acc, guard) = (&state.acc, &state.guard);
-    let doc = serde_json::json!({
+    let mut doc = serde_json::json!({
         "wfmc_version": env!("CARGO_PKG_VERSION"),
         "config": { "name": cfg.name, "origin": cfg.origin, "hash": cfg.hash() },
         "overrides": cfg.overrides,
@@ -46,6 +47,9 @@ pub fn write(
         "max_rejected_share": spec.max_rejected,
         "shards": shards,
         "chunk_draws": engine::CHUNK_DRAWS,
+        "sampling": spec.sampling.key(),
+        "block_draws": spec.block_chunks() * engine::CHUNK_DRAWS,
+        "replicate_blocks": state.reps.blocks,
         "sobol_rows": sobol_rows,
         "quantile_accuracy": format!(
             "relative error <= {:.4} % of the value for |x| >= {:e}; smaller magnitudes reported as 0",
@@ -53,6 +57,9 @@ pub fn write(
         ),
         "command": command,
     });
+    if let Some(u) = until {
+        doc["until"] = u.clone();
+    }
     let mut s = serde_json::to_string_pretty(&doc).expect("json");
     s.push('\n');
     s

@@ -147,6 +147,11 @@ impl Folder {
         self.bands.get(scenario, area, year, metric, stat)
     }
 
+    /// A statistic's standard error from `bands.csv`, NaN if absent.
+    pub fn band_se(&self, scenario: &str, area: &str, year: u32, metric: &str, stat: &str) -> f64 {
+        self.bands.se(scenario, area, year, metric, stat)
+    }
+
     /// P(shortfall) and its standard error, NaN if absent.
     pub fn p_short(&self, scenario: &str, area: &str, year: u32) -> (f64, f64) {
         self.shortfall.p(scenario, area, year)
@@ -192,10 +197,11 @@ mod tests {
             metric: "gap".into(),
             stat: "p5".into(),
             value: f64::NAN,
+            se: f64::NAN,
         }];
         let text = write_csv(b);
         assert!(
-            text.ends_with("data_desert,total,2030,gap,p5,NaN\n"),
+            text.ends_with("data_desert,total,2030,gap,p5,NaN,\n"),
             "{text}"
         );
         std::fs::write(d.path().join(bands::FILE), &text).unwrap();

@@ -15,8 +15,10 @@ fn stat_json(summary: &Summary, point: &[f64], s: Series) -> serde_json::Value {
     m.insert("mean".into(), st.mean.into());
     m.insert("se_mean".into(), st.se_mean.into());
     m.insert("sd".into(), st.sd.into());
+    m.insert("se_sd".into(), st.se_sd.into());
     for (i, (name, _)) in PERCENTILES.iter().enumerate() {
         m.insert((*name).into(), st.percentiles[i].into());
+        m.insert(format!("se_{name}"), st.se_percentiles[i].into());
     }
     serde_json::Value::Object(m)
 }

@@ -15,9 +15,11 @@
 
 pub mod exact;
 pub mod ranks;
+pub mod replicates;
 pub mod sketch;
 
 pub use exact::ExactSum;
+pub use replicates::Replicates;
 pub use sketch::Sketch;
 
 use crate::dims::{Area, N_AREAS, N_SCENARIOS, N_YEARS, Scenario};
@@ -291,6 +293,22 @@ impl Accumulator {
         }
     }
 
+    /// Empties the accumulator (for the next replicate block), keeping its centre.
+    pub fn clear(&mut self) {
+        self.draws = 0;
+        self.rejected = 0;
+        for x in [
+            &mut self.sum,
+            &mut self.sumsq,
+            &mut self.short_sum,
+            &mut self.short_sumsq,
+        ] {
+            x.fill(ExactSum::new());
+        }
+        self.sketches.iter_mut().for_each(Sketch::reset);
+        self.short_count.fill(0);
+    }
+
     /// Adds another accumulator's draws (which must have ended their chunks).
     pub fn merge(&mut self, o: &Accumulator) {
         self.draws += o.draws;
@@ -320,7 +338,17 @@ impl Accumulator {
         &self.sketches[Layout::twin(j).unwrap_or(j)]
     }
 
-    /// The summary statistics of everything folded in.
+    /// The statistics of everything folded in, with the standard errors the
+    /// replicate blocks `reps` give ([`replicates`]).
+    pub fn finish_with(&self, reps: &Replicates) -> Summary {
+        let mut s = self.finish();
+        let se = reps.standard_errors(&s, &self.centre);
+        replicates::apply(&mut s, &se);
+        s
+    }
+
+    /// The statistics of everything folded in, without standard errors (NaN): a
+    /// block's own estimates, or a run's without its blocks.
     pub fn finish(&self) -> Summary {
         let n = self.draws as f64;
         let series = (0..self.centre.len())
@@ -329,20 +357,22 @@ impl Accumulator {
                 SeriesStats {
                     mean,
                     sd,
-                    se_mean: sd / n.sqrt(),
-                    percentiles: PERCENTILES.map(|(_, q)| self.sketch(j).quantile(q)),
+                    se_mean: f64::NAN,
+                    se_sd: f64::NAN,
+                    percentiles: self.sketch(j).quantiles(PERCENTILES.map(|(_, q)| q)),
+                    se_percentiles: [f64::NAN; PERCENTILES.len()],
                 }
             })
             .collect();
         let shortfall = (0..N_SHORT)
             .map(|i| {
                 let p = self.short_count[i] as f64 / n;
-                let (es, es_sd) = mean_sd(0.0, &self.short_sum[i], &self.short_sumsq[i], n);
+                let (es, _) = mean_sd(0.0, &self.short_sum[i], &self.short_sumsq[i], n);
                 ShortfallStats {
                     p,
-                    se: (p * (1.0 - p) / n).sqrt(),
+                    se: f64::NAN,
                     expected: es,
-                    expected_se: es_sd / n.sqrt(),
+                    expected_se: f64::NAN,
                 }
             })
             .collect();
@@ -376,10 +406,14 @@ pub struct SeriesStats {
     pub mean: f64,
     /// Sample standard deviation.
     pub sd: f64,
-    /// Monte Carlo standard error of the mean.
+    /// Monte Carlo standard error of the mean (from the replicate blocks).
     pub se_mean: f64,
+    /// Monte Carlo standard error of the SD.
+    pub se_sd: f64,
     /// Values at [`PERCENTILES`], within the sketch's relative accuracy.
     pub percentiles: [f64; 7],
+    /// Monte Carlo standard error of each percentile.
+    pub se_percentiles: [f64; 7],
 }
 
 /// Shortfall statistics of one scenario, area (or total) and year.
@@ -435,6 +469,20 @@ pub enum ShortStat {
 }
 
 impl SeriesStats {
+    /// The Monte Carlo standard error of `stat`; `None` for a percentile not in
+    /// [`PERCENTILES`] and for [`Stat::SeMean`] (an error has none of its own).
+    pub fn se(&self, stat: Stat) -> Option<f64> {
+        match stat {
+            Stat::Mean => Some(self.se_mean),
+            Stat::Sd => Some(self.se_sd),
+            Stat::SeMean => None,
+            Stat::Percentile(q) => PERCENTILES
+                .iter()
+                .position(|(_, p)| (p - q).abs() < 1e-12)
+                .map(|i| self.se_percentiles[i]),
+        }
+    }
+
     /// The statistic `stat`; `None` for a percentile not in [`PERCENTILES`].
     pub fn get(&self, stat: Stat) -> Option<f64> {
         match stat {
@@ -628,7 +676,8 @@ mod tests {
         a.end_chunk();
         b.end_chunk();
         assert_eq!(a.sketches, b.sketches);
-        assert!(a.finish() == b.finish());
+        // Debug text: the standard errors are NaN here, and NaN != NaN.
+        assert_eq!(format!("{:?}", a.finish()), format!("{:?}", b.finish()));
     }
 
     #[test]

@@ -37,10 +37,11 @@ pub struct CdfTable {
 impl CdfTable {
     /// The table of a sketch.
     pub fn new(s: &Sketch) -> CdfTable {
-        let knots = (0..=KNOTS)
-            .map(|j| s.quantile(j as f64 / KNOTS as f64))
-            .collect();
-        CdfTable { knots }
+        // One pass over the bins for all the knots (as `Sketch::quantile` at each).
+        let qs: [f64; KNOTS + 1] = std::array::from_fn(|j| j as f64 / KNOTS as f64);
+        CdfTable {
+            knots: s.quantiles(qs).to_vec(),
+        }
     }
 
     /// The rank of `y` in [0, 1]; values equal to a run of equal knots (an atom)

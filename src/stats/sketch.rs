@@ -93,6 +93,16 @@ impl Sketch {
         Sketch::default()
     }
 
+    /// Empties the sketch but keeps its bins' storage, so a sketch reused for the
+    /// next replicate block does not grow again.
+    pub fn reset(&mut self) {
+        self.counts.fill(0);
+        self.dirty = 0..0;
+        self.unsettled = 0;
+        self.carry.clear();
+        self.total = 0;
+    }
+
     /// Number of values added.
     pub fn count(&self) -> u64 {
         self.total
@@ -282,6 +292,27 @@ impl Sketch {
         unreachable!("rank within total")
     }
 
+    /// [`Sketch::quantile`] at each of `qs` (ascending), in one pass over the bins.
+    pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [f64; N] {
+        let mut out = [f64::NAN; N];
+        if self.total == 0 {
+            return out;
+        }
+        let ranks = qs.map(|q| ((q * self.total as f64).ceil() as u64).clamp(1, self.total));
+        let (mut acc, mut i) = (0, 0);
+        for (k, c) in self.bins() {
+            acc += c;
+            while i < N && acc >= ranks[i] {
+                out[i] = value_of(k);
+                i += 1;
+            }
+            if i == N {
+                break;
+            }
+        }
+        out
+    }
+
     /// The bin holding the value of rank `r` (1-based, ascending) and the number of
     /// values in bins below it; `None` if `r` is out of range.
     pub fn locate_rank(&self, r: u64) -> Option<(i64, u64)> {
@@ -316,6 +347,17 @@ impl Sketch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quantiles_in_one_pass_equal_one_at_a_time() {
+        let mut a = Sketch::new();
+        for i in 0..5000u32 {
+            a.add(f64::from(i.wrapping_mul(2_654_435_761) % 10_007) - 3000.0);
+        }
+        let qs = [0.0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 1.0];
+        assert_eq!(a.quantiles(qs), qs.map(|q| a.quantile(q)));
+        assert!(Sketch::new().quantiles([0.5])[0].is_nan());
+    }
 
     #[test]
     fn large_counts_stay_exact() {

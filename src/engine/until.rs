@@ -1,0 +1,249 @@
+//! `wfmc run --until`: replicate blocks until every named 2030 estimate reaches its
+//! stated precision.
+//!
+//! The run goes in rounds of whole blocks of [`UNTIL_BLOCK_CHUNKS`] chunks: first
+//! [`MIN_BLOCKS`] (so the first standard errors rest on some degrees of freedom),
+//! then [`ROUND_BLOCKS`] at a time. After each round the standard errors of the
+//! pooled estimates are compared with the targets. The checkpoints are block counts,
+//! not times or thread events, so the run stops at the same draw, with the same
+//! bytes, on any number of threads.
+
+use super::{Control, RunSpec, RunState, Runner, Shard, empty_state};
+use crate::config::Config;
+use crate::dims::{Area, END_YEAR, Scenario};
+use crate::error::Error;
+use crate::model::Metric;
+use crate::stats::Summary;
+use std::fmt;
+use std::str::FromStr;
+
+/// Chunks per block of a `--until` run (16,384 draws).
+pub const UNTIL_BLOCK_CHUNKS: u64 = 4;
+/// Blocks before the first check.
+pub const MIN_BLOCKS: u64 = 8;
+/// Blocks between checks.
+pub const ROUND_BLOCKS: u64 = 2;
+
+/// Which estimates a target bounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// P(shortfall) in 2030 of every area and the total, both scenarios.
+    PShortfall,
+    /// P5 and P95 of the 2030 total gap, both scenarios (WTE).
+    Percentile,
+    /// The mean 2030 total gap, both scenarios (WTE).
+    Mean,
+}
+
+impl Measure {
+    const ALL: [(Measure, &'static str); 3] = [
+        (Measure::PShortfall, "p_shortfall_se"),
+        (Measure::Percentile, "percentile_se"),
+        (Measure::Mean, "mean_se"),
+    ];
+
+    /// The name used in `--until NAME=SE`.
+    pub fn key(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(m, _)| *m == self)
+            .expect("listed")
+            .1
+    }
+
+    /// The estimates this measure covers in `s`: (label, standard error).
+    fn estimates(self, s: &Summary) -> Vec<(String, f64)> {
+        let mut out = vec![];
+        for &sc in Scenario::ALL {
+            match self {
+                Measure::PShortfall => {
+                    for a in Area::ALL.iter().copied().map(Some).chain([None]) {
+                        if let Some(sh) = s.shortfall_of(sc, a, END_YEAR) {
+                            let area = a.map_or("total", |a| a.key());
+                            out.push((format!("P(shortfall) {} {area}", sc.key()), sh.se));
+                        }
+                    }
+                }
+                Measure::Percentile | Measure::Mean => {
+                    let st = s.series_of(sc, None, END_YEAR, Metric::Gap);
+                    let stats: &[(&str, crate::stats::Stat)] = if self == Measure::Mean {
+                        &[("mean", crate::stats::Stat::Mean)]
+                    } else {
+                        &[
+                            ("P5", crate::stats::Stat::Percentile(0.05)),
+                            ("P95", crate::stats::Stat::Percentile(0.95)),
+                        ]
+                    };
+                    for (name, stat) in stats {
+                        let se = st.and_then(|st| st.se(*stat)).unwrap_or(f64::NAN);
+                        out.push((format!("{name} of the total gap, {}", sc.key()), se));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One precision target: every estimate of `measure` with a standard error at most `se`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target {
+    /// What is bounded.
+    pub measure: Measure,
+    /// The largest standard error accepted.
+    pub se: f64,
+}
+
+impl FromStr for Target {
+    type Err = String;
+    /// `p_shortfall_se=0.001`, `percentile_se=50` or `mean_se=5`.
+    fn from_str(s: &str) -> Result<Target, String> {
+        let names: Vec<&str> = Measure::ALL.iter().map(|(_, n)| *n).collect();
+        let usage = || {
+            format!(
+                "--until `{s}`: expected NAME=SE with NAME one of {}, e.g. p_shortfall_se=0.001",
+                names.join(", ")
+            )
+        };
+        let (name, v) = s.split_once('=').ok_or_else(usage)?;
+        let measure = Measure::ALL
+            .iter()
+            .find(|(_, n)| *n == name.trim())
+            .map(|(m, _)| *m)
+            .ok_or_else(usage)?;
+        let se: f64 = v.trim().parse().map_err(|_| usage())?;
+        if !(se.is_finite() && se > 0.0) {
+            return Err(format!(
+                "--until `{s}`: the standard error must be a positive number"
+            ));
+        }
+        Ok(Target { measure, se })
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.measure.key(), self.se)
+    }
+}
+
+/// How far a run is from its targets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// Draws so far.
+    pub draws: u64,
+    /// Per target: the target, the worst estimate's label and its standard error
+    /// (NaN until there are two blocks).
+    pub worst: Vec<(Target, String, f64)>,
+}
+
+impl Check {
+    /// Of `summary`, against `targets`.
+    pub fn of(summary: &Summary, targets: &[Target]) -> Check {
+        let worst = targets
+            .iter()
+            .map(|t| {
+                let est = t.measure.estimates(summary);
+                let (label, se) = est
+                    .into_iter()
+                    .max_by(|a, b| nan_high(a.1).total_cmp(&nan_high(b.1)))
+                    .unwrap_or_default();
+                (*t, label, se)
+            })
+            .collect();
+        Check {
+            draws: summary.draws + summary.rejected,
+            worst,
+        }
+    }
+
+    /// Every target met.
+    pub fn met(&self) -> bool {
+        self.worst.iter().all(|(t, _, se)| *se <= t.se)
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} draws:", self.draws)?;
+        for (i, (t, label, se)) in self.worst.iter().enumerate() {
+            let sep = if i == 0 { " " } else { "; " };
+            write!(
+                f,
+                "{sep}worst {} {se:.4} ({label}), target {}",
+                t.measure.key(),
+                t.se
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn nan_high(x: f64) -> f64 {
+    if x.is_nan() { f64::INFINITY } else { x }
+}
+
+/// What a `--until` run did: the spec of the draws it made, their state, the last
+/// check and whether every target was met (else the draws cap stopped it).
+pub struct Outcome {
+    /// The run as made: `draws` is what was drawn, blocks of [`UNTIL_BLOCK_CHUNKS`].
+    pub spec: RunSpec,
+    /// The statistics state.
+    pub state: RunState,
+    /// The last check.
+    pub check: Check,
+    /// True if every target was met; false if `spec.draws` (the cap) ran out first.
+    pub met: bool,
+}
+
+/// Runs `spec` (its `draws` a cap) block round by block round until `targets` are
+/// met, calling `progress` at each check.
+pub fn run(
+    cfg: &Config,
+    spec: &RunSpec,
+    targets: &[Target],
+    control: &Control,
+    progress: &dyn Fn(&Check),
+) -> Result<Outcome, Error> {
+    if spec.shard != Shard::ALL {
+        return Err(Error::Input(
+            "--until stops where its checks say, so it cannot be split into shards; run shards with a fixed --draws".into(),
+        ));
+    }
+    if targets.is_empty() {
+        return Err(Error::Input("--until needs at least one target".into()));
+    }
+    let spec = RunSpec {
+        block_chunks: UNTIL_BLOCK_CHUNKS,
+        ..spec.clone()
+    };
+    spec.validate()?;
+    let n_blocks = spec.n_blocks();
+    let runner = Runner::new(cfg, &spec, spec.threads, true)?;
+    let mut state = empty_state(cfg);
+    let mut done = 0;
+    loop {
+        let end = if done == 0 {
+            MIN_BLOCKS
+        } else {
+            done + ROUND_BLOCKS
+        }
+        .min(n_blocks);
+        let part = runner.blocks(cfg, &spec, done..end, control)?;
+        state.merge(&part);
+        done = end;
+        let check = Check::of(&state.summary(), targets);
+        progress(&check);
+        let met = check.met();
+        if met || done == n_blocks {
+            let made = spec.block_range(done - 1).end;
+            let draws = (made * super::CHUNK_DRAWS).min(spec.draws);
+            return Ok(Outcome {
+                spec: RunSpec { draws, ..spec },
+                state,
+                check,
+                met,
+            });
+        }
+    }
+}
