@@ -1,5 +1,6 @@
-//! Throughput of the default run (all outputs), of sampling and the model alone, of
-//! the statistics alone, and the cost of a sketch update.
+//! Throughput of the default run (all outputs), time to a stated precision, of
+//! sampling and the model alone, of the statistics alone, and the cost of a sketch
+//! update.
 //! Run with `cargo bench`; figures go in the README, not in timed tests.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -17,21 +18,58 @@ fn default_run(c: &mut Criterion) {
     let draws = 409_600;
     g.throughput(Throughput::Elements(draws));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    for threads in [1, cores] {
-        g.bench_with_input(BenchmarkId::new("threads", threads), &threads, |b, &t| {
-            let spec = RunSpec {
-                draws,
-                seed: 1,
-                threads: t,
-                shard: Shard::ALL,
-                ..RunSpec::default()
-            };
-            b.iter(|| {
-                engine::run(&cfg, &spec, &Control::default())
-                    .unwrap()
-                    .acc
-                    .finish()
+    for sampling in [engine::Sampling::Rqmc, engine::Sampling::Mc] {
+        for threads in [1, cores] {
+            let id = BenchmarkId::new(format!("{sampling}/threads"), threads);
+            g.bench_with_input(id, &threads, |b, &t| {
+                let spec = RunSpec {
+                    draws,
+                    seed: 1,
+                    threads: t,
+                    shard: Shard::ALL,
+                    sampling,
+                    ..RunSpec::default()
+                };
+                b.iter(|| {
+                    engine::run(&cfg, &spec, &Control::default())
+                        .unwrap()
+                        .summary()
+                });
             });
+        }
+    }
+    g.finish();
+}
+
+/// "Time to precision": wall time, on every core and with every output, for the
+/// default config to reach SE(P(shortfall 2030)) ≤ 0.001 for every area and the
+/// total in both scenarios and SE(P5, P95 of the 2030 total gap) ≤ 50 WTE
+/// (`wfmc run --until p_shortfall_se=0.001 --until percentile_se=50`, without the
+/// folder), under each sampling.
+fn time_to_precision(c: &mut Criterion) {
+    use engine::until::{self, Target};
+    let cfg = Config::builtin();
+    let targets: Vec<Target> = ["p_shortfall_se=0.001", "percentile_se=50"]
+        .iter()
+        .map(|t| t.parse().unwrap())
+        .collect();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut g = c.benchmark_group("time_to_precision");
+    g.sample_size(10);
+    for sampling in [engine::Sampling::Rqmc, engine::Sampling::Mc] {
+        let spec = RunSpec {
+            draws: 10_000_000,
+            seed: 1,
+            threads: cores,
+            sampling,
+            ..RunSpec::default()
+        };
+        g.bench_function(sampling.key(), |b| {
+            b.iter(|| {
+                let o = until::run(&cfg, &spec, &targets, &Control::default(), &|_| {}).unwrap();
+                assert!(o.met);
+                o.spec.draws
+            })
         });
     }
     g.finish();
@@ -121,6 +159,6 @@ criterion_group!(
     name = benches;
     // Criterion's comparison plots need system fonts, which servers often lack.
     config = Criterion::default().without_plots();
-    targets = default_run, sampling_and_model_only, sketch_update, accumulate
+    targets = default_run, time_to_precision, sampling_and_model_only, sketch_update, accumulate
 );
 criterion_main!(benches);

@@ -128,17 +128,9 @@ fn write_outputs(
         results::summary::FILE,
         results::summary::write(cfg, &summary, &acc.centre).as_bytes(),
     )?;
-    let sampler = engine::Sampler::new(cfg);
-    let inputs: Vec<(String, Option<usize>)> = engine::ranked_groups(&sampler)
-        .into_iter()
-        .map(|g| {
-            let g = &sampler.groups()[g];
-            (g.name.clone(), g.scenario())
-        })
-        .collect();
     st.write(
         results::correlation::FILE,
-        results::correlation::write(&inputs, &state.ranks).as_bytes(),
+        results::correlation::write_run(cfg, &state.ranks).as_bytes(),
     )?;
     st.write(
         results::tornado::FILE,

@@ -48,7 +48,7 @@ fn estimates(s: &Summary) -> Vec<(String, f64, f64)> {
 /// relative standard deviation of √(2/47) ≈ 0.21, and the mean reported SE² (15
 /// degrees of freedom per run) about 0.05, so a single ratio is checked loosely,
 /// within 0.4–2.5 (beyond 4 standard deviations of honest noise), and the mean
-/// ratio over the 34 estimates (correlated within a run, so it averages less than
+/// ratio over the estimates (up to 34; correlated within a run, so it averages less than
 /// 34 would) within 0.7–1.4. An SE that were off by √2 either way would fail.
 #[test]
 fn reported_standard_errors_match_the_spread_across_seeds() {

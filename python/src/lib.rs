@@ -270,15 +270,7 @@ impl Results {
 
     /// `correlation.csv` (Spearman rank correlations of inputs with outputs).
     fn correlation_csv(&self) -> String {
-        let sampler = engine::Sampler::new(&self.cfg);
-        let inputs: Vec<(String, Option<usize>)> = engine::ranked_groups(&sampler)
-            .into_iter()
-            .map(|g| {
-                let g = &sampler.groups()[g];
-                (g.name.clone(), g.scenario())
-            })
-            .collect();
-        wfmc::results::correlation::write(&inputs, &self.state.ranks)
+        wfmc::results::correlation::write_run(&self.cfg, &self.state.ranks)
     }
 
     /// Draws that entered the statistics.

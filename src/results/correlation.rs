@@ -48,6 +48,20 @@ pub fn write(inputs: &[(String, Option<usize>)], r: &RankCorr) -> String {
     super::write_csv(rows(inputs, r))
 }
 
+/// The file's text for a run of `cfg` whose rank sums are `r` (its ranked inputs'
+/// names and scenarios from the config's sampler).
+pub fn write_run(cfg: &crate::config::Config, r: &RankCorr) -> String {
+    let sampler = crate::engine::Sampler::new(cfg);
+    let inputs: Vec<(String, Option<usize>)> = crate::engine::ranked_groups(&sampler)
+        .into_iter()
+        .map(|g| {
+            let g = &sampler.groups()[g];
+            (g.name.clone(), g.scenario())
+        })
+        .collect();
+    write(&inputs, r)
+}
+
 /// Reads the file of folder `dir`.
 pub fn read(dir: &Path) -> Result<Vec<Row>, Error> {
     super::read_csv(dir, FILE)
