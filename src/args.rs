@@ -176,8 +176,10 @@ pub enum Command {
         draws: u64,
         #[command(flatten)]
         streams: Streams,
-        #[command(flatten)]
-        sampling: SamplingArg,
+        /// mc (the default here: the target's interval and standard errors are
+        /// those of independent draws) or rqmc.
+        #[arg(long, default_value_t = engine::Sampling::Mc)]
+        sampling: engine::Sampling,
     },
     /// List the config's stress profiles, or every path --set accepts.
     Stress {

@@ -268,7 +268,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
                     streams,
                     engine::guard::DEFAULT_MAX_REJECTED,
                     None,
-                    sampling,
+                    args::SamplingArg { sampling },
                 ),
             )?;
             if answers.is_empty() {
@@ -280,7 +280,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
             print(&report::terminal::target(&t, &answers))?;
             if let [a] = answers.as_slice() {
                 eprintln!(
-                    "check: wfmc run --draws {draws} --seed {} --set supply.{}.extra_inflow={}",
+                    "check: wfmc run --draws {draws} --seed {} --sampling {sampling} --set supply.{}.extra_inflow={}",
                     streams.seed,
                     a.area.key(),
                     a.inflow

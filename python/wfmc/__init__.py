@@ -614,12 +614,14 @@ def target(
     threads: Optional[int] = None,
     set: Overrides = None,
     stress: Union[None, str, Iterable[str]] = None,
-    sampling: str = "rqmc",
+    sampling: str = "mc",
 ) -> pd.DataFrame:
     """The extra inflow (WTE a year) that brings P(shortfall) in ``year`` down to
     ``p_shortfall``, as ``wfmc target``: for ``area``, or (None) every area short
     more often than that. One row per area, with the inflow's 95 % Monte Carlo
-    interval and the probability achieved on the same draws."""
+    interval and the probability achieved on the same draws. ``sampling`` defaults to
+    ``"mc"`` here, as in the CLI: the interval and standard errors are those of
+    independent draws."""
     cfg = _config(config, set, stress)
     rows = _wfmc.target(cfg._inner, area, scenario, year, p_shortfall, draws, seed, threads, sampling)
     cols = [
