@@ -2,7 +2,7 @@
 //! and interruption.
 
 mod common;
-use common::{wfmc, wfmc_ok as ok};
+use common::{fails, wfmc, wfmc_ok, wfmc_ok as ok};
 use std::path::Path;
 use std::process::Command;
 
@@ -283,4 +283,55 @@ fn tornado_and_sobol_add_their_csv_beside_earlier_results() {
         .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn until_writes_why_it_stopped_and_refuses_what_it_cannot_do() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("u");
+    let o = wfmc_ok(&[
+        "run",
+        "--until",
+        "percentile_se=200",
+        "--sobol",
+        "0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("until: 131072 draws: worst percentile_se"),
+        "{err}"
+    );
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["until"]["met"], true);
+    assert_eq!(m["draws"], 131072);
+    assert_eq!(m["sampling"], "rqmc");
+    assert_eq!(m["block_draws"], 16384);
+    assert_eq!(m["replicate_blocks"], 8);
+    let bad = out.to_str().unwrap().replace("/u", "/v");
+    fails(
+        &wfmc(&[
+            "run",
+            "--until",
+            "mean_se=1",
+            "--shard",
+            "1/2",
+            "--out",
+            &bad,
+        ]),
+        2,
+        "cannot be split into shards",
+    );
+    fails(
+        &wfmc(&["run", "--until", "nope=1", "--out", &bad]),
+        2,
+        "p_shortfall_se",
+    );
+    fails(
+        &wfmc(&["run", "--sampling", "qmc", "--out", &bad]),
+        2,
+        "rqmc",
+    );
 }
