@@ -142,10 +142,13 @@ fn target_inflow_hits_its_probability_when_applied_with_set() {
     assert!(inflow > 0.0, "{row}");
     let dir = tempfile::tempdir().unwrap();
     let res = dir.path().join("r");
+    // The run `target`'s check line gives: the same draws, so plain Monte Carlo.
     ok(&[
         "run",
         "--draws",
         draws,
+        "--sampling",
+        "mc",
         "--set",
         &format!("supply.clinical_informatics.extra_inflow={inflow}"),
         "--out",

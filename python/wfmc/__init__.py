@@ -669,7 +669,9 @@ def draws(
     """Per-draw values, for analyses wfmc does not do itself: ``{label: array of n
     values}`` for each output (``"metric/scenario/area/year"`` or a tuple) and, with
     ``inputs`` (True for all, or a list from :meth:`Config.inputs`), each sampled
-    input. The draws are the first ``n`` of a run with the same config and seed.
+    input. The draws are those of ``run(draws=n)`` with the same config, seed and
+    sampling (under rqmc, the replicate blocks depend on ``n``, so a smaller ``n`` is
+    not always a prefix).
     The columns share one (n × columns) float64 block, filled chunk by chunk in
     parallel; memory is what is asked for. A draw the numerical guard rejects has
     NaN outputs. ``pandas.DataFrame(result)`` makes a table of it."""
