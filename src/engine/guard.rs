@@ -74,7 +74,9 @@ pub fn workforce_indices() -> Vec<usize> {
 /// Checks one draw's outputs: `None` if it may enter the statistics.
 #[inline]
 pub fn check(row: &[f64], workforce: &[usize]) -> Option<(Reason, usize)> {
-    if let Some(i) = row.iter().position(|x| !x.is_finite()) {
+    // A pass without early exit vectorises; only a bad row looks for which value.
+    if row.iter().fold(false, |bad, x| bad | !x.is_finite()) {
+        let i = row.iter().position(|x| !x.is_finite()).unwrap_or(0);
         return Some((Reason::NonFinite, i));
     }
     workforce
