@@ -152,11 +152,17 @@ fn write_outputs(
 
 /// Checks the options before any work.
 fn check_options(opts: &FolderOptions) -> Result<(), Error> {
+    check_sobol_rows(opts.sobol_rows)
+}
+
+/// Checks the rows of the Sobol design computed with a run: 0 (none) or enough for
+/// its bootstrap blocks.
+pub fn check_sobol_rows(rows: usize) -> Result<(), Error> {
     let min = 2 * sobol::BLOCKS;
-    if opts.sobol_rows != 0 && opts.sobol_rows < min {
+    if rows != 0 && rows < min {
         return Err(Error::setting(
             crate::error::Setting::SobolRows,
-            opts.sobol_rows,
+            rows,
             format!("0 (no Sobol indices) or at least {min} rows"),
         ));
     }

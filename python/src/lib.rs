@@ -373,7 +373,7 @@ fn run(
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Results> {
     let spec = run_spec(draws, seed, threads, None, max_rejected, sampling)?;
-    check_sobol_rows(sobol_rows)?;
+    jobs::check_sobol_rows(sobol_rows).map_err(err)?;
     let targets = until
         .iter()
         .map(|t| {
@@ -404,18 +404,6 @@ fn run(
     })
 }
 
-fn check_sobol_rows(rows: usize) -> PyResult<()> {
-    let min = 2 * wfmc::sensitivity::sobol::BLOCKS;
-    if rows != 0 && rows < min {
-        return Err(err(wfmc::Error::setting(
-            wfmc::error::Setting::SobolRows,
-            rows,
-            format!("0 (no Sobol indices) or at least {min} rows"),
-        )));
-    }
-    Ok(())
-}
-
 /// Runs shard `index` of `count` of a run and returns its partial result: the bytes
 /// of the `partial.wfmc` the CLI's `run --shard` writes.
 #[pyfunction]
@@ -442,7 +430,7 @@ fn run_shard<'py>(
         max_rejected,
         sampling,
     )?;
-    check_sobol_rows(sobol_rows)?;
+    jobs::check_sobol_rows(sobol_rows).map_err(err)?;
     let cfg = &config.cfg;
     let bytes = blocking(py, progress, spec.shard_draws(), |control| {
         let state = jobs::run(cfg, &spec, control)?;

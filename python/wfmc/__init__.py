@@ -422,23 +422,13 @@ def run(
     :attr:`Results.sobol` use (0: none). ``progress``: True for a progress bar, a
     callable ``f(done, total)``, or None for a bar only in a notebook."""
     cfg = _config(config, set, stress)
-    targets = _until_list(until)
+    targets = _set_list(until)  # the same PATH=VALUE shape as --set
     if draws is None:
         draws = UNTIL_DRAWS if targets else DEFAULT_DRAWS
     inner = _wfmc.run(
         cfg._inner, draws, seed, threads, max_rejected, sobol_rows, sampling, targets, _progress(progress, "draws")
     )
     return Results(inner, cfg, _command("run", draws=draws, seed=seed, sampling=sampling, until=until))
-
-
-def _until_list(until: Union[None, Mapping[str, float], Iterable[str]]) -> List[str]:
-    if until is None:
-        return []
-    if isinstance(until, str):
-        return [until]
-    if isinstance(until, Mapping):
-        return [f"{k}={_value_text(v)}" for k, v in until.items()]
-    return [str(u) for u in until]
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,6 @@ pub fn fill(
     let chunks = spec.shard.chunks(spec.n_chunks());
     let pool = thread_pool(spec.threads)?;
     let workforce = guard::workforce_indices();
-    let index: Vec<Column> = columns.to_vec();
     pool.install(|| {
         out.par_chunks_mut(CHUNK_DRAWS as usize * k)
             .enumerate()
@@ -71,7 +70,7 @@ pub fn fill(
                     drawer.chunk(spec, c, |d, _, raw, row| {
                         let bad = guard::check(row, &workforce).is_some();
                         let dst = &mut rows[d as usize * k..][..k];
-                        for (v, col) in dst.iter_mut().zip(&index) {
+                        for (v, col) in dst.iter_mut().zip(columns) {
                             *v = match *col {
                                 Column::Output(_) if bad => f64::NAN,
                                 Column::Output(s) => row[s.index()],

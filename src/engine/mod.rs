@@ -269,6 +269,17 @@ pub struct RunState {
 }
 
 impl RunState {
+    /// No draws yet: statistics of the series centred on `centre` (the point model)
+    /// and rank sums of `n_in` inputs with `n_out` outputs.
+    pub fn new(centre: Vec<f64>, n_in: usize, n_out: usize) -> RunState {
+        RunState {
+            reps: Replicates::new(centre.len()),
+            acc: Accumulator::new(centre),
+            ranks: RankCorr::new(n_in, n_out),
+            guard: guard::Guard::default(),
+        }
+    }
+
     /// The final statistics of the draws so far, with their standard errors.
     pub fn summary(&self) -> crate::stats::Summary {
         self.acc.finish_with(&self.reps)
@@ -293,16 +304,6 @@ impl RunState {
         }
         Ok(())
     }
-}
-
-/// What the workers share: the sampler, which inputs and outputs are ranked, and the
-/// pilot CDFs of the outputs.
-struct Plan<'a> {
-    sampler: &'a Sampler,
-    ranked: Vec<usize>,
-    outputs: Vec<usize>,
-    /// The pilot CDFs, when rank correlations are kept.
-    pilot: Option<Vec<CdfTable>>,
 }
 
 /// The pilot CDFs: the ranked outputs of the run's first chunks (the same draws on
@@ -415,12 +416,11 @@ pub fn ranked_groups(sampler: &Sampler) -> Vec<usize> {
 /// An empty run state for `cfg`.
 pub fn empty_state(cfg: &Config) -> RunState {
     let sampler = Sampler::new(cfg);
-    RunState {
-        acc: Accumulator::new(point(cfg)),
-        ranks: RankCorr::new(ranked_groups(&sampler).len(), crate::model::outputs().len()),
-        guard: guard::Guard::default(),
-        reps: Replicates::new(Layout::LEN),
-    }
+    RunState::new(
+        point(cfg),
+        ranked_groups(&sampler).len(),
+        crate::model::outputs().len(),
+    )
 }
 
 /// Evaluates every draw of the chunks of `spec` and folds each chunk's draws with
@@ -460,17 +460,19 @@ pub fn run_with(
     let blocks = spec.shard_blocks();
     // More workers than blocks would only hold memory.
     let threads = spec.threads.min(blocks.clone().count().max(1));
-    Runner::new(cfg, spec, threads, ranks)?.blocks(cfg, spec, blocks, control)
+    Runner::new(cfg, spec, threads, ranks)?.blocks(spec, blocks, control)
 }
 
-/// A run's fixed parts, made once: the sampler, the point model, the workers and
-/// the rank pilot; [`Runner::blocks`] then runs any range of the run's blocks.
+/// A run's fixed parts, made once: the sampler, the point model, the workers, which
+/// inputs and outputs are ranked and the rank pilot; [`Runner::blocks`] then runs any
+/// range of the run's blocks.
 pub struct Runner {
     sampler: Sampler,
     centre: Vec<f64>,
     pool: rayon::ThreadPool,
     ranked: Vec<usize>,
     outputs: Vec<usize>,
+    /// The pilot CDFs, when rank correlations are kept.
     pilot: Option<Vec<CdfTable>>,
 }
 
@@ -491,30 +493,22 @@ impl Runner {
         })
     }
 
+    /// A state with no draws, for this run's config.
+    pub fn empty_state(&self) -> RunState {
+        RunState::new(self.centre.clone(), self.ranked.len(), self.outputs.len())
+    }
+
     /// Runs the blocks `blocks` of `spec` and returns their state.
     pub fn blocks(
         &self,
-        cfg: &Config,
         spec: &RunSpec,
         blocks: Range<u64>,
         control: &Control,
     ) -> Result<RunState, Error> {
         let next = AtomicU64::new(blocks.start);
-        let (sampler, centre) = (&self.sampler, &self.centre);
-        let plan = Plan {
-            sampler,
-            ranked: self.ranked.clone(),
-            outputs: self.outputs.clone(),
-            pilot: self.pilot.clone(),
-        };
-        let pool = &self.pool;
-        let parts: Vec<RunState> = pool.broadcast(|_| {
-            let mut st = RunState {
-                acc: Accumulator::new(centre.clone()),
-                ranks: RankCorr::new(plan.ranked.len(), plan.outputs.len()),
-                guard: guard::Guard::default(),
-                reps: Replicates::new(centre.len()),
-            };
+        let (plan, sampler, centre) = (self, &self.sampler, &self.centre);
+        let parts: Vec<RunState> = self.pool.broadcast(|_| {
+            let mut st = plan.empty_state();
             let workforce = guard::workforce_indices();
             // The hot loop stays written out here rather than through `Drawer::chunk`:
             // measured back to back, the closure cost 7–10 % of a default run.
@@ -543,7 +537,7 @@ impl Runner {
                             .sample_from(&mut stream, d, &mut seq, &mut raw, &mut x);
                         evaluate(&x, &mut row);
                         if let Some(bad) = guard::check(&row, &workforce) {
-                            st.guard.record(bad, c, d, &row, plan.sampler, &raw);
+                            st.guard.record(bad, c, d, &row, sampler, &raw);
                             block.rejected += 1;
                             continue;
                         }
@@ -571,7 +565,7 @@ impl Runner {
         control.check()?;
         // Exact merges: the order of the parts cannot change the result.
         let mut parts = parts.into_iter();
-        let mut total = parts.next().unwrap_or_else(|| empty_state(cfg));
+        let mut total = parts.next().unwrap_or_else(|| self.empty_state());
         for p in parts {
             total.merge(&p);
         }

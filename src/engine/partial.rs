@@ -571,12 +571,12 @@ pub fn merge(parts: Vec<(PartialHeader, RunState)>) -> Result<(PartialHeader, Ru
             "the partials' sketches together span more bins than any run makes".into(),
         ));
     }
-    let mut total = RunState {
-        acc: Accumulator::new(parts[0].1.acc.centre.clone()),
-        ranks: RankCorr::new(parts[0].1.ranks.n_in, parts[0].1.ranks.n_out),
-        guard: Default::default(),
-        reps: Replicates::new(parts[0].1.acc.centre.len()),
-    };
+    let first_state = &parts[0].1;
+    let mut total = RunState::new(
+        first_state.acc.centre.clone(),
+        first_state.ranks.n_in,
+        first_state.ranks.n_out,
+    );
     for (_, a) in &parts {
         total.merge(a);
     }

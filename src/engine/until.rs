@@ -8,7 +8,7 @@
 //! not times or thread events, so the run stops at the same draw, with the same
 //! bytes, on any number of threads.
 
-use super::{Control, RunSpec, RunState, Runner, Shard, empty_state};
+use super::{Control, RunSpec, RunState, Runner, Shard};
 use crate::config::Config;
 use crate::dims::{Area, END_YEAR, Scenario};
 use crate::error::Error;
@@ -220,7 +220,7 @@ pub fn run(
     spec.validate()?;
     let n_blocks = spec.n_blocks();
     let runner = Runner::new(cfg, &spec, spec.threads, true)?;
-    let mut state = empty_state(cfg);
+    let mut state = runner.empty_state();
     let mut done = 0;
     loop {
         let end = if done == 0 {
@@ -229,7 +229,7 @@ pub fn run(
             done + ROUND_BLOCKS
         }
         .min(n_blocks);
-        let part = runner.blocks(cfg, &spec, done..end, control)?;
+        let part = runner.blocks(&spec, done..end, control)?;
         state.merge(&part);
         done = end;
         let check = Check::of(&state.summary(), targets);

@@ -468,6 +468,11 @@ pub enum ShortStat {
     ExpectedSe,
 }
 
+/// The position of percentile `q` (a fraction) in [`PERCENTILES`], if it is one.
+fn percentile_slot(q: f64) -> Option<usize> {
+    PERCENTILES.iter().position(|(_, p)| (p - q).abs() < 1e-12)
+}
+
 impl SeriesStats {
     /// The Monte Carlo standard error of `stat`; `None` for a percentile not in
     /// [`PERCENTILES`] and for [`Stat::SeMean`] (an error has none of its own).
@@ -476,10 +481,7 @@ impl SeriesStats {
             Stat::Mean => Some(self.se_mean),
             Stat::Sd => Some(self.se_sd),
             Stat::SeMean => None,
-            Stat::Percentile(q) => PERCENTILES
-                .iter()
-                .position(|(_, p)| (p - q).abs() < 1e-12)
-                .map(|i| self.se_percentiles[i]),
+            Stat::Percentile(q) => percentile_slot(q).map(|i| self.se_percentiles[i]),
         }
     }
 
@@ -489,10 +491,7 @@ impl SeriesStats {
             Stat::Mean => Some(self.mean),
             Stat::Sd => Some(self.sd),
             Stat::SeMean => Some(self.se_mean),
-            Stat::Percentile(q) => PERCENTILES
-                .iter()
-                .position(|(_, p)| (p - q).abs() < 1e-12)
-                .map(|i| self.percentiles[i]),
+            Stat::Percentile(q) => percentile_slot(q).map(|i| self.percentiles[i]),
         }
     }
 }

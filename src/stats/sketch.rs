@@ -305,18 +305,7 @@ impl Sketch {
     /// The q-quantile (0 ≤ q ≤ 1) as the bin value holding the value of rank
     /// ⌈q·n⌉ (the lower empirical quantile); NaN when empty.
     pub fn quantile(&self, q: f64) -> f64 {
-        if self.total == 0 {
-            return f64::NAN;
-        }
-        let rank = ((q * self.total as f64).ceil() as u64).clamp(1, self.total);
-        let mut acc = 0;
-        for (k, c) in self.bins() {
-            acc += c;
-            if acc >= rank {
-                return value_of(k);
-            }
-        }
-        unreachable!("rank within total")
+        self.quantiles([q])[0]
     }
 
     /// [`Sketch::quantile`] at each of `qs` (ascending), in one pass over the bins.
