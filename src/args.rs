@@ -204,6 +204,29 @@ pub enum Command {
         #[command(flatten)]
         config: ConfigArgs,
     },
+    /// The what-if explorer: a local web page that reruns the model as you change
+    /// its assumptions, and its JSON API (see the README's "Explorer").
+    Serve {
+        /// Config file (default: the built-in configs/hee-2021.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Port on 127.0.0.1 (0: any free port; the address is printed).
+        #[arg(long, default_value_t = 8421)]
+        port: u16,
+        /// Listen on this address instead of 127.0.0.1 (anyone who can reach it
+        /// can run the model).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the page in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Worker threads of a run (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// The most draws one request may ask for.
+        #[arg(long, default_value_t = 2_000_000)]
+        max_draws: u64,
+    },
 }
 
 /// Seed and threads, shared by every command that draws.

@@ -13,6 +13,8 @@ use crate::sensitivity::{sobol, tornado};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+pub mod view;
+
 /// Where a config comes from and what is applied to it: what every command that
 /// reads a config is given.
 #[derive(Debug, Clone, Default)]
@@ -58,11 +60,21 @@ impl ConfigRequest {
 /// `cfg` with its stress profiles `stress` applied in order, then the overrides
 /// `set` (`PATH=VALUE`); the result is checked like a loaded config.
 pub fn apply_overrides(cfg: &Config, stress: &[String], set: &[String]) -> Result<Config, Error> {
+    Ok(cfg.with_overrides(&override_list(cfg, stress, set)?)?)
+}
+
+/// The overrides of the stress profiles `stress` of `cfg`, then of `set`, in the
+/// order [`apply_overrides`] applies them.
+pub fn override_list(
+    cfg: &Config,
+    stress: &[String],
+    set: &[String],
+) -> Result<Vec<crate::config::overrides::Override>, Error> {
     let mut list = cfg.stress_overrides(stress).map_err(Error::Input)?;
     for s in set {
         list.push(crate::config::overrides::Override::parse(s).map_err(Error::Input)?);
     }
-    Ok(cfg.with_overrides(&list)?)
+    Ok(list)
 }
 
 /// The default results folder of a config: `results/<name>/`.

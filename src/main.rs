@@ -2,6 +2,8 @@
 //! ([`wfmc::jobs`]) and prints what they return.
 
 mod args;
+#[cfg(feature = "serve")]
+mod serve;
 
 use args::{Cli, Command, Format, Streams, command_line, parse_area, spec};
 use clap::Parser;
@@ -298,12 +300,67 @@ fn dispatch(command: Command) -> Result<(), Error> {
             eprintln!("{n} charts and report.html -> {}", dir.display());
             Ok(())
         }
+        Command::Serve {
+            config,
+            port,
+            bind,
+            open,
+            threads,
+            max_draws,
+        } => serve_command(config, port, bind, open, threads, max_draws),
         Command::Check { config } => {
             let cfg = config.load()?;
             let (a, s) = (cfg.areas.len(), cfg.demand.len());
             print(&format!("{}: ok ({a} areas, {s} scenarios)\n", cfg.origin))
         }
     }
+}
+
+#[cfg(feature = "serve")]
+fn serve_command(
+    config: Option<std::path::PathBuf>,
+    port: u16,
+    bind: std::net::IpAddr,
+    open: bool,
+    threads: Option<usize>,
+    max_draws: u64,
+) -> Result<(), Error> {
+    let cfg = jobs::ConfigRequest {
+        path: config,
+        ..Default::default()
+    }
+    .load()?;
+    let threads = threads.unwrap_or_else(engine::default_threads);
+    let spec = engine::RunSpec {
+        draws: max_draws,
+        threads,
+        ..Default::default()
+    };
+    spec.validate()?;
+    serve::serve(
+        cfg,
+        serve::Options {
+            bind,
+            port,
+            open,
+            threads,
+            max_draws,
+        },
+    )
+}
+
+#[cfg(not(feature = "serve"))]
+fn serve_command(
+    _: Option<std::path::PathBuf>,
+    _: u16,
+    _: std::net::IpAddr,
+    _: bool,
+    _: Option<usize>,
+    _: u64,
+) -> Result<(), Error> {
+    Err(Error::Input(
+        "this wfmc was built without the `serve` feature: build it with `cargo build --release --features serve`".into(),
+    ))
 }
 
 /// Prints to standard output; a closed stdout (`wfmc point | head`) is not a failure.

@@ -127,6 +127,35 @@ pub(crate) fn set(tree: &mut Table, path: &str, value: Value) {
 }
 
 impl Config {
+    /// The value the config's file (with its overrides) gives at the dotted `path`,
+    /// as TOML text; `None` where it gives none (the input takes its default or is
+    /// derived, as a flow rate from the 2030 supply).
+    pub fn value_text(&self, path: &str) -> Option<String> {
+        let mut keys = path.split('.');
+        let mut v = self.tree.get(keys.next()?)?;
+        for k in keys {
+            v = v.as_table()?.get(k)?;
+        }
+        Some(v.to_string())
+    }
+
+    /// What `list` changes in this config, one `- PATH = OLD` / `+ PATH = NEW` pair
+    /// per override in order (`OLD` is `(not given)` where the file gives none):
+    /// the config diff a reviewer can paste into a copy of the file.
+    pub fn diff(&self, list: &[Override]) -> String {
+        let mut out = String::new();
+        for o in list {
+            let old = self
+                .value_text(&o.path)
+                .unwrap_or_else(|| "(not given: default or derived)".into());
+            out.push_str(&format!(
+                "# {}\n- {} = {old}\n+ {} = {}\n",
+                o.origin, o.path, o.path, o.value
+            ));
+        }
+        out
+    }
+
     /// Every path an override may name, for this config.
     pub fn settable_paths(&self) -> Vec<String> {
         settable_paths(&self.factors, &self.pay_scale)

@@ -726,6 +726,15 @@ fn composition_chart(r: &Results, s: Scenario, a: Area) -> Result<Chart, String>
     })
 }
 
+/// [`all`], with a panic in the drawing code (third-party) turned into an error
+/// so it never reaches the user.
+pub fn all_checked(r: &Results) -> Result<Vec<Chart>, crate::error::Error> {
+    use crate::error::Error;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| all(r)))
+        .map_err(|_| Error::Runtime("drawing the charts failed (a bug: please report it)".into()))?
+        .map_err(|e| Error::Runtime(format!("drawing the charts: {e}")))
+}
+
 /// Every chart of a results folder, in report order.
 pub fn all(r: &Results) -> Result<Vec<Chart>, String> {
     let mut out = vec![];

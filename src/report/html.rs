@@ -43,6 +43,16 @@ fn stat(r: &Results, s: &str, a: &str, m: &str, st: &str) -> f64 {
     r.band(s, a, END_YEAR, m, st)
 }
 
+/// The headline tables of 2030 (median and P5–P95 of demand, supply and gap,
+/// P(shortfall) with its standard error, per area and in total, both scenarios), as
+/// HTML: the top of `report.html` and of `wfmc serve`'s page. Each P(shortfall)
+/// cell carries `data-p="SCENARIO/AREA"` for scripts and tests.
+pub fn headline_tables(r: &Results) -> String {
+    let mut out = String::new();
+    headline(r, &mut out);
+    out
+}
+
 fn headline(r: &Results, out: &mut String) {
     for &s in Scenario::ALL {
         let k = s.key();
@@ -68,7 +78,7 @@ fn headline(r: &Results, out: &mut String) {
             let (p, se) = r.p_short(k, key, END_YEAR);
             let _ = write!(
                 out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{p:.3} ± {se:.3}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td data-p=\"{k}/{key}\">{p:.3} ± {se:.3}</td></tr>",
                 esc(label),
                 cell("demand"),
                 cell("supply"),
@@ -83,6 +93,72 @@ fn headline(r: &Results, out: &mut String) {
                 format!("{} ({} – {})", g("p50"), g("p5"), g("p95"))
             }
         );
+    }
+}
+
+/// Two runs side by side, per scenario: P(shortfall) and the median gap in 2030 of
+/// every area and the total, and the median gross shortfall, under `base` and
+/// `this`, and the change. Meant for runs with the same seed and draws (common
+/// random numbers), so the change is the assumptions', not sampling noise.
+pub fn comparison(base: &Results, this: &Results) -> String {
+    let mut out = String::new();
+    for &s in Scenario::ALL {
+        let k = s.key();
+        let _ = write!(
+            out,
+            "<h3>{}</h3><table class=compare><tr><th>Area</th><th>P(shortfall), baseline</th><th>this</th><th>change</th>\
+<th>Median gap, baseline</th><th>this</th><th>change</th></tr>",
+            esc(s.label())
+        );
+        let rows = Area::ALL
+            .iter()
+            .map(|a| (a.key(), a.label(), "gap"))
+            .chain([
+                ("total", "All areas (net)", "gap"),
+                ("total", "Gross shortfall", "gross_shortfall"),
+            ]);
+        for (key, label, metric) in rows {
+            let (b, t) = (
+                stat(base, k, key, metric, "p50"),
+                stat(this, k, key, metric, "p50"),
+            );
+            let p = if metric == "gap" {
+                let (pb, pt) = (
+                    base.p_short(k, key, END_YEAR).0,
+                    this.p_short(k, key, END_YEAR).0,
+                );
+                format!(
+                    "<td>{pb:.3}</td><td data-p-this=\"{k}/{key}\">{pt:.3}</td><td>{}</td>",
+                    signed_fixed(pt - pb, 3)
+                )
+            } else {
+                "<td></td><td></td><td></td>".into()
+            };
+            let _ = write!(
+                out,
+                "<tr><td>{}</td>{p}<td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(label),
+                thousands(b),
+                thousands(t),
+                super::signed(t - b)
+            );
+        }
+        out.push_str("</table>");
+    }
+    out
+}
+
+/// `x` with `digits` decimals and a sign (`+0.000` for no change).
+fn signed_fixed(x: f64, digits: usize) -> String {
+    let t = format!("{:+.*}", digits, x);
+    // A change that rounds to zero is no change, whatever its sign.
+    if t.trim_start_matches(['+', '-'])
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        format!("{:+.*}", digits, 0.0)
+    } else {
+        t
     }
 }
 
@@ -196,30 +272,20 @@ one less than its rows (46,010). Some percentages in the text come from unrounde
 
 fn reproduce(r: &Results) -> String {
     let m = &r.manifest;
-    let origin = m["config"]["origin"].as_str().unwrap_or("");
-    let mut cmd = String::from("wfmc run");
-    if !origin.starts_with('<') {
-        let _ = write!(cmd, " --config {origin}");
-    }
-    let _ = write!(
-        cmd,
-        " --draws {} --seed {}",
-        m["draws"].as_u64().unwrap_or(0),
-        m["seed"].as_u64().unwrap_or(0)
-    );
-    let rows = m["sobol_rows"].as_u64();
-    if rows.is_some_and(|n| n != crate::sensitivity::sobol::DEFAULT_N as u64) {
-        let _ = write!(cmd, " --sobol {}", rows.unwrap_or(0));
-    }
-    for o in m["overrides"]
+    let set: Vec<String> = m["overrides"]
         .as_array()
         .into_iter()
         .flatten()
-        .filter_map(|x| x.as_str())
-    {
-        let _ = write!(cmd, " --set '{o}'");
-    }
-    cmd
+        .filter_map(|x| x.as_str().map(String::from))
+        .collect();
+    super::run_command(
+        m["config"]["origin"].as_str().unwrap_or(""),
+        m["draws"].as_u64().unwrap_or(0),
+        m["seed"].as_u64().unwrap_or(0),
+        m["sobol_rows"].as_u64(),
+        &[],
+        &set,
+    )
 }
 
 fn sobol(r: &Results, out: &mut String) {
@@ -340,10 +406,7 @@ For variance shares that count correlation and interactions, run <code>wfmc sobo
 /// written ([`crate::files::Staging`]), which reaches the user's disk all or nothing.
 pub fn write(dir: &Path, png: bool) -> Result<usize, Error> {
     let r = Results::load(dir)?;
-    // Drawing is third-party code: a panic there must not reach the user.
-    let charts = std::panic::catch_unwind(|| charts::all(&r))
-        .map_err(|_| Error::Runtime("drawing the charts failed (a bug: please report it)".into()))?
-        .map_err(|e| Error::Runtime(format!("drawing the charts: {e}")))?;
+    let charts = charts::all_checked(&r)?;
     let io = |what: &Path, e: std::io::Error| Error::io(format!("writing {}", what.display()), e);
     let plots = dir.join("plots");
     std::fs::create_dir_all(&plots).map_err(|e| io(&plots, e))?;

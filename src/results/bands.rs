@@ -96,17 +96,23 @@ impl Bands {
     }
 }
 
+impl Bands {
+    /// The rows, looked up by their key columns.
+    pub fn from_rows(rows: Vec<Row>) -> Bands {
+        Bands(
+            rows.into_iter()
+                .map(|r| {
+                    (
+                        (r.scenario, r.area, r.year, r.metric, r.stat),
+                        (r.value, r.se),
+                    )
+                })
+                .collect(),
+        )
+    }
+}
+
 /// Reads the file of folder `dir`.
 pub fn read(dir: &Path) -> Result<Bands, Error> {
-    let rows: Vec<Row> = super::read_csv(dir, FILE)?;
-    Ok(Bands(
-        rows.into_iter()
-            .map(|r| {
-                (
-                    (r.scenario, r.area, r.year, r.metric, r.stat),
-                    (r.value, r.se),
-                )
-            })
-            .collect(),
-    ))
+    Ok(Bands::from_rows(super::read_csv(dir, FILE)?))
 }

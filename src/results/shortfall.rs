@@ -75,12 +75,18 @@ impl Shortfalls {
     }
 }
 
+impl Shortfalls {
+    /// The rows, looked up by scenario, area and year.
+    pub fn from_rows(rows: Vec<Row>) -> Shortfalls {
+        Shortfalls(
+            rows.into_iter()
+                .map(|r| ((r.scenario.clone(), r.area.clone(), r.year), r))
+                .collect(),
+        )
+    }
+}
+
 /// Reads the file of folder `dir`.
 pub fn read(dir: &Path) -> Result<Shortfalls, Error> {
-    let rows: Vec<Row> = super::read_csv(dir, FILE)?;
-    Ok(Shortfalls(
-        rows.into_iter()
-            .map(|r| ((r.scenario.clone(), r.area.clone(), r.year), r))
-            .collect(),
-    ))
+    Ok(Shortfalls::from_rows(super::read_csv(dir, FILE)?))
 }

@@ -1,0 +1,241 @@
+// wfmc explorer: reads the controls, asks POST /api/run for the run they describe,
+// and replaces the whole view with the answer. A newer change cancels the request
+// in flight (here and, through the page id, on the server); until its answer
+// comes, the old view is marked stale, never mixed with the new one.
+'use strict';
+
+const CONTROLS = {
+  salary: [
+    ['salary_growth', 'Growth a year'],
+    ['salary_path', 'Year by year from 2021'],
+  ],
+  families: [
+    ['uncertainty.demand_ratio.dist', 'Demand: spread'],
+    ['uncertainty.demand_ratio.rho', 'Demand: ρ'],
+    ['uncertainty.flow_rate.dist', 'Flows: spread'],
+    ['uncertainty.flow_rate.rho', 'Flows: ρ'],
+    ['uncertainty.skill_mix.concentration', 'Skill mix: concentration'],
+    ['uncertainty.band.p', 'Band probabilities'],
+  ],
+};
+
+const page = Math.random().toString(36).slice(2) + Date.now().toString(36);
+let config = null;
+let base = {}; // path -> the config's value text
+let seq = 0;
+let inflight = null;
+let last = null; // the last answer shown
+let timer = null;
+
+const $ = (id) => document.getElementById(id);
+
+function setState(state, text) {
+  document.body.dataset.state = state;
+  $('status').textContent = text;
+  $('status').className = state;
+  document.body.dataset.errors = window.__errors.join(' | ');
+}
+
+function el(tag, attrs, children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'text') e.textContent = v; else e.setAttribute(k, v);
+  }
+  for (const c of children || []) e.appendChild(c);
+  return e;
+}
+
+function round(x) {
+  return Number.isFinite(x) ? String(Math.round(x * 1e4) / 1e4) : '';
+}
+
+function build() {
+  $('draws').value = config.draws;
+  $('draws').max = config.max_draws;
+  $('seed').value = config.seed;
+  const stress = $('stress');
+  for (const p of config.stress) {
+    const box = el('input', { type: 'checkbox', 'data-stress': p.name });
+    const label = el('label', { class: 'check', title: p.set.join('\n') }, [box]);
+    label.appendChild(document.createTextNode(' ' + p.name));
+    stress.appendChild(label);
+    stress.appendChild(el('p', { class: 'help', text: p.description }));
+  }
+  for (const [box, list] of Object.entries(CONTROLS)) {
+    for (const [path, label] of list) {
+      const v = config.values[path];
+      base[path] = v === null || v === undefined ? '' : v;
+      const input = el('input', { type: 'text', 'data-path': path, spellcheck: 'false' });
+      input.value = base[path];
+      input.placeholder = base[path] === '' ? 'not set' : '';
+      $(box).appendChild(el('label', { class: 'field' }, [el('span', { text: label }), input]));
+    }
+  }
+  const body = $('area-table').querySelector('tbody');
+  for (const a of config.areas) {
+    const cell = (path, placeholder) => {
+      const input = el('input', { type: 'text', 'data-path': path, placeholder: placeholder, spellcheck: 'false' });
+      return el('td', {}, [input]);
+    };
+    body.appendChild(el('tr', {}, [
+      el('td', { text: a.label }),
+      cell('supply.' + a.key + '.flow_rate', round(a.flow_rate)),
+      cell('supply.' + a.key + '.extra_inflow', round(a.extra_inflow)),
+      cell('demand.data_driven.' + a.key + '.ratio', round(a.ratio.data_driven)),
+      cell('demand.data_desert.' + a.key + '.ratio', round(a.ratio.data_desert)),
+    ]));
+  }
+  for (const s of config.scenarios) $('pick-scenario').appendChild(el('option', { value: s.key, text: s.label }));
+  $('pick-area').appendChild(el('option', { value: 'total', text: 'All areas' }));
+  for (const a of config.areas) $('pick-area').appendChild(el('option', { value: a.key, text: a.label }));
+  $('form').addEventListener('change', (e) => {
+    if (e.target.id === 'pick-scenario' || e.target.id === 'pick-area') return;
+    changed();
+  });
+  // Text fields rerun after a pause in typing as well as on leaving them.
+  $('form').addEventListener('input', (e) => {
+    if (e.target.type !== 'text' && e.target.tagName !== 'TEXTAREA') return;
+    clearTimeout(timer);
+    timer = setTimeout(changed, 800);
+  });
+  $('pick-scenario').addEventListener('change', charts);
+  $('pick-area').addEventListener('change', charts);
+  $('reset').addEventListener('click', reset);
+}
+
+function reset() {
+  for (const input of document.querySelectorAll('[data-path]')) {
+    input.value = base[input.dataset.path] !== undefined ? base[input.dataset.path] : '';
+  }
+  for (const box of document.querySelectorAll('[data-stress]')) box.checked = false;
+  $('extra').value = '';
+  $('draws').value = config.draws;
+  $('seed').value = config.seed;
+  changed();
+}
+
+// The request the controls describe, or a message naming what is wrong.
+function request() {
+  const set = {};
+  for (const input of document.querySelectorAll('[data-path]')) {
+    const v = input.value.trim();
+    const b = base[input.dataset.path];
+    if (v !== '' && (b === undefined || v !== b.trim())) set[input.dataset.path] = v;
+  }
+  for (const line of $('extra').value.split('\n')) {
+    const t = line.trim();
+    if (t === '' || t.startsWith('#')) continue;
+    const i = t.indexOf('=');
+    if (i <= 0) throw new Error('"' + t + '": expected PATH=VALUE');
+    set[t.slice(0, i).trim()] = t.slice(i + 1).trim();
+  }
+  const stress = [...document.querySelectorAll('[data-stress]')].filter((b) => b.checked).map((b) => b.dataset.stress);
+  const draws = Number($('draws').value);
+  const seed = Number($('seed').value);
+  if (!Number.isInteger(draws) || draws < 1) throw new Error('draws: a whole number from 1');
+  if (!Number.isInteger(seed) || seed < 0) throw new Error('seed: a whole number from 0');
+  return { set, stress, draws, seed, page, compare: $('compare').checked };
+}
+
+async function changed() {
+  clearTimeout(timer);
+  let body;
+  try {
+    body = request();
+  } catch (e) {
+    showError(e.message);
+    return;
+  }
+  const mine = ++seq;
+  if (inflight) inflight.abort();
+  inflight = new AbortController();
+  $('stale').hidden = last === null;
+  $('results').classList.toggle('stale', last !== null);
+  setState('running', 'Running ' + body.draws.toLocaleString('en-GB') + ' draws…');
+  let res, doc;
+  try {
+    res = await fetch('/api/run', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: inflight.signal,
+    });
+    doc = await res.json();
+  } catch (e) {
+    if (e.name === 'AbortError' || mine !== seq) return;
+    showError('The server did not answer (' + e.message + '). Is wfmc serve still running?');
+    return;
+  }
+  if (mine !== seq || doc.superseded) return;
+  if (!res.ok) {
+    showError(doc.error || ('HTTP ' + res.status));
+    return;
+  }
+  show(doc);
+}
+
+function showError(msg) {
+  $('error').textContent = msg;
+  $('error').hidden = false;
+  // The view stays marked stale: it is not what the controls say.
+  $('stale').hidden = last === null;
+  $('results').classList.toggle('stale', last !== null);
+  setState('error', 'Not run: see the message above the results.');
+}
+
+function show(doc) {
+  last = doc;
+  $('error').hidden = true;
+  $('headline').innerHTML = doc.headline_html;
+  $('comparison-box').hidden = !doc.comparison_html;
+  $('comparison').innerHTML = doc.comparison_html || '';
+  $('command').textContent = doc.command;
+  $('diff').textContent = doc.diff || '(nothing: the config as it is)';
+  const links = $('downloads');
+  links.textContent = 'Download: ';
+  for (const [name, text, kind] of [
+    ['bands.csv', doc.bands_csv, 'text/csv'],
+    ['shortfall.csv', doc.shortfall_csv, 'text/csv'],
+    ['summary.json', JSON.stringify(doc.summary, null, 2) + '\n', 'application/json'],
+  ]) {
+    const a = el('a', { href: URL.createObjectURL(new Blob([text], { type: kind })), download: name, text: name });
+    links.appendChild(a);
+    links.appendChild(document.createTextNode(' '));
+  }
+  charts();
+  $('stale').hidden = true;
+  $('results').classList.remove('stale');
+  document.body.dataset.run = String(Number(document.body.dataset.run) + 1);
+  setState('ready', 'Up to date: ' + doc.draws.toLocaleString('en-GB') + ' draws, seed ' + doc.seed +
+    ', ' + doc.seconds.toFixed(2) + ' s.');
+}
+
+function charts() {
+  if (!last) return;
+  const s = $('pick-scenario').value;
+  const a = $('pick-area').value;
+  const find = (file) => last.charts.find((c) => c.file === file);
+  const put = (id, chart) => {
+    const fig = $(id);
+    fig.innerHTML = chart ? chart.svg : '';
+    if (chart) fig.appendChild(el('figcaption', { text: chart.title }));
+  };
+  put('fan', find('fan-' + s + '-' + a + '.svg'));
+  put('heat', find('shortfall-heatmap-' + s + '.svg'));
+  put('tornado', find('tornado-' + s + '-gap-' + a + '-2030.svg'));
+}
+
+async function start() {
+  try {
+    const res = await fetch('/api/config');
+    config = await res.json();
+  } catch (e) {
+    setState('error', 'Could not read the config from the server: ' + e.message);
+    return;
+  }
+  document.title = 'wfmc explorer: ' + config.name;
+  build();
+  changed();
+}
+
+start();

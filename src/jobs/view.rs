@@ -1,0 +1,173 @@
+//! A run kept in memory for a live view (`wfmc serve`'s page and API): the files a
+//! results folder would hold, the charts the page shows, the command and config diff
+//! that reproduce it, and no folder.
+
+use crate::config::Config;
+use crate::engine::{self, Control, RunSpec};
+use crate::error::Error;
+use crate::report::charts::{self, Chart, Section};
+use crate::results::{self, Folder};
+
+/// What to run: the same words as `wfmc run --stress … --set … --draws … --seed …`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// Stress profiles of the config, in order.
+    pub stress: Vec<String>,
+    /// Overrides `PATH=VALUE`, applied after the profiles.
+    pub set: Vec<String>,
+    /// Draws.
+    pub draws: u64,
+    /// Seed.
+    pub seed: u64,
+}
+
+impl Request {
+    /// The request with no stress profile and no override: the config as given.
+    pub fn baseline(&self) -> Request {
+        Request {
+            stress: vec![],
+            set: vec![],
+            ..self.clone()
+        }
+    }
+
+    /// Whether it changes nothing in the config.
+    pub fn is_baseline(&self) -> bool {
+        self.stress.is_empty() && self.set.is_empty()
+    }
+}
+
+/// A run of a [`Request`], in memory.
+#[derive(Debug, Clone)]
+pub struct View {
+    /// The config with the request's overrides.
+    pub cfg: Config,
+    /// The run's spec.
+    pub spec: RunSpec,
+    /// What the results folder would hold (no Sobol indices, no rank correlations).
+    pub folder: Folder,
+    /// `bands.csv`'s text, the bytes `wfmc run` writes for the same request.
+    pub bands_csv: String,
+    /// `shortfall.csv`'s text.
+    pub shortfall_csv: String,
+    /// `summary.json`'s text.
+    pub summary_json: String,
+    /// The `wfmc run` command that writes these numbers.
+    pub command: String,
+    /// What the overrides change in the config ([`Config::diff`]).
+    pub diff: String,
+}
+
+/// Runs `req` on `base` with `threads` workers (plain `wfmc run` sampling; no rank
+/// correlations, which the view does not show and whose pilot would cost more than
+/// the draws of a small run). `control` cancels it.
+pub fn run(base: &Config, req: &Request, threads: usize, control: &Control) -> Result<View, Error> {
+    let list = super::override_list(base, &req.stress, &req.set)?;
+    let cfg = base.with_overrides(&list)?;
+    let spec = RunSpec {
+        draws: req.draws,
+        seed: req.seed,
+        threads,
+        ..RunSpec::default()
+    };
+    spec.validate()?;
+    let state = engine::run_with(&cfg, &spec, control, false)?;
+    state.check_rejected(spec.max_rejected)?;
+    let command = crate::report::run_command(
+        &cfg.origin,
+        req.draws,
+        req.seed,
+        None,
+        &req.stress,
+        &req.set,
+    );
+    let summary = state.summary();
+    Ok(View {
+        bands_csv: results::bands::write(&summary),
+        shortfall_csv: results::shortfall::write(&summary),
+        summary_json: results::summary::write(&cfg, &summary, &state.acc.centre),
+        folder: Folder::from_run(&cfg, &spec, &state, &command),
+        diff: base.diff(&list),
+        command,
+        cfg,
+        spec,
+    })
+}
+
+/// The charts of a view: the fan charts, shortfall heat maps and tornadoes of
+/// `report.html` (not the costs and job levels, which the page does not show).
+pub fn charts(v: &View) -> Result<Vec<Chart>, Error> {
+    Ok(charts::all_checked(&v.folder)?
+        .into_iter()
+        .filter(|c| {
+            matches!(
+                c.section,
+                Section::Fan | Section::Shortfall | Section::Tornado
+            )
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_view_is_what_run_writes_and_says_how_to_reproduce_it() {
+        let cfg = Config::builtin();
+        let req = Request {
+            stress: vec!["supply-stall".into()],
+            set: vec!["salary_growth=0.04".into()],
+            draws: 12_000,
+            seed: 5,
+        };
+        let v = run(&cfg, &req, 2, &Control::default()).unwrap();
+        let state = crate::jobs::run(
+            &v.cfg,
+            &RunSpec {
+                draws: 12_000,
+                seed: 5,
+                threads: 1,
+                ..RunSpec::default()
+            },
+            &Control::default(),
+        )
+        .unwrap();
+        let summary = state.summary();
+        assert_eq!(v.bands_csv, results::bands::write(&summary));
+        assert_eq!(v.shortfall_csv, results::shortfall::write(&summary));
+        assert_eq!(
+            v.command,
+            "wfmc run --draws 12000 --seed 5 --stress 'supply-stall' --set 'salary_growth=0.04'"
+        );
+        assert!(
+            v.diff.contains("- salary_growth = { base = 0.027")
+                && v.diff.contains("+ salary_growth = 0.04")
+                && !v.diff.contains("+ supply.ict.flow_rate = 0")
+                && v.diff
+                    .contains("+ supply.clinical_informatics.flow_rate = 0"),
+            "{}",
+            v.diff
+        );
+        let shown = charts(&v).unwrap();
+        assert!(shown.iter().any(|c| c.section == Section::Fan));
+        assert!(shown.iter().any(|c| c.section == Section::Shortfall));
+        assert!(shown.iter().any(|c| c.section == Section::Tornado));
+        assert!(!shown.iter().any(|c| c.section == Section::Cost));
+    }
+
+    #[test]
+    fn bad_overrides_are_the_cli_s_errors() {
+        let cfg = Config::builtin();
+        let req = Request {
+            stress: vec![],
+            set: vec!["salary_growht=0.04".into()],
+            draws: 1000,
+            seed: 1,
+        };
+        let e = run(&cfg, &req, 1, &Control::default()).unwrap_err();
+        let cli = crate::jobs::apply_overrides(&cfg, &[], &req.set).unwrap_err();
+        assert_eq!(e.to_string(), cli.to_string());
+        assert!(e.to_string().contains("salary_growth"), "{e}");
+    }
+}

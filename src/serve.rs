@@ -1,0 +1,483 @@
+//! `wfmc serve`: the what-if explorer. A local HTTP server (axum on tokio) serving
+//! one page (`assets/explorer/`, compiled in) and a small JSON API over
+//! [`wfmc::jobs::view`]; it only translates requests and responses.
+//!
+//! API (documented in the README):
+//! - `GET /api/config`: the config's name, stress profiles, the explorer's
+//!   controls with their current values, per-area base values, draw limits;
+//! - `GET /api/paths`: every path `set` accepts;
+//! - `POST /api/run` with `{"set": {PATH: VALUE}, "stress": [NAME], "draws": N,
+//!   "seed": S, "page": ID, "compare": BOOL}`: the run's summary, bands and
+//!   shortfall CSV text, headline tables, charts, command and config diff.
+//!   Errors are `{"error": MESSAGE}` with 400 (bad request), 409 (superseded by a
+//!   newer request of the same page), 413 (body too large), 503 (too many waiting)
+//!   or 500.
+//!
+//! Bounds: bodies up to [`MAX_BODY`] bytes, at most `--max-draws` draws, one run at a
+//! time (the others wait, at most [`MAX_WAITING`]); a page's newer request cancels
+//! its older one. The only file read is the config given at start: paths that name
+//! files (`forecasters.*`) cannot be set.
+
+use crate::args::message;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use wfmc::dims::{Area, Scenario};
+use wfmc::engine::{self, Control};
+use wfmc::jobs::view::{self, Request, View};
+use wfmc::report::html;
+use wfmc::{Config, Error};
+
+/// Largest request body.
+pub const MAX_BODY: usize = 64 * 1024;
+/// Requests that may wait for the running one.
+pub const MAX_WAITING: usize = 8;
+/// Most overrides in one request.
+const MAX_SET: usize = 256;
+/// Draws the page starts with.
+pub const PAGE_DRAWS: u64 = 100_000;
+
+/// The server's settings, from the command line.
+pub struct Options {
+    /// Address to listen on (127.0.0.1 unless the user says otherwise).
+    pub bind: std::net::IpAddr,
+    /// Port (0: any free port).
+    pub port: u16,
+    /// Open the page in the default browser.
+    pub open: bool,
+    /// Worker threads of a run.
+    pub threads: usize,
+    /// Most draws a request may ask for.
+    pub max_draws: u64,
+}
+
+struct App {
+    base: Config,
+    threads: usize,
+    max_draws: u64,
+    /// One run at a time: runs use every core already.
+    gate: tokio::sync::Semaphore,
+    waiting: AtomicUsize,
+    /// Each page's latest request, cancelled when a newer one comes.
+    pages: Mutex<HashMap<String, Arc<Control>>>,
+    /// The run holding the gate, cancelled on shutdown.
+    running: Mutex<Option<Arc<Control>>>,
+    /// The last baseline run, by (seed, draws).
+    baseline: Mutex<Option<(u64, u64, Arc<View>)>>,
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub fn serve(base: Config, opts: Options) -> Result<(), Error> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("starting the server", e))?;
+    rt.block_on(async move {
+        let addr = SocketAddr::new(opts.bind, opts.port);
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| Error::io(format!("listening on {addr}"), e))?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| Error::io("listening", e))?;
+        let app = Arc::new(App {
+            base,
+            threads: opts.threads,
+            max_draws: opts.max_draws,
+            gate: tokio::sync::Semaphore::new(1),
+            waiting: AtomicUsize::new(0),
+            pages: Mutex::new(HashMap::new()),
+            running: Mutex::new(None),
+            baseline: Mutex::new(None),
+        });
+        let url = format!("http://{local}/");
+        println!("wfmc serve: {url} (Ctrl-C to stop)");
+        if !opts.bind.is_loopback() {
+            eprintln!(
+                "warning: listening on {} — anyone who can reach this address can run the model",
+                opts.bind
+            );
+        }
+        if opts.open && webbrowser::open(&url).is_err() {
+            eprintln!("note: could not open a browser; open {url} yourself");
+        }
+        let stop = app.clone();
+        axum::serve(listener, router(app))
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                eprintln!("wfmc serve: stopping");
+                if let Some(c) = stop
+                    .running
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .as_ref()
+                {
+                    c.cancel.store(true, Ordering::Relaxed);
+                }
+            })
+            .await
+            .map_err(|e| Error::io("serving", e))
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn router(app: Arc<App>) -> Router {
+    const INDEX: &str = include_str!("../assets/explorer/index.html");
+    const SCRIPT: &str = include_str!("../assets/explorer/app.js");
+    const STYLE: &str = include_str!("../assets/explorer/style.css");
+    let asset = |body: &'static str, kind: &'static str| {
+        move || async move { ([(header::CONTENT_TYPE, kind)], body) }
+    };
+    Router::new()
+        .route("/", get(asset(INDEX, "text/html; charset=utf-8")))
+        .route(
+            "/app.js",
+            get(asset(SCRIPT, "text/javascript; charset=utf-8")),
+        )
+        .route("/style.css", get(asset(STYLE, "text/css; charset=utf-8")))
+        .route("/api/config", get(config))
+        .route("/api/paths", get(paths))
+        .route("/api/run", post(run))
+        .fallback(|| async { failure(StatusCode::NOT_FOUND, "no such page or API") })
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
+        .with_state(app)
+}
+
+fn reply(status: StatusCode, doc: &Value) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        doc.to_string(),
+    )
+        .into_response()
+}
+
+fn failure(status: StatusCode, msg: impl Into<String>) -> Response {
+    reply(status, &json!({ "error": msg.into() }))
+}
+
+/// Paths whose values name files: not settable through the API, which may read no
+/// file but the config given at start.
+fn names_a_file(path: &str) -> bool {
+    path == "forecasters" || path.starts_with("forecasters.")
+}
+
+/// The controls the page shows with the config's own values (as `--set` writes them).
+const CONTROLS: &[&str] = &[
+    "salary_growth",
+    "salary_path",
+    "uncertainty.demand_ratio.dist",
+    "uncertainty.demand_ratio.rho",
+    "uncertainty.flow_rate.dist",
+    "uncertainty.flow_rate.rho",
+    "uncertainty.skill_mix.concentration",
+    "uncertainty.band.p",
+];
+
+async fn config(State(app): State<Arc<App>>) -> Response {
+    let cfg = &app.base;
+    let values: BTreeMap<&str, Value> = CONTROLS
+        .iter()
+        .map(|&p| (p, cfg.value_text(p).map_or(Value::Null, Value::String)))
+        .collect();
+    let areas: Vec<Value> = Area::ALL
+        .iter()
+        .map(|&a| {
+            let ratio: BTreeMap<&str, f64> = Scenario::ALL
+                .iter()
+                .map(|&s| (s.key(), cfg.demand_of(s, a).ratio.base))
+                .collect();
+            json!({
+                "key": a.key(), "label": a.label(),
+                "flow_rate": cfg.area(a).flow.base,
+                "extra_inflow": cfg.area(a).extra_inflow,
+                "ratio": ratio,
+            })
+        })
+        .collect();
+    let scenarios: Vec<Value> = Scenario::ALL
+        .iter()
+        .map(|s| json!({ "key": s.key(), "label": s.label() }))
+        .collect();
+    let stress: Vec<Value> = cfg
+        .stress
+        .iter()
+        .map(|p| {
+            json!({
+                "name": p.name, "description": p.description,
+                "set": p.set.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    reply(
+        StatusCode::OK,
+        &json!({
+            "name": cfg.name, "title": cfg.title, "origin": cfg.origin,
+            "draws": PAGE_DRAWS.min(app.max_draws), "max_draws": app.max_draws,
+            "seed": engine::DEFAULT_SEED,
+            "values": values, "areas": areas, "scenarios": scenarios, "stress": stress,
+        }),
+    )
+}
+
+async fn paths(State(app): State<Arc<App>>) -> Response {
+    let list: Vec<String> = app
+        .base
+        .settable_paths()
+        .into_iter()
+        .filter(|p| !names_a_file(p))
+        .collect();
+    reply(StatusCode::OK, &json!(list))
+}
+
+/// `POST /api/run`'s body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunBody {
+    #[serde(default)]
+    set: BTreeMap<String, Value>,
+    #[serde(default)]
+    stress: Vec<String>,
+    draws: Option<u64>,
+    seed: Option<u64>,
+    /// The page asking: its newer request cancels its older one.
+    page: Option<String>,
+    /// Also run the baseline (no overrides) with the same seed and draws.
+    #[serde(default)]
+    compare: bool,
+}
+
+/// A request's body as a [`Request`], or the message of a 400.
+fn parse(app: &App, body: &[u8]) -> Result<(Request, Option<String>, bool), String> {
+    let b: RunBody =
+        serde_json::from_slice(body).map_err(|e| format!("the request body is not valid: {e}"))?;
+    let draws = b.draws.unwrap_or(PAGE_DRAWS.min(app.max_draws));
+    if draws == 0 || draws > app.max_draws {
+        return Err(format!(
+            "draws {draws}: from 1 to {} (the server's --max-draws)",
+            app.max_draws
+        ));
+    }
+    if b.set.len() > MAX_SET || b.stress.len() > 64 {
+        return Err(format!(
+            "at most {MAX_SET} overrides and 64 stress profiles in one request"
+        ));
+    }
+    if b.page.as_ref().is_some_and(|p| p.len() > 64) {
+        return Err("page: at most 64 characters".into());
+    }
+    let mut set = vec![];
+    for (path, v) in b.set {
+        if names_a_file(&path) {
+            return Err(format!(
+                "{path}: names a file; the explorer reads no file but its config (use the CLI)"
+            ));
+        }
+        let text = match v {
+            Value::String(s) => s,
+            Value::Number(n) => n.to_string(),
+            Value::Bool(x) => x.to_string(),
+            Value::Array(_) => v.to_string(),
+            Value::Null | Value::Object(_) => {
+                return Err(format!(
+                    "{path}: a value is a number, a string (e.g. \"normal(0.03, 0.01)\") or a list of numbers"
+                ));
+            }
+        };
+        set.push(format!("{path}={text}"));
+    }
+    let req = Request {
+        stress: b.stress,
+        set,
+        draws,
+        seed: b.seed.unwrap_or(engine::DEFAULT_SEED),
+    };
+    Ok((req, b.page, b.compare))
+}
+
+/// Cancels its run when dropped before [`Armed::disarm`]: a client that goes away
+/// (a newer request, a closed tab) stops the run it started.
+struct Armed(Option<Arc<Control>>);
+
+impl Armed {
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Armed {
+    fn drop(&mut self) {
+        if let Some(c) = &self.0 {
+            c.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Counts a waiting request while it lives.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+async fn run(State(app): State<Arc<App>>, body: Result<Bytes, BytesRejection>) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            return failure(
+                e.status(),
+                format!("the request body could not be read ({e}); at most {MAX_BODY} bytes"),
+            );
+        }
+    };
+    let (req, page, compare) = match parse(&app, &body) {
+        Ok(x) => x,
+        Err(msg) => return failure(StatusCode::BAD_REQUEST, msg),
+    };
+    let control = Arc::new(Control::default());
+    if let Some(p) = page {
+        let mut pages = app.pages.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(old) = pages.insert(p, control.clone()) {
+            old.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+    let armed = Armed(Some(control.clone()));
+    if app.waiting.fetch_add(1, Ordering::Relaxed) >= MAX_WAITING {
+        app.waiting.fetch_sub(1, Ordering::Relaxed);
+        return failure(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many requests waiting; try again",
+        );
+    }
+    let waiting = Waiting(&app.waiting);
+    let Ok(_permit) = app.gate.acquire().await else {
+        return failure(StatusCode::SERVICE_UNAVAILABLE, "the server is stopping");
+    };
+    drop(waiting);
+    if control.check().is_err() {
+        return superseded();
+    }
+    *app.running.lock().unwrap_or_else(|p| p.into_inner()) = Some(control.clone());
+    let job = {
+        let (app, control) = (app.clone(), control.clone());
+        tokio::task::spawn_blocking(move || compute(&app, &req, compare, &control))
+    };
+    let out = job.await;
+    *app.running.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    armed.disarm();
+    match out {
+        Ok(Ok(doc)) => reply(StatusCode::OK, &doc),
+        Ok(Err(Error::Interrupted)) => superseded(),
+        Ok(Err(e)) => failure(
+            if e.exit_code() == 2 {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR
+            },
+            message(&e),
+        ),
+        Err(_) => failure(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the run failed (a bug: please report it)",
+        ),
+    }
+}
+
+fn superseded() -> Response {
+    reply(
+        StatusCode::CONFLICT,
+        &json!({ "error": "superseded by a newer request, or stopped", "superseded": true }),
+    )
+}
+
+/// The run (and baseline) of a request, as the response's JSON.
+fn compute(app: &App, req: &Request, compare: bool, control: &Control) -> Result<Value, Error> {
+    let t0 = std::time::Instant::now();
+    let this = Arc::new(view::run(&app.base, req, app.threads, control)?);
+    if req.is_baseline() {
+        baseline(app, req, &this, control)?;
+    }
+    let comparison = if compare {
+        let base = baseline(app, req, &this, control)?;
+        Some(html::comparison(&base.folder, &this.folder))
+    } else {
+        None
+    };
+    let charts: Vec<Value> = view::charts(&this)?
+        .into_iter()
+        .map(|c| json!({ "file": c.file, "title": c.title, "svg": c.svg }))
+        .collect();
+    let summary: Value =
+        serde_json::from_str(&this.summary_json).map_err(|e| Error::Runtime(e.to_string()))?;
+    Ok(json!({
+        "config": this.cfg.name,
+        "draws": req.draws, "seed": req.seed, "stress": req.stress, "set": req.set,
+        "command": this.command, "diff": this.diff,
+        "summary": summary,
+        "bands_csv": this.bands_csv, "shortfall_csv": this.shortfall_csv,
+        "headline_html": html::headline_tables(&this.folder),
+        "comparison_html": comparison,
+        "charts": charts,
+        "seconds": t0.elapsed().as_secs_f64(),
+    }))
+}
+
+/// The baseline of `req` (same seed and draws, no overrides), from the cache or run.
+fn baseline(
+    app: &App,
+    req: &Request,
+    this: &Arc<View>,
+    control: &Control,
+) -> Result<Arc<View>, Error> {
+    let keep = |v: &Arc<View>| {
+        *app.baseline.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some((req.seed, req.draws, v.clone()));
+    };
+    if req.is_baseline() {
+        keep(this);
+        return Ok(this.clone());
+    }
+    let cached = app
+        .baseline
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    if let Some((seed, draws, v)) = cached
+        && (seed, draws) == (req.seed, req.draws)
+    {
+        return Ok(v);
+    }
+    let v = Arc::new(view::run(&app.base, &req.baseline(), app.threads, control)?);
+    keep(&v);
+    Ok(v)
+}
