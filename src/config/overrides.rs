@@ -145,15 +145,33 @@ impl Config {
     pub fn diff(&self, list: &[Override]) -> String {
         let mut out = String::new();
         for o in list {
-            let old = self
-                .value_text(&o.path)
-                .unwrap_or_else(|| "(not given: default or derived)".into());
+            let old = self.value_text(&o.path).unwrap_or_else(|| {
+                self.derived(&o.path).map_or_else(
+                    || "(not given: the default)".into(),
+                    |x| format!("(not given; derived: {x})"),
+                )
+            });
             out.push_str(&format!(
                 "# {}\n- {} = {old}\n+ {} = {}\n",
                 o.origin, o.path, o.path, o.value
             ));
         }
         out
+    }
+
+    /// The base value of a per-area input the file need not give: a flow rate (from
+    /// the 2030 supply), the extra inflow, a demand ratio (from the 2030 demand).
+    fn derived(&self, path: &str) -> Option<f64> {
+        let area = |k: &str| Area::ALL.iter().copied().find(|a| a.key() == k);
+        match path.split('.').collect::<Vec<_>>()[..] {
+            ["supply", a, "flow_rate"] => Some(self.area(area(a)?).flow.base),
+            ["supply", a, "extra_inflow"] => Some(self.area(area(a)?).extra_inflow),
+            ["demand", s, a, "ratio"] => {
+                let s = Scenario::ALL.iter().copied().find(|x| x.key() == s)?;
+                Some(self.demand_of(s, area(a)?).ratio.base)
+            }
+            _ => None,
+        }
     }
 
     /// Every path an override may name, for this config.

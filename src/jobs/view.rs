@@ -144,6 +144,9 @@ mod tests {
             v.diff.contains("- salary_growth = { base = 0.027")
                 && v.diff.contains("+ salary_growth = 0.04")
                 && !v.diff.contains("+ supply.ict.flow_rate = 0")
+                && v.diff.contains(
+                    "- supply.clinical_informatics.flow_rate = (not given; derived: 0.05"
+                )
                 && v.diff
                     .contains("+ supply.clinical_informatics.flow_rate = 0"),
             "{}",
