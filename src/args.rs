@@ -204,6 +204,45 @@ pub enum Command {
         #[command(flatten)]
         config: ConfigArgs,
     },
+    /// Paired comparison: the baseline against interventions, portfolios, stress
+    /// profiles or overrides on the same draws; compare.csv and a table.
+    Compare {
+        /// Config file (default: the built-in configs/hee-2021.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Stress profile applied to the baseline and every variant (repeatable).
+        #[arg(long = "stress", value_name = "NAME")]
+        stress: Vec<String>,
+        /// Override applied to the baseline and every variant (repeatable).
+        #[arg(long = "set", value_name = "PATH=VALUE")]
+        set: Vec<String>,
+        /// A variant: one intervention of the config (repeatable; A+B: a portfolio).
+        #[arg(long = "intervention", value_name = "NAME")]
+        interventions: Vec<String>,
+        /// A variant: several interventions together, A+B (repeatable).
+        #[arg(long = "portfolio", value_name = "A+B")]
+        portfolios: Vec<String>,
+        /// A variant of stress profiles, interventions and overrides:
+        /// 'NAME: --stress P --intervention I --set PATH=VALUE' (repeatable).
+        #[arg(long = "variant", value_name = "'NAME: ARGS'")]
+        variants: Vec<String>,
+        /// Number of draws (the same draws for the baseline and every variant).
+        #[arg(long, default_value_t = 200_000)]
+        draws: u64,
+        #[command(flatten)]
+        streams: Streams,
+        #[command(flatten)]
+        sampling: SamplingArg,
+        #[command(flatten)]
+        guard: Guard,
+        /// Year of the table (compare.csv has every year).
+        #[arg(long, default_value_t = 2030)]
+        year: u32,
+        /// Results folder for compare.csv (default: results/<config name>/; a run's
+        /// folder gets its report.html rebuilt with the comparison).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// The what-if explorer: a local web page that reruns the model as you change
     /// its assumptions, and its JSON API (see the README's "Explorer").
     Serve {
@@ -258,6 +297,10 @@ pub struct ConfigArgs {
     /// Apply a stress profile of the config (repeatable, in order; `wfmc stress --list`).
     #[arg(long = "stress", value_name = "NAME")]
     pub stress: Vec<String>,
+    /// Apply an intervention of the config (repeatable; A+B applies both; after
+    /// --stress, before --set; `wfmc stress --list` lists them).
+    #[arg(long = "intervention", value_name = "NAME")]
+    pub interventions: Vec<String>,
     /// Override an input: PATH=VALUE, VALUE a number or a distribution such as
     /// normal(0.10, 0.02) (repeatable, applied after --stress).
     #[arg(long = "set", value_name = "PATH=VALUE")]
@@ -274,6 +317,7 @@ impl ConfigArgs {
         wfmc::jobs::ConfigRequest {
             path: self.config.clone(),
             stress: self.stress.clone(),
+            interventions: self.interventions.clone(),
             set: self.set.clone(),
             allow_missing: self.allow_missing.clone(),
         }

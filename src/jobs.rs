@@ -23,7 +23,10 @@ pub struct ConfigRequest {
     pub path: Option<PathBuf>,
     /// Stress profiles of the config to apply, in order.
     pub stress: Vec<String>,
-    /// Overrides `PATH=VALUE`, applied after the profiles.
+    /// Interventions of the config to apply (`--intervention NAME`), after the
+    /// profiles.
+    pub interventions: Vec<String>,
+    /// Overrides `PATH=VALUE`, applied after the profiles and interventions.
     pub set: Vec<String>,
     /// How to treat a forecaster who left an area out (`skip` or `error`); only for a
     /// config with forecaster returns.
@@ -53,24 +56,30 @@ impl ConfigRequest {
                 format!("{} has no [forecasters] section with returns", cfg.origin),
             ));
         }
-        apply_overrides(&cfg, &self.stress, &self.set)
+        let list = override_list(&cfg, &self.stress, &self.interventions, &self.set)?;
+        Ok(cfg.with_overrides(&list)?)
     }
 }
 
 /// `cfg` with its stress profiles `stress` applied in order, then the overrides
 /// `set` (`PATH=VALUE`); the result is checked like a loaded config.
 pub fn apply_overrides(cfg: &Config, stress: &[String], set: &[String]) -> Result<Config, Error> {
-    Ok(cfg.with_overrides(&override_list(cfg, stress, set)?)?)
+    Ok(cfg.with_overrides(&override_list(cfg, stress, &[], set)?)?)
 }
 
-/// The overrides of the stress profiles `stress` of `cfg`, then of `set`, in the
-/// order [`apply_overrides`] applies them.
+/// The overrides of the stress profiles `stress` of `cfg`, then of its
+/// `interventions` (each sets `interventions.NAME.active = true`), then of `set`.
 pub fn override_list(
     cfg: &Config,
     stress: &[String],
+    interventions: &[String],
     set: &[String],
 ) -> Result<Vec<crate::config::overrides::Override>, Error> {
     let mut list = cfg.stress_overrides(stress).map_err(Error::Input)?;
+    list.extend(
+        cfg.intervention_overrides(interventions)
+            .map_err(Error::Input)?,
+    );
     for s in set {
         list.push(crate::config::overrides::Override::parse(s).map_err(Error::Input)?);
     }
@@ -644,4 +653,205 @@ pub fn sweep(
         Err(Error::OutputClosed) => Ok(()),
         r => r,
     }
+}
+
+/// One variant of `wfmc compare`: a name and what it applies to the baseline
+/// (stress profiles, then interventions, then overrides).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VariantSpec {
+    /// Its name in the table and `compare.csv`.
+    pub name: String,
+    /// Stress profiles.
+    pub stress: Vec<String>,
+    /// Interventions (`A+B`: a portfolio).
+    pub interventions: Vec<String>,
+    /// Overrides `PATH=VALUE`.
+    pub set: Vec<String>,
+}
+
+impl VariantSpec {
+    /// An intervention or portfolio (`a+b`), named after it.
+    pub fn intervention(name: &str) -> VariantSpec {
+        VariantSpec {
+            name: name.to_string(),
+            interventions: vec![name.to_string()],
+            ..Default::default()
+        }
+    }
+
+    /// Parses `NAME: ARGS`, ARGS being `--stress NAME`, `--intervention NAME` and
+    /// `--set PATH=VALUE` as on the command line (quotes group words), e.g.
+    /// `realised-pay: --stress realised-pay` or `ict+: --set supply.ict.flow_rate=0.05`.
+    pub fn parse(text: &str) -> Result<VariantSpec, Error> {
+        let bad = |why: &str| {
+            Error::Input(format!(
+                "--variant `{text}`: {why}; expected NAME: ARGS, e.g. 'realised-pay: --stress realised-pay' or 'ict: --set supply.ict.flow_rate=0.05'"
+            ))
+        };
+        let (name, args) = text.split_once(':').ok_or_else(|| bad("no `:`"))?;
+        let name = name.trim();
+        if name.is_empty() || name.contains(',') || name.chars().any(char::is_control) {
+            return Err(bad("a name is needed (no commas)"));
+        }
+        let words = shell_words(args).map_err(|e| bad(&e))?;
+        let mut v = VariantSpec {
+            name: name.to_string(),
+            ..Default::default()
+        };
+        let mut it = words.into_iter();
+        while let Some(flag) = it.next() {
+            let (flag, inline) = match flag.split_once('=') {
+                Some((f, rest)) if f.starts_with("--") => (f.to_string(), Some(rest.to_string())),
+                _ => (flag, None),
+            };
+            let value = match inline {
+                Some(x) => x,
+                None => it
+                    .next()
+                    .ok_or_else(|| bad(&format!("{flag} needs a value")))?,
+            };
+            match flag.as_str() {
+                "--stress" => v.stress.push(value),
+                "--intervention" | "--portfolio" => v.interventions.push(value),
+                "--set" => v.set.push(value),
+                other => {
+                    return Err(bad(&format!(
+                        "`{other}`: only --stress, --intervention and --set"
+                    )));
+                }
+            }
+        }
+        if v.stress.is_empty() && v.interventions.is_empty() && v.set.is_empty() {
+            return Err(bad("it changes nothing"));
+        }
+        Ok(v)
+    }
+}
+
+/// Words of `s` split on blanks, with '…' and "…" grouping (no escapes).
+fn shell_words(s: &str) -> Result<Vec<String>, String> {
+    let (mut out, mut cur, mut quote, mut any) = (vec![], String::new(), None, false);
+    for ch in s.chars() {
+        match (quote, ch) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(ch);
+                any = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if any || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                any = false;
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    if quote.is_some() {
+        return Err("an unclosed quote".into());
+    }
+    if any || !cur.is_empty() {
+        out.push(cur);
+    }
+    Ok(out)
+}
+
+/// The configs of `variants` applied to `base`, with their descriptions.
+pub fn variants(
+    base: &Config,
+    variants: &[VariantSpec],
+) -> Result<Vec<crate::explore::compare::Variant>, Error> {
+    let mut out: Vec<crate::explore::compare::Variant> = vec![];
+    for v in variants {
+        if out.iter().any(|o| o.name == v.name) {
+            return Err(Error::Input(format!(
+                "variant `{}` is named twice: give each a name of its own",
+                v.name
+            )));
+        }
+        let list = override_list(base, &v.stress, &v.interventions, &v.set)?;
+        let cfg = base.with_overrides(&list)?;
+        let mut what: Vec<String> = vec![];
+        for n in v.interventions.iter().flat_map(|n| n.split('+')) {
+            let d = cfg
+                .interventions
+                .iter()
+                .find(|i| i.name == n.trim())
+                .map_or(String::new(), |i| i.description.clone());
+            what.push(format!("intervention {n}: {d}"));
+        }
+        for s in &v.stress {
+            let d = cfg
+                .stress
+                .iter()
+                .find(|p| &p.name == s)
+                .map_or(String::new(), |p| p.description.clone());
+            what.push(format!("stress {s}: {d}"));
+        }
+        what.extend(v.set.iter().map(|s| format!("--set {s}")));
+        out.push(crate::explore::compare::Variant {
+            name: v.name.clone(),
+            description: what.join("; "),
+            cfg,
+        });
+    }
+    Ok(out)
+}
+
+/// What [`compare_to_folder`] did.
+pub struct CompareOutcome {
+    /// The variants compared.
+    pub variants: Vec<crate::explore::compare::Variant>,
+    /// The estimates.
+    pub comparison: crate::explore::compare::Comparison,
+    /// `compare.csv`.
+    pub path: PathBuf,
+}
+
+/// Compares `variants` with `base` on the draws of `spec` and writes `compare.csv`
+/// into the results folder `dir` (new, empty or wfmc's); where the folder holds a
+/// run's results, its `report.html` is rebuilt with the comparison.
+pub fn compare_to_folder(
+    base: &Config,
+    variants_: &[VariantSpec],
+    spec: &RunSpec,
+    dir: &Path,
+    control: &Control,
+) -> Result<CompareOutcome, Error> {
+    spec.validate()?;
+    if variants_.is_empty() {
+        return Err(Error::Input(
+            "nothing to compare: give --intervention NAME, --portfolio A+B or --variant 'NAME: ARGS'".into(),
+        ));
+    }
+    let vs = variants(base, variants_)?;
+    // The folder is checked (and locked) before any work.
+    let st = Staging::new(dir, &Inputs::none())?;
+    let comparison = crate::explore::compare::run(base, &vs, spec, control)?;
+    let share = comparison.rejected as f64 / spec.draws.max(1) as f64;
+    if share > spec.max_rejected {
+        return Err(Error::Runtime(format!(
+            "{} of {} draws ({:.2} %) failed the numerical guard under the baseline or a variant (limit {:.2} %)",
+            comparison.rejected,
+            spec.draws,
+            100.0 * share,
+            100.0 * spec.max_rejected
+        )));
+    }
+    let names: Vec<String> = vs.iter().map(|v| v.name.clone()).collect();
+    let text = results::compare::write(&comparison, &names);
+    st.keep_existing(|f| f == results::compare::FILE)?;
+    st.write(results::compare::FILE, text.as_bytes())?;
+    // A run's folder gets its page rebuilt with the comparison, in the same swap.
+    if st.path().join(results::bands::FILE).exists() {
+        crate::report::html::write(st.path(), false)?;
+    }
+    control.check()?;
+    let path = st.commit()?.join(results::compare::FILE);
+    Ok(CompareOutcome {
+        variants: vs,
+        comparison,
+        path,
+    })
 }

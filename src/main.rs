@@ -48,6 +48,7 @@ fn dispatch(command: Command) -> Result<(), Error> {
             | Command::Sobol { .. }
             | Command::Sweep { .. }
             | Command::Report { .. }
+            | Command::Compare { .. }
     );
     if checks {
         let c = control.clone();
@@ -298,6 +299,52 @@ fn dispatch(command: Command) -> Result<(), Error> {
         Command::Report { dir, charts } => {
             let n = jobs::report_folder(&dir, charts.check()?, &control)?;
             eprintln!("{n} charts and report.html -> {}", dir.display());
+            Ok(())
+        }
+        Command::Compare {
+            config,
+            stress,
+            set,
+            interventions,
+            portfolios,
+            variants,
+            draws,
+            streams,
+            sampling,
+            guard,
+            year,
+            out,
+        } => {
+            let cfg = jobs::ConfigRequest {
+                path: config,
+                stress,
+                set,
+                ..Default::default()
+            }
+            .load()?;
+            let year_k = wfmc::dims::year_index(year).ok_or_else(|| {
+                Error::Input(format!("--year {year}: years run from 2020 to 2030"))
+            })?;
+            let mut list: Vec<jobs::VariantSpec> = interventions
+                .iter()
+                .chain(&portfolios)
+                .map(|n| jobs::VariantSpec::intervention(n))
+                .collect();
+            for v in &variants {
+                list.push(jobs::VariantSpec::parse(v)?);
+            }
+            let spec = spec(draws, streams, guard.max_rejected, None, sampling);
+            let dir = out.unwrap_or_else(|| jobs::default_out(&cfg));
+            let bar = progress_bar(spec.draws, "draws", &control);
+            let res = jobs::compare_to_folder(&cfg, &list, &spec, &dir, &control);
+            bar.finish_and_clear();
+            let o = res?;
+            print(&report::terminal::compare(
+                &o.comparison,
+                &o.variants,
+                year_k,
+            ))?;
+            eprintln!("-> {}", o.path.display());
             Ok(())
         }
         Command::Serve {

@@ -163,8 +163,15 @@ impl SobolBlock {
 pub struct ChunkStream {
     /// The chunk's pseudo-random stream.
     pub rng: ChaCha8Rng,
+    /// The chunk's stream for the numbers of active interventions: its own, so a
+    /// run with an intervention draws every other input exactly as the run without
+    /// (common random numbers, for `wfmc compare`).
+    pub levers: ChaCha8Rng,
     seq: Option<(SobolBlock, u32)>,
 }
+
+/// Mixed into the seed of the interventions' streams.
+const LEVER_SALT: u64 = 0x1e7e_25a1_7c0f_fee5;
 
 impl ChunkStream {
     /// The stream of chunk `chunk` of a run seeded `seed`; `block` is the chunk's
@@ -172,6 +179,7 @@ impl ChunkStream {
     pub fn new(sampling: Sampling, seed: u64, chunk: u64, block: u64, first: u64) -> ChunkStream {
         ChunkStream {
             rng: chunk_rng(seed, chunk),
+            levers: chunk_rng(seed ^ LEVER_SALT, chunk),
             seq: match sampling {
                 Sampling::Mc => None,
                 Sampling::Rqmc => Some((SobolBlock::new(seed, block), first as u32)),
@@ -295,6 +303,9 @@ pub struct Sampler {
     seq_start: Vec<Option<usize>>,
     /// Sobol' coordinates a draw uses.
     seq_dims: usize,
+    /// Active interventions whose numbers are drawn per draw (`None`: none, or all
+    /// fixed, so the base inputs already hold their policy).
+    levers: Option<crate::model::policy::Levers>,
 }
 
 impl Sampler {
@@ -314,10 +325,25 @@ impl Sampler {
         let mut factor_offset = Vec::new();
         let mut factor_per_scenario = Vec::new();
         let mut at = 0;
+        // A factor no uncertain input links to is not drawn, so declaring one (as
+        // the default config does for the `uncertain-baseline` profile) changes
+        // no run that does not use it.
+        let linked = |i: usize| {
+            let inputs = [&cfg.salary_growth, &cfg.on_cost]
+                .into_iter()
+                .chain(cfg.areas.iter().flat_map(|a| [&a.workforce, &a.flow]))
+                .chain(cfg.demand.iter().flatten().map(|d| &d.ratio));
+            inputs
+                .into_iter()
+                .any(|x| x.is_uncertain() && x.factor.is_some_and(|f| f.factor == i))
+        };
         for (i, f) in cfg.factors.iter().enumerate() {
-            let w = if f.per_scenario { N_SCENARIOS } else { 1 };
             factor_offset.push(at);
             factor_per_scenario.push(f.per_scenario);
+            if !linked(i) {
+                continue;
+            }
+            let w = if f.per_scenario { N_SCENARIOS } else { 1 };
             at += w;
             push(format!("factors.{}", f.name), GroupKind::Factor(i), w);
         }
@@ -407,7 +433,9 @@ impl Sampler {
                 Some(seq_dims - g.width)
             })
             .collect();
+        let levers = crate::model::policy::Levers::new(cfg);
         Sampler {
+            levers: levers.is_uncertain().then_some(levers),
             base: Inputs::base(cfg),
             groups,
             factor_offset,
@@ -560,6 +588,9 @@ impl Sampler {
         raw: &mut [f64],
         x: &mut Inputs,
     ) {
+        if let Some(l) = &self.levers {
+            draw_levers(l, &mut s.levers, x);
+        }
         let Some((block, first)) = s.seq else {
             return self.sample(&mut s.rng, raw, x);
         };
@@ -592,6 +623,19 @@ impl Sampler {
         }
         self.assemble(raw, x);
     }
+}
+
+/// The numbers of the active interventions for one draw, from their own stream.
+fn draw_levers(l: &crate::model::policy::Levers, rng: &mut ChaCha8Rng, x: &mut Inputs) {
+    // Uniforms on the open interval (0, 1), so no quantile is infinite.
+    let u: Vec<f64> = (0..l.len())
+        .map(|_| ((rng.random::<u64>() >> 11) as f64 + 0.5) / (1u64 << 53) as f64)
+        .collect();
+    let mut values = Vec::with_capacity(l.len());
+    let p = x
+        .policy
+        .get_or_insert_with(|| Box::new(crate::model::policy::Policy::none()));
+    l.fill_at(&u, &mut values, p);
 }
 
 /// Demand ratios and level shares from the panel: the mean of a bootstrap resample

@@ -235,6 +235,8 @@ pub struct Config {
     pub salary_path: Vec<f64>,
     /// Named sets of overrides (`--stress NAME`).
     pub stress: Vec<StressProfile>,
+    /// Interventions (`[interventions.NAME]`), applied where `active`.
+    pub interventions: Vec<Intervention>,
     /// The overrides applied to the file, as `path=value`, in order.
     pub overrides: Vec<String>,
     /// Forecaster returns, when demand comes from the panel itself (`[forecasters]`).
@@ -249,6 +251,117 @@ pub struct Config {
     pub areas: Vec<AreaConfig>,
     /// Per-scenario, per-area demand inputs, `[scenario][area]`.
     pub demand: Vec<Vec<DemandConfig>>,
+}
+
+/// An intervention of the config's `[interventions.NAME]`: one or more levers, each
+/// on one or more areas (indices into [`Area::ALL`]), every number an [`Input`] (a
+/// value or a distribution). Off unless `active` (`--intervention NAME` sets it).
+#[derive(Debug, Clone)]
+pub struct Intervention {
+    /// Its name.
+    pub name: String,
+    /// What it stands for, and its basis.
+    pub description: String,
+    /// Applied to runs of this config.
+    pub active: bool,
+    /// Extra entrants.
+    pub intake: Option<Intake>,
+    /// A change to the net flow rate.
+    pub retention: Option<Retention>,
+    /// A pay uplift.
+    pub pay: Option<PayLever>,
+    /// What the programme costs.
+    pub cost: ProgrammeCost,
+}
+
+/// `intake`: `per_year` entrants a year in each area from `start`, reaching full
+/// size over `ramp` years; a share `completion` of them joins, and those who join
+/// leave at `attrition` a year afterwards.
+#[derive(Debug, Clone)]
+pub struct Intake {
+    /// Areas, indices into [`Area::ALL`].
+    pub areas: Vec<usize>,
+    /// Entrants a year per area at full size, WTE.
+    pub per_year: Input,
+    /// First year of intake (2021–2030).
+    pub start: u32,
+    /// Years to full size (0 or 1: full from the start).
+    pub ramp: u32,
+    /// Share of entrants who complete and join, in [0, 1].
+    pub completion: Input,
+    /// Annual attrition of those who joined, in [0, 1).
+    pub attrition: Input,
+}
+
+/// `retention`: `delta` added to each area's net annual flow rate from `start`.
+#[derive(Debug, Clone)]
+pub struct Retention {
+    /// Areas, indices into [`Area::ALL`].
+    pub areas: Vec<usize>,
+    /// Change to the net flow rate (0.01 = one point a year).
+    pub delta: Input,
+    /// First year whose growth it changes.
+    pub start: u32,
+}
+
+/// `pay`: each area's pay raised by `uplift` from `start` (a cost), with an
+/// assumed `flow_effect` on its net flow rate (0 unless the user states one).
+#[derive(Debug, Clone)]
+pub struct PayLever {
+    /// Areas, indices into [`Area::ALL`].
+    pub areas: Vec<usize>,
+    /// Pay uplift (0.05 = 5 %).
+    pub uplift: Input,
+    /// First year paid.
+    pub start: u32,
+    /// ASSUMED change to the net flow rate from `start`.
+    pub flow_effect: Input,
+}
+
+/// `cost`: the programme's own cost, in 2020 pounds grown like pay: per entrant of
+/// its intake, and per year from `start` (split equally over the intervention's
+/// areas).
+#[derive(Debug, Clone)]
+pub struct ProgrammeCost {
+    /// Pounds per entrant (before completion).
+    pub per_entrant: Input,
+    /// Pounds a year.
+    pub per_year: Input,
+    /// First year of the per-year cost.
+    pub start: u32,
+}
+
+impl Intervention {
+    /// The areas its levers act on, each once, in [`Area::ALL`] order.
+    pub fn areas(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = self
+            .intake
+            .iter()
+            .flat_map(|l| l.areas.iter())
+            .chain(self.retention.iter().flat_map(|l| l.areas.iter()))
+            .chain(self.pay.iter().flat_map(|l| l.areas.iter()))
+            .copied()
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    /// Its uncertain numbers, in a fixed order (the order they are drawn).
+    pub fn numbers(&self) -> Vec<&Input> {
+        let mut v = vec![];
+        if let Some(l) = &self.intake {
+            v.extend([&l.per_year, &l.completion, &l.attrition]);
+        }
+        if let Some(l) = &self.retention {
+            v.push(&l.delta);
+        }
+        if let Some(l) = &self.pay {
+            v.extend([&l.uplift, &l.flow_effect]);
+        }
+        v.extend([&self.cost.per_entrant, &self.cost.per_year]);
+        v
+    }
 }
 
 /// A named set of overrides in the config's `[stress.NAME]` section.

@@ -66,7 +66,7 @@ fn toml_value(text: &str) -> Result<Value, String> {
 
 /// Every path an override may name: the model's inputs and the uncertainty settings,
 /// the settable keys of the [`super::schema`], in a fixed order.
-pub fn settable_paths(factors: &[Factor], scale: &[Band]) -> Vec<String> {
+pub fn settable_paths(factors: &[Factor], scale: &[Band], interventions: &[String]) -> Vec<String> {
     use super::schema::{self, settable};
     let mut v: Vec<String> = settable("", schema::TOP).collect();
     for fam in schema::FAMILIES {
@@ -83,6 +83,15 @@ pub fn settable_paths(factors: &[Factor], scale: &[Band]) -> Vec<String> {
             &format!("pay_scale.{}.", b.name),
             schema::PAY_BAND,
         ));
+    }
+    for n in interventions {
+        v.extend(settable(
+            &format!("interventions.{n}."),
+            schema::INTERVENTION,
+        ));
+        for (lever, keys) in schema::LEVERS {
+            v.extend(settable(&format!("interventions.{n}.{lever}."), keys));
+        }
     }
     for a in Area::ALL {
         let a = a.key();
@@ -176,7 +185,8 @@ impl Config {
 
     /// Every path an override may name, for this config.
     pub fn settable_paths(&self) -> Vec<String> {
-        settable_paths(&self.factors, &self.pay_scale)
+        let names: Vec<String> = self.interventions.iter().map(|i| i.name.clone()).collect();
+        settable_paths(&self.factors, &self.pay_scale, &names)
     }
 
     /// The overrides of the stress profiles `names`, in order.
@@ -200,6 +210,36 @@ impl Config {
                 value: value.clone(),
                 origin: format!("stress {n}: {path} = {value}"),
             }));
+        }
+        Ok(out)
+    }
+
+    /// The overrides that apply the interventions `names` (`--intervention NAME`:
+    /// `interventions.NAME.active = true`), in order. A name may join several with
+    /// `+` (a portfolio: `--intervention a+b`).
+    pub fn intervention_overrides(&self, names: &[String]) -> Result<Vec<Override>, String> {
+        let mut out = vec![];
+        for n in names.iter().flat_map(|n| n.split('+')).map(str::trim) {
+            if !self.interventions.iter().any(|i| i.name == n) {
+                let all: Vec<&str> = self.interventions.iter().map(|i| i.name.as_str()).collect();
+                let hint = locate::nearest(n, all.iter().copied())
+                    .map(|x| format!("did you mean `{x}`? "))
+                    .unwrap_or_default();
+                return Err(format!(
+                    "--intervention {n}: no such intervention in {}; {hint}interventions: {} (see `wfmc stress --list`)",
+                    self.origin,
+                    if all.is_empty() {
+                        "none".into()
+                    } else {
+                        all.join(", ")
+                    }
+                ));
+            }
+            out.push(Override {
+                path: format!("interventions.{n}.active"),
+                value: Value::Boolean(true),
+                origin: format!("--intervention {n}"),
+            });
         }
         Ok(out)
     }

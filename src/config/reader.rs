@@ -524,6 +524,7 @@ impl Reader {
                 &schema::names(schema::UNCERTAINTY),
             );
         }
+        let fam_workforce = self.family(unc, "workforce_2020", &factors);
         let fam_ratio = self.family(unc, "demand_ratio", &factors);
         let fam_flow = self.family(unc, "flow_rate", &factors);
         let kappa = unc.and_then(|u| {
@@ -584,7 +585,9 @@ impl Reader {
         );
         let on_cost = self.input(root, &top, "on_cost", None, &Family_::default(), &factors);
         let salary_path = self.salary_path(root);
-        let stress = self.stress(root, &factors, &pay_scale);
+        let interventions = self.interventions(root, &factors);
+        let names: Vec<String> = interventions.iter().map(|i| i.name.clone()).collect();
+        let stress = self.stress(root, &factors, &pay_scale, &names);
 
         // Areas.
         let areas_t = self.table(root, &top, "areas", true);
@@ -624,14 +627,20 @@ impl Reader {
                     ),
                 );
             }
-            let workforce = self.input(
-                at,
-                &ap,
-                "workforce_2020",
-                None,
-                &Family_::default(),
-                &factors,
-            );
+            // The census figure is given as a number; the baseline-uncertainty family
+            // (off by default) applies around it unless it is written as a
+            // distribution of its own.
+            let workforce = self
+                .input(at, &ap, "workforce_2020", None, &fam_workforce, &factors)
+                .map(|w| match (&fam_workforce.dist, w.is_uncertain()) {
+                    (Some(d), false) => Input {
+                        base: w.base,
+                        dist: d.clone(),
+                        apply: fam_workforce.apply.unwrap_or(Apply::Absolute),
+                        factor: fam_workforce.factor,
+                    },
+                    _ => w,
+                });
             if let Some(w) = &workforce
                 && w.base <= 0.0
             {
@@ -761,6 +770,7 @@ impl Reader {
             salary_growth: salary_growth?,
             salary_path: salary_path?,
             stress,
+            interventions,
             overrides: vec![],
             panel,
             on_cost: on_cost?,
@@ -899,13 +909,14 @@ impl Reader {
         root: &Table,
         factors: &[Factor],
         scale: &[Band],
+        interventions: &[String],
     ) -> Vec<StressProfile> {
         let mut out = vec![];
         let top = vec!["stress".to_string()];
         let Some(t) = self.table(root, &[], "stress", false) else {
             return out;
         };
-        let valid = overrides::settable_paths(factors, scale);
+        let valid = overrides::settable_paths(factors, scale, interventions);
         for (name, v) in t {
             let p = join(&top, name);
             let Value::Table(pt) = v else {
@@ -945,6 +956,222 @@ impl Reader {
             });
         }
         out
+    }
+
+    /// `[interventions.NAME]` sections: `description`, `active` and the lever tables
+    /// `intake`, `retention`, `pay` and `cost`, every number a value or a
+    /// distribution.
+    pub(super) fn interventions(&mut self, root: &Table, factors: &[Factor]) -> Vec<Intervention> {
+        let mut out = vec![];
+        let Some(t) = self.table(root, &[], "interventions", false) else {
+            return out;
+        };
+        for (name, v) in t {
+            let p = vec!["interventions".to_string(), name.clone()];
+            let Value::Table(it) = v else {
+                self.problem(
+                    p,
+                    "wrong type",
+                    format!(
+                        "found {}, expected a table with `description` and levers (`intake`, `retention`, `pay`, `cost`)",
+                        type_name(v)
+                    ),
+                );
+                continue;
+            };
+            if let Some(i) = self.intervention(name, it, &p, factors) {
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    fn intervention(
+        &mut self,
+        name: &str,
+        it: &Table,
+        p: &[String],
+        factors: &[Factor],
+    ) -> Option<Intervention> {
+        self.keys(it, p, &schema::names(schema::INTERVENTION));
+        let description = self.string(it, p, "description", false).unwrap_or_default();
+        let active = match it.get("active") {
+            None => false,
+            Some(Value::Boolean(b)) => *b,
+            Some(v) => {
+                self.problem(
+                    join(p, "active"),
+                    "wrong type",
+                    format!("found {}, expected true or false", type_name(v)),
+                );
+                false
+            }
+        };
+        let n0 = self.problems.len();
+        let fam = Family_::default();
+        let lever = |r: &mut Reader, key: &str, keys: &[schema::Key]| -> Option<(Table, Path_)> {
+            let t = r.table(it, p, key, false)?.clone();
+            let lp = join(p, key);
+            r.keys(&t, &lp, &schema::names(keys));
+            Some((t, lp))
+        };
+        let intake = lever(self, "intake", schema::INTAKE).and_then(|(t, lp)| {
+            Some(Intake {
+                areas: self.areas_list(&t, &lp)?,
+                per_year: self.bounded(&t, &lp, "per_year", None, 0.0, f64::INFINITY, factors)?,
+                start: self.year(&t, &lp, "start")?,
+                ramp: self.whole(&t, &lp, "ramp", 0, 10)?,
+                completion: self.bounded(&t, &lp, "completion", Some(1.0), 0.0, 1.0, factors)?,
+                attrition: self.bounded(&t, &lp, "attrition", Some(0.0), 0.0, 0.999, factors)?,
+            })
+        });
+        let retention = lever(self, "retention", schema::RETENTION).and_then(|(t, lp)| {
+            Some(Retention {
+                areas: self.areas_list(&t, &lp)?,
+                delta: self.input(&t, &lp, "delta", None, &fam, factors)?,
+                start: self.year(&t, &lp, "start")?,
+            })
+        });
+        let pay = lever(self, "pay", schema::PAY_LEVER).and_then(|(t, lp)| {
+            Some(PayLever {
+                areas: self.areas_list(&t, &lp)?,
+                uplift: self.bounded(&t, &lp, "uplift", None, -0.5, 1.0, factors)?,
+                start: self.year(&t, &lp, "start")?,
+                flow_effect: self.input(&t, &lp, "flow_effect", Some(0.0), &fam, factors)?,
+            })
+        });
+        let empty = Table::new();
+        let (ct, cp) = lever(self, "cost", schema::PROGRAMME_COST)
+            .unwrap_or_else(|| (empty.clone(), join(p, "cost")));
+        let cost = ProgrammeCost {
+            per_entrant: self.bounded(
+                &ct,
+                &cp,
+                "per_entrant",
+                Some(0.0),
+                0.0,
+                f64::INFINITY,
+                factors,
+            )?,
+            per_year: self.bounded(&ct, &cp, "per_year", Some(0.0), 0.0, f64::INFINITY, factors)?,
+            start: self.year(&ct, &cp, "start")?,
+        };
+        if intake.is_none() && retention.is_none() && pay.is_none() && self.problems.len() == n0 {
+            self.problem(
+                p.to_vec(),
+                "an intervention with no lever",
+                "give at least one of `intake`, `retention` or `pay`",
+            );
+        }
+        if self.problems.len() > n0 {
+            return None;
+        }
+        Some(Intervention {
+            name: name.to_string(),
+            description,
+            active,
+            intake,
+            retention,
+            pay,
+            cost,
+        })
+    }
+
+    /// `areas = ["ict", …]`: one or more area keys.
+    fn areas_list(&mut self, t: &Table, p: &[String]) -> Option<Vec<usize>> {
+        let ap = join(p, "areas");
+        let keys = Area::keys();
+        let Some(Value::Array(items)) = t.get("areas") else {
+            self.problem(
+                ap,
+                "missing or wrong `areas`",
+                format!("a list of one or more of: {}", keys.join(", ")),
+            );
+            return None;
+        };
+        let mut out = vec![];
+        for v in items {
+            let found = v
+                .as_str()
+                .and_then(|k| Area::ALL.iter().position(|a| a.key() == k));
+            match found {
+                Some(i) if !out.contains(&i) => out.push(i),
+                Some(_) => {}
+                None => {
+                    let hint = v
+                        .as_str()
+                        .and_then(|k| locate::nearest(k, keys.iter().copied()))
+                        .map(|n| format!("did you mean `{n}`? "))
+                        .unwrap_or_default();
+                    self.problem(
+                        ap.clone(),
+                        &format!("unknown area {v}"),
+                        format!("{hint}areas: {}", keys.join(", ")),
+                    );
+                    return None;
+                }
+            }
+        }
+        if out.is_empty() {
+            self.problem(ap, "no areas", "name one or more areas");
+            return None;
+        }
+        Some(out)
+    }
+
+    /// A whole number in `lo..=hi` (0 where absent).
+    fn whole(&mut self, t: &Table, p: &[String], key: &str, lo: u32, hi: u32) -> Option<u32> {
+        let x = self.number(t, p, key, false).unwrap_or(lo as f64);
+        if x.fract() != 0.0 || x < lo as f64 || x > hi as f64 {
+            self.problem(
+                join(p, key),
+                "out of range",
+                format!("found {x}, expected a whole number from {lo} to {hi}"),
+            );
+            return None;
+        }
+        Some(x as u32)
+    }
+
+    /// A year from 2021 to 2030 (2021 where absent).
+    fn year(&mut self, t: &Table, p: &[String], key: &str) -> Option<u32> {
+        let x = self
+            .number(t, p, key, false)
+            .unwrap_or(crate::dims::BASE_YEAR as f64 + 1.0);
+        let (lo, hi) = (crate::dims::BASE_YEAR + 1, crate::dims::END_YEAR);
+        if x.fract() != 0.0 || x < lo as f64 || x > hi as f64 {
+            self.problem(
+                join(p, key),
+                "year out of range",
+                format!("found {x}, expected a year from {lo} to {hi}"),
+            );
+            return None;
+        }
+        Some(x as u32)
+    }
+
+    /// An input whose base value lies in `[lo, hi]` (draws are clamped to it).
+    #[allow(clippy::too_many_arguments)]
+    fn bounded(
+        &mut self,
+        t: &Table,
+        p: &[String],
+        key: &str,
+        default: Option<f64>,
+        lo: f64,
+        hi: f64,
+        factors: &[Factor],
+    ) -> Option<Input> {
+        let i = self.input(t, p, key, default, &Family_::default(), factors)?;
+        if !(lo..=hi).contains(&i.base) {
+            self.problem(
+                join(p, key),
+                "out of range",
+                format!("its value {} must lie in [{lo}, {hi}]", i.base),
+            );
+            return None;
+        }
+        Some(i)
     }
 
     pub(super) fn num_list(&mut self, t: &Table, path: &[String], key: &str) -> Option<Vec<f64>> {

@@ -41,6 +41,7 @@ pub const TOP: &[Key] = &[
     fixed("areas"),
     fixed("supply"),
     fixed("demand"),
+    fixed("interventions"),
 ];
 
 /// An input written as a table (`{ base = …, dist = "…" }`).
@@ -55,6 +56,7 @@ pub const INPUT: &[Key] = &[
 
 /// `[uncertainty]`.
 pub const UNCERTAINTY: &[Key] = &[
+    fixed("workforce_2020"),
     fixed("demand_ratio"),
     fixed("flow_rate"),
     fixed("skill_mix"),
@@ -62,9 +64,10 @@ pub const UNCERTAINTY: &[Key] = &[
 ];
 
 /// The families of `[uncertainty]` whose tables are [`FAMILY`].
-pub const FAMILIES: &[&str] = &["demand_ratio", "flow_rate"];
+pub const FAMILIES: &[&str] = &["workforce_2020", "demand_ratio", "flow_rate"];
 
-/// `[uncertainty.demand_ratio]`, `[uncertainty.flow_rate]`.
+/// `[uncertainty.workforce_2020]`, `[uncertainty.demand_ratio]`,
+/// `[uncertainty.flow_rate]`.
 pub const FAMILY: &[Key] = &[
     set("dist"),
     set("apply"),
@@ -112,6 +115,49 @@ pub const FORECASTERS: &[Key] = &[
     set("missing"),
     fixed("weights"),
     fixed("note"),
+];
+
+/// `[interventions.NAME]`.
+pub const INTERVENTION: &[Key] = &[
+    fixed("description"),
+    set("active"),
+    fixed("intake"),
+    fixed("retention"),
+    fixed("pay"),
+    fixed("cost"),
+];
+
+/// `[interventions.NAME.intake]`.
+pub const INTAKE: &[Key] = &[
+    set("areas"),
+    set("per_year"),
+    set("start"),
+    set("ramp"),
+    set("completion"),
+    set("attrition"),
+];
+
+/// `[interventions.NAME.retention]`.
+pub const RETENTION: &[Key] = &[set("areas"), set("delta"), set("start")];
+
+/// `[interventions.NAME.pay]`.
+pub const PAY_LEVER: &[Key] = &[
+    set("areas"),
+    set("uplift"),
+    set("start"),
+    set("flow_effect"),
+    fixed("note"),
+];
+
+/// `[interventions.NAME.cost]`.
+pub const PROGRAMME_COST: &[Key] = &[set("per_entrant"), set("per_year"), set("start")];
+
+/// The lever tables of an intervention and their keys.
+pub const LEVERS: &[(&str, &[Key])] = &[
+    ("intake", INTAKE),
+    ("retention", RETENTION),
+    ("pay", PAY_LEVER),
+    ("cost", PROGRAMME_COST),
 ];
 
 /// The names of `keys`, for the reader's check.

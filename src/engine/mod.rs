@@ -9,6 +9,7 @@
 
 pub mod draws;
 pub mod guard;
+pub mod paired;
 pub mod partial;
 pub mod until;
 

@@ -6,5 +6,6 @@
 //! exactly when the points share the same set of uncertain inputs, e.g. a sweep
 //! over fixed values or over a distribution's parameters.)
 
+pub mod compare;
 pub mod sweep;
 pub mod target;

@@ -62,7 +62,7 @@ pub struct View {
 /// correlations, which the view does not show and whose pilot would cost more than
 /// the draws of a small run). `control` cancels it.
 pub fn run(base: &Config, req: &Request, threads: usize, control: &Control) -> Result<View, Error> {
-    let list = super::override_list(base, &req.stress, &req.set)?;
+    let list = super::override_list(base, &req.stress, &[], &req.set)?;
     let cfg = base.with_overrides(&list)?;
     let spec = RunSpec {
         draws: req.draws,

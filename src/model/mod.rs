@@ -7,6 +7,7 @@
 
 mod analysed;
 pub mod layout;
+pub mod policy;
 
 pub use analysed::{Output, outputs};
 pub use layout::{Layout, Metric, Series};
@@ -40,6 +41,8 @@ pub struct Inputs {
     pub shares_2020: [[f64; N_LEVELS]; N_AREAS],
     /// 2030 job-level shares per scenario and area.
     pub shares_2030: [[[f64; N_LEVELS]; N_AREAS]; N_SCENARIOS],
+    /// What active interventions change (`None`: none is active).
+    pub policy: Option<Box<policy::Policy>>,
 }
 
 /// Wage index: the awards of `path` for 2021, 2022, …, then `growth` a year.
@@ -66,7 +69,12 @@ impl Inputs {
             on_cost: cfg.on_cost.base,
             shares_2020: [[0.0; N_LEVELS]; N_AREAS],
             shares_2030: [[[0.0; N_LEVELS]; N_AREAS]; N_SCENARIOS],
+            policy: None,
         };
+        let levers = policy::Levers::new(cfg);
+        if !levers.is_empty() {
+            x.policy = Some(Box::new(levers.base()));
+        }
         for (i, a) in cfg.areas.iter().enumerate() {
             x.workforce[i] = a.workforce.base;
             x.flow[i] = a.flow.base;
@@ -92,8 +100,8 @@ impl Inputs {
 ///
 /// Demand follows a straight line from W to R·W (through R₂₀₂₅·W in 2025 when the
 /// forecasters gave 2025 figures); supply compounds the flow rate (plus
-/// any extra inflow, k years × WTE a year); costs price each WTE at the area's pay,
-/// grown by the wage index, plus on-costs.
+/// any extra inflow, k years × WTE a year, and what active interventions add);
+/// costs price each WTE at the area's pay, grown by the wage index, plus on-costs.
 pub fn evaluate(x: &Inputs, out: &mut [f64]) {
     debug_assert_eq!(out.len(), Layout::LEN);
     let oc = 1.0 + x.on_cost;
@@ -102,10 +110,23 @@ pub fn evaluate(x: &Inputs, out: &mut [f64]) {
     let mut unit = [[0.0; N_YEARS]; N_AREAS];
     for a in 0..N_AREAS {
         let mut s = x.workforce[a];
-        for k in 0..N_YEARS {
-            supply[a][k] = s + x.extra_inflow[a] * k as f64;
-            s *= 1.0 + x.flow[a];
-            unit[a][k] = x.pay[a] * x.wage_index[k] * oc;
+        match x.policy.as_deref() {
+            None => {
+                for k in 0..N_YEARS {
+                    supply[a][k] = s + x.extra_inflow[a] * k as f64;
+                    s *= 1.0 + x.flow[a];
+                    unit[a][k] = x.pay[a] * x.wage_index[k] * oc;
+                }
+            }
+            Some(p) => {
+                for k in 0..N_YEARS {
+                    supply[a][k] = s + x.extra_inflow[a] * k as f64 + p.supply_add[a][k];
+                    if k + 1 < N_YEARS {
+                        s *= 1.0 + (x.flow[a] + p.flow_add[a][k + 1]);
+                    }
+                    unit[a][k] = x.pay[a] * p.pay_mult[a][k] * x.wage_index[k] * oc;
+                }
+            }
         }
     }
     for s in 0..N_SCENARIOS {

@@ -53,6 +53,8 @@ pub enum Section {
     Tornado,
     /// Job-level composition.
     Composition,
+    /// Comparisons with interventions and other variants (`compare.csv`).
+    Compare,
 }
 
 /// DejaVu Sans (assets/fonts, free licence beside it): compiled in, so charts need
@@ -726,6 +728,154 @@ fn composition_chart(r: &Results, s: Scenario, a: Area) -> Result<Chart, String>
     })
 }
 
+const LINE_COLORS: [RGBColor; 5] = [
+    RGBColor(40, 40, 40),
+    BLUE,
+    ORANGE,
+    GREEN,
+    RGBColor(148, 52, 140),
+];
+
+/// P(shortfall) by year of the total and of up to four areas a variant moves most
+/// (by the change in expected shortfall in 2030), with the variant (solid) and
+/// without (dashed), on the same draws.
+fn compare_chart(
+    rows: &[crate::results::compare::Row],
+    variant: &str,
+    s: Scenario,
+) -> Result<Chart, String> {
+    let title = format!("P(shortfall) with and without {variant}, {}", s.label());
+    let of = |area: &str, measure: &str| -> Vec<&crate::results::compare::Row> {
+        let mut v: Vec<_> = rows
+            .iter()
+            .filter(|r| {
+                r.variant == variant
+                    && r.scenario == s.key()
+                    && r.area == area
+                    && r.measure == measure
+            })
+            .collect();
+        v.sort_by_key(|r| r.year);
+        v
+    };
+    let mut moved: Vec<(f64, &Area)> = Area::ALL
+        .iter()
+        .filter_map(|a| {
+            let es = of(a.key(), "expected_shortfall");
+            let d = es.last().map_or(0.0, |r| r.change.abs());
+            (d > 0.5).then_some((d, a))
+        })
+        .collect();
+    moved.sort_by(|x, y| y.0.total_cmp(&x.0));
+    let mut lines: Vec<(String, String)> = vec![("total".into(), "All areas (net)".into())];
+    lines.extend(
+        moved
+            .iter()
+            .take(4)
+            .map(|(_, a)| (a.key().to_string(), a.label().to_string())),
+    );
+    let svg = svg(&title, (W, H), |root| {
+        // The legend has its own column: lines can run anywhere in the plot.
+        let (plot, side) = root.split_horizontally(W - 250);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(&title, (FONT, 19))
+            .margin(18)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d(
+                crate::dims::BASE_YEAR as f64..crate::dims::END_YEAR as f64,
+                0.0..1.0,
+            )
+            .map_err(e)?;
+        chart
+            .configure_mesh()
+            .x_labels(N_YEARS)
+            .x_label_formatter(&|y| format!("{y:.0}"))
+            .y_label_formatter(&|p| format!("{p:.1}"))
+            .x_desc("Year")
+            .y_desc("P(shortfall)")
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 15))
+            .draw()
+            .map_err(e)?;
+        let text = (FONT, 13).into_font().color(&BLACK);
+        let mut y = 70;
+        for (i, (key, label)) in lines.iter().enumerate() {
+            let c = LINE_COLORS[i % LINE_COLORS.len()];
+            let p = of(key, "p_shortfall");
+            let pts = |f: fn(&crate::results::compare::Row) -> f64| -> Vec<(f64, f64)> {
+                p.iter().map(|r| (r.year as f64, f(r))).collect()
+            };
+            chart
+                .draw_series(LineSeries::new(pts(|r| r.with), c.stroke_width(3)))
+                .map_err(e)?;
+            chart
+                .draw_series(DashedLineSeries::new(
+                    pts(|r| r.base),
+                    6,
+                    5,
+                    c.stroke_width(2),
+                ))
+                .map_err(e)?;
+            side.draw(&PathElement::new(
+                [(4, y + 7), (30, y + 7)],
+                c.stroke_width(3),
+            ))
+            .map_err(e)?;
+            for (j, part) in wrap(label, 26).iter().enumerate() {
+                side.draw(&Text::new(
+                    part.clone(),
+                    (38, y + 16 * j as i32),
+                    text.clone(),
+                ))
+                .map_err(e)?;
+            }
+            y += 16 * wrap(label, 26).len() as i32 + 10;
+        }
+        y += 8;
+        side.draw(&Text::new("solid: with the variant", (4, y), text.clone()))
+            .map_err(e)?;
+        side.draw(&Text::new(
+            "dashed: baseline (same draws)",
+            (4, y + 18),
+            text,
+        ))
+        .map_err(e)?;
+        Ok(())
+    })?;
+    let safe: String = variant
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(Chart {
+        file: format!("compare-{safe}-{}.svg", s.key()),
+        title,
+        section: Section::Compare,
+        svg,
+    })
+}
+
+/// `s` in lines of at most about `width` characters, broken at spaces.
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    for w in s.split(' ') {
+        match out.last_mut() {
+            Some(l) if l.len() + 1 + w.len() <= width => {
+                l.push(' ');
+                l.push_str(w);
+            }
+            _ => out.push(w.to_string()),
+        }
+    }
+    out
+}
+
 /// [`all`], with a panic in the drawing code (third-party) turned into an error
 /// so it never reaches the user.
 pub fn all_checked(r: &Results) -> Result<Vec<Chart>, crate::error::Error> {
@@ -763,6 +913,19 @@ pub fn all(r: &Results) -> Result<Vec<Chart>, String> {
     for &s in Scenario::ALL {
         for &a in Area::ALL {
             out.push(composition_chart(r, s, a)?);
+        }
+    }
+    if let Some(rows) = &r.compare {
+        let mut names: Vec<&str> = vec![];
+        for row in rows {
+            if !names.contains(&row.variant.as_str()) {
+                names.push(&row.variant);
+            }
+        }
+        for v in names {
+            for &s in Scenario::ALL {
+                out.push(compare_chart(rows, v, s)?);
+            }
         }
     }
     out.sort_by_key(|c| c.section);

@@ -148,6 +148,80 @@ pub fn comparison(base: &Results, this: &Results) -> String {
     out
 }
 
+/// The 2030 changes of `compare.csv`, per variant and scenario: P(shortfall),
+/// expected shortfall and cost, each ± its paired standard error, and the cost per
+/// WTE-year of shortfall avoided 2021–2030.
+fn compare_section(r: &Results, out: &mut String) {
+    let Some(rows) = &r.compare else { return };
+    out.push_str("<p>Each variant against the baseline on the same draws (common random numbers), so the change is the variant's, not sampling noise; \
+± is the change's Monte Carlo standard error. Cost is the pay of the supply (with on-costs) plus the programme's own cost; the cost per WTE-year avoided \
+is the change in cost 2021–2030 over the expected WTE-years of shortfall avoided (all areas: of gross shortfall), shown where the shortfall avoided is clearly above zero. \
+<span class=flag>Interventions shipped with the default config are ILLUSTRATIVE: our numbers, not the report's.</span></p>");
+    let mut names: Vec<&str> = vec![];
+    for row in rows {
+        if !names.contains(&row.variant.as_str()) {
+            names.push(&row.variant);
+        }
+    }
+    let get = |v: &str, s: &str, a: &str, m: &str| {
+        rows.iter().find(|x| {
+            x.variant == v && x.scenario == s && x.area == a && x.year == END_YEAR && x.measure == m
+        })
+    };
+    for v in names {
+        for &s in Scenario::ALL {
+            let k = s.key();
+            let _ = write!(
+                out,
+                "<h3>{} — {}, 2030</h3><table><tr><th>Area</th><th>P(shortfall), baseline → with</th><th>change</th>\
+<th>Expected shortfall, change (WTE)</th><th>Cost, change (£m)</th><th>£ per WTE-year avoided</th></tr>",
+                esc(v),
+                esc(s.label())
+            );
+            for (key, label) in Area::ALL
+                .iter()
+                .map(|a| (a.key(), a.label()))
+                .chain([("total", "All areas (P: net; shortfall: gross)")])
+            {
+                let short = if key == "total" {
+                    "gross_shortfall"
+                } else {
+                    "expected_shortfall"
+                };
+                let (Some(p), Some(es), Some(c)) = (
+                    get(v, k, key, "p_shortfall"),
+                    get(v, k, key, short),
+                    get(v, k, key, "cost"),
+                ) else {
+                    continue;
+                };
+                if key != "total" && es.change == 0.0 && c.change == 0.0 {
+                    continue;
+                }
+                let ratio = get(v, k, key, "cost_per_wte_year_avoided")
+                    .filter(|x| x.change.is_finite())
+                    .map_or("–".to_string(), |x| {
+                        format!("{} ± {}", thousands(x.change), thousands(x.se))
+                    });
+                let _ = write!(
+                    out,
+                    "<tr><td>{}</td><td>{:.3} → {:.3}</td><td>{} ± {:.3}</td><td>{} ± {}</td><td>{:+.1} ± {:.1}</td><td>{ratio}</td></tr>",
+                    esc(label),
+                    p.base,
+                    p.with,
+                    signed_fixed(p.change, 3),
+                    p.se,
+                    super::signed(es.change),
+                    thousands(es.se),
+                    c.change / 1e6,
+                    c.se / 1e6
+                );
+            }
+            out.push_str("</table>");
+        }
+    }
+}
+
 /// `x` with `digits` decimals and a sign (`+0.000` for no change).
 fn signed_fixed(x: f64, digits: usize) -> String {
     let t = format!("{:+.*}", digits, x);
@@ -383,6 +457,11 @@ staff flow rates, salary growth and pay bands as distributions and shows what fo
 For variance shares that count correlation and interactions, run <code>wfmc sobol</code>; for rank correlations, see <code>correlation.csv</code>.</p>");
     figures(charts, Section::Tornado, &mut out);
     sobol(r, &mut out);
+    if r.compare.is_some() {
+        out.push_str("<h2 id=compare>Interventions and comparisons</h2>");
+        compare_section(r, &mut out);
+        figures(charts, Section::Compare, &mut out);
+    }
     out.push_str("<h2 id=composition>Demand by job level</h2>");
     figures(charts, Section::Composition, &mut out);
     out.push_str("<h2 id=assumptions>Assumptions</h2>");

@@ -152,6 +152,102 @@ pub fn stress(cfg: &crate::config::Config, list: bool, paths: bool) -> String {
                 text.push_str(&format!("    {path} = {v}\n"));
             }
         }
+        if !cfg.interventions.is_empty() {
+            text.push_str(
+                "\nInterventions (--intervention NAME; wfmc compare --intervention NAME):\n",
+            );
+        }
+        for i in &cfg.interventions {
+            text.push_str(&format!("{}\n  {}\n", i.name, i.description));
+        }
     }
     text
 }
+
+/// `wfmc compare`'s table: per variant and scenario, the change in `year` of
+/// P(shortfall), the expected shortfall and the cost, each ± its paired standard
+/// error, and the cost per WTE-year of shortfall avoided 2021–2030, for the areas
+/// the variant changes and the total.
+pub fn compare(
+    c: &crate::explore::compare::Comparison,
+    variants: &[crate::explore::compare::Variant],
+    year: usize,
+) -> String {
+    use crate::dims::{Area, N_AREAS, Scenario};
+    use crate::explore::compare::Measure;
+    let mut s = format!(
+        "Paired comparison on the same {} draws (common random numbers): change = with − baseline, ± its Monte Carlo standard error\n",
+        super::thousands(c.draws as f64)
+    );
+    for (j, v) in variants.iter().enumerate() {
+        s.push_str(&format!("\n{}: {}\n", v.name, v.description));
+        for &sc in Scenario::ALL {
+            let mut tb = TextTable::default();
+            tb.row([
+                format!("{}, {}", sc.label(), year_of(year)),
+                "P(shortfall)".into(),
+                "change".into(),
+                "expected shortfall, WTE".into(),
+                "cost, £m".into(),
+                "£ per WTE-year avoided".into(),
+            ]);
+            let places = (0..N_AREAS).map(Some).chain([None]);
+            for a in places {
+                let get = |m| c.get(j, sc.index(), a, year, m);
+                let (Some(p), Some(es), Some(cost)) = (
+                    get(Measure::PShortfall),
+                    get(if a.is_some() {
+                        Measure::ExpectedShortfall
+                    } else {
+                        Measure::GrossShortfall
+                    }),
+                    get(Measure::Cost),
+                ) else {
+                    continue;
+                };
+                // An area the variant leaves alone is left out (the total never is).
+                let moved = (0..N_YEARS_ALL).any(|k| {
+                    [Measure::ExpectedShortfall, Measure::Cost]
+                        .iter()
+                        .any(|&m| {
+                            c.get(j, sc.index(), a, k, m)
+                                .is_some_and(|r| r.change != 0.0)
+                        })
+                });
+                if a.is_some() && !moved {
+                    continue;
+                }
+                let ratio = c.get(
+                    j,
+                    sc.index(),
+                    a,
+                    crate::dims::N_YEARS - 1,
+                    Measure::CostPerWteYearAvoided,
+                );
+                tb.row([
+                    a.map_or("All areas (P: net; shortfall: gross)", |a| {
+                        Area::ALL[a].label()
+                    })
+                    .to_string(),
+                    format!("{:.3} → {:.3}", p.base, p.with),
+                    format!("{:+.4} ± {:.4}", p.change, p.se),
+                    format!("{} ± {}", super::signed(es.change), super::thousands(es.se)),
+                    format!("{:+.1} ± {:.1}", cost.change / 1e6, cost.se / 1e6),
+                    ratio
+                        .filter(|r| r.change.is_finite())
+                        .map_or("–".into(), |r| {
+                            format!(
+                                "{} ± {}",
+                                super::thousands(r.change),
+                                super::thousands(r.se)
+                            )
+                        }),
+                ]);
+            }
+            s.push_str(&tb.render());
+        }
+    }
+    s
+}
+
+const N_YEARS_ALL: usize = crate::dims::N_YEARS;

@@ -10,6 +10,7 @@
 
 pub mod assumptions;
 pub mod bands;
+pub mod compare;
 pub mod correlation;
 pub mod manifest;
 pub mod shortfall;
@@ -122,6 +123,8 @@ pub struct Folder {
     pub assumptions: serde_json::Value,
     /// `sobol.csv`, when the folder has one.
     pub sobol: Option<Vec<sobol::Row>>,
+    /// `compare.csv`, when the folder has one.
+    pub compare: Option<Vec<compare::Row>>,
 }
 
 impl Folder {
@@ -136,6 +139,11 @@ impl Folder {
             assumptions: read_json(dir, ASSUMPTIONS_FILE)?,
             sobol: if dir.join(sobol::FILE).exists() {
                 Some(sobol::read(dir)?)
+            } else {
+                None
+            },
+            compare: if dir.join(compare::FILE).exists() {
+                Some(compare::read(dir)?)
             } else {
                 None
             },
@@ -169,6 +177,7 @@ impl Folder {
             )),
             assumptions: json(assumptions::json(cfg)),
             sobol: None,
+            compare: None,
         }
     }
 
