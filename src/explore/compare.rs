@@ -28,6 +28,8 @@ pub enum Measure {
     GrossShortfall,
     /// Pay of the supply (with on-costs) plus the programmes' own cost, pounds.
     Cost,
+    /// The programmes' own cost alone (part of `Cost`), pounds.
+    ProgrammeCost,
     /// Change in cost 2021–2030 per expected WTE-year of shortfall avoided
     /// (for the total: of gross shortfall), pounds; year 2030 in the rows.
     CostPerWteYearAvoided,
@@ -41,17 +43,19 @@ impl Measure {
             Measure::ExpectedShortfall => "expected_shortfall",
             Measure::GrossShortfall => "gross_shortfall",
             Measure::Cost => "cost",
+            Measure::ProgrammeCost => "programme_cost",
             Measure::CostPerWteYearAvoided => "cost_per_wte_year_avoided",
         }
     }
 }
 
 /// The per-draw measures, in value order.
-const MEASURES: [Measure; 4] = [
+const MEASURES: [Measure; 5] = [
     Measure::PShortfall,
     Measure::ExpectedShortfall,
     Measure::GrossShortfall,
     Measure::Cost,
+    Measure::ProgrammeCost,
 ];
 const M: usize = MEASURES.len();
 /// Areas and the total.
@@ -141,7 +145,7 @@ fn values(x: &Inputs, row: &[f64], out: &mut [f64]) {
     let (gap, cost) = (offset(Metric::Gap), offset(Metric::CostSupply));
     for s in 0..N_SCENARIOS {
         for k in 0..N_YEARS {
-            let (mut gross, mut total_cost) = (0.0, 0.0);
+            let (mut gross, mut total_cost, mut total_prog) = (0.0, 0.0, 0.0);
             for a in 0..N_AREAS {
                 let b = Layout::area_base(s, Some(a), k);
                 let short = (-row[b + gap]).max(0.0);
@@ -151,9 +155,10 @@ fn values(x: &Inputs, row: &[f64], out: &mut [f64]) {
                     .map_or(0.0, |p| p.programme[a][k] * x.wage_index[k]);
                 let c = row[b + cost] + prog;
                 let v = &mut out[at(s, a, k, 0)..at(s, a, k, 0) + M];
-                v.copy_from_slice(&[f64::from(row[b + gap] < 0.0), short, short, c]);
+                v.copy_from_slice(&[f64::from(row[b + gap] < 0.0), short, short, c, prog]);
                 gross += short;
                 total_cost += c;
+                total_prog += prog;
             }
             let b = Layout::area_base(s, None, k);
             let v = &mut out[at(s, N_AREAS, k, 0)..at(s, N_AREAS, k, 0) + M];
@@ -162,6 +167,7 @@ fn values(x: &Inputs, row: &[f64], out: &mut [f64]) {
                 (-row[b + gap]).max(0.0),
                 gross,
                 total_cost,
+                total_prog,
             ]);
         }
     }

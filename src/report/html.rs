@@ -174,7 +174,7 @@ is the change in cost 2021–2030 over the expected WTE-years of shortfall avoid
             let _ = write!(
                 out,
                 "<h3>{} — {}, 2030</h3><table><tr><th>Area</th><th>P(shortfall), baseline → with</th><th>change</th>\
-<th>Expected shortfall, change (WTE)</th><th>Cost, change (£m)</th><th>£ per WTE-year avoided</th></tr>",
+<th>Expected shortfall, change (WTE)</th><th>Cost, change (£m)</th><th>of which programme (£m)</th><th>£ per WTE-year avoided</th></tr>",
                 esc(v),
                 esc(s.label())
             );
@@ -188,10 +188,11 @@ is the change in cost 2021–2030 over the expected WTE-years of shortfall avoid
                 } else {
                     "expected_shortfall"
                 };
-                let (Some(p), Some(es), Some(c)) = (
+                let (Some(p), Some(es), Some(c), Some(prog)) = (
                     get(v, k, key, "p_shortfall"),
                     get(v, k, key, short),
                     get(v, k, key, "cost"),
+                    get(v, k, key, "programme_cost"),
                 ) else {
                     continue;
                 };
@@ -205,16 +206,17 @@ is the change in cost 2021–2030 over the expected WTE-years of shortfall avoid
                     });
                 let _ = write!(
                     out,
-                    "<tr><td>{}</td><td>{:.3} → {:.3}</td><td>{} ± {:.3}</td><td>{} ± {}</td><td>{:+.1} ± {:.1}</td><td>{ratio}</td></tr>",
+                    "<tr><td>{}</td><td>{:.3} → {:.3}</td><td>{} ± {:.3}</td><td>{} ± {:.1}</td><td>{:+.1} ± {:.1}</td><td>{:.1}</td><td>{ratio}</td></tr>",
                     esc(label),
                     p.base,
                     p.with,
                     signed_fixed(p.change, 3),
                     p.se,
                     super::signed(es.change),
-                    thousands(es.se),
+                    es.se,
                     c.change / 1e6,
-                    c.se / 1e6
+                    c.se / 1e6,
+                    prog.change / 1e6
                 );
             }
             out.push_str("</table>");

@@ -188,13 +188,13 @@ pub fn compare(
                 "P(shortfall)".into(),
                 "change".into(),
                 "expected shortfall, WTE".into(),
-                "cost, £m".into(),
+                "cost, £m (programme)".into(),
                 "£ per WTE-year avoided".into(),
             ]);
             let places = (0..N_AREAS).map(Some).chain([None]);
             for a in places {
                 let get = |m| c.get(j, sc.index(), a, year, m);
-                let (Some(p), Some(es), Some(cost)) = (
+                let (Some(p), Some(es), Some(cost), Some(prog)) = (
                     get(Measure::PShortfall),
                     get(if a.is_some() {
                         Measure::ExpectedShortfall
@@ -202,6 +202,7 @@ pub fn compare(
                         Measure::GrossShortfall
                     }),
                     get(Measure::Cost),
+                    get(Measure::ProgrammeCost),
                 ) else {
                     continue;
                 };
@@ -231,8 +232,13 @@ pub fn compare(
                     .to_string(),
                     format!("{:.3} → {:.3}", p.base, p.with),
                     format!("{:+.4} ± {:.4}", p.change, p.se),
-                    format!("{} ± {}", super::signed(es.change), super::thousands(es.se)),
-                    format!("{:+.1} ± {:.1}", cost.change / 1e6, cost.se / 1e6),
+                    format!("{} ± {:.1}", super::signed(es.change), es.se),
+                    format!(
+                        "{:+.1} ± {:.1} ({:.1})",
+                        cost.change / 1e6,
+                        cost.se / 1e6,
+                        prog.change / 1e6
+                    ),
                     ratio
                         .filter(|r| r.change.is_finite())
                         .map_or("–".into(), |r| {
