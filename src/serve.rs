@@ -3,7 +3,7 @@
 //! [`wfmc::jobs::view`]; it only translates requests and responses.
 //!
 //! API (documented in the README):
-//! - `GET /api/config`: the config's name, stress profiles, the explorer's
+//! - `GET /api/config`: the config's name, stress profiles, interventions, the explorer's
 //!   controls with their current values, per-area base values, draw limits;
 //! - `GET /api/paths`: every path `set` accepts;
 //! - `POST /api/run` with `{"set": {PATH: VALUE}, "stress": [NAME], "draws": N,
@@ -237,9 +237,15 @@ async fn config(State(app): State<Arc<App>>) -> Response {
             })
         })
         .collect();
+    let interventions: Vec<Value> = cfg
+        .interventions
+        .iter()
+        .map(|i| json!({ "name": i.name, "description": i.description, "active": i.active }))
+        .collect();
     reply(
         StatusCode::OK,
         &json!({
+            "interventions": interventions,
             "name": cfg.name, "title": cfg.title, "origin": cfg.origin,
             "draws": PAGE_DRAWS.min(app.max_draws), "max_draws": app.max_draws,
             "seed": engine::DEFAULT_SEED,

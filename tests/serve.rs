@@ -188,6 +188,30 @@ fn the_api_gives_the_cli_s_numbers_for_the_same_overrides_seed_and_draws() {
         "baseline P(shortfall) {p_base} not in {html}"
     );
     assert_eq!(doc["charts"].as_array().unwrap().len(), 20 + 2 + 24);
+    // An intervention ticked on the page is `--intervention NAME`.
+    let (status, doc) = server.run(
+        r#"{"set": {"interventions.graduate-ddat.active": true}, "draws": 20000, "seed": 11}"#,
+    );
+    assert_eq!(status, 200, "{doc}");
+    let iv = dir.path().join("iv");
+    let o = cli(&[
+        "run",
+        "--draws",
+        "20000",
+        "--seed",
+        "11",
+        "--sobol",
+        "0",
+        "--intervention",
+        "graduate-ddat",
+        "--out",
+        iv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        doc["shortfall_csv"].as_str().unwrap(),
+        std::fs::read_to_string(iv.join("shortfall.csv")).unwrap()
+    );
 }
 
 #[test]

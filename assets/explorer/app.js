@@ -61,6 +61,16 @@ function build() {
     stress.appendChild(label);
     stress.appendChild(el('p', { class: 'help', text: p.description }));
   }
+  const iv = $('interventions');
+  iv.hidden = config.interventions.length === 0;
+  for (const i of config.interventions) {
+    const box = el('input', { type: 'checkbox', 'data-intervention': i.name });
+    box.checked = i.active;
+    const label = el('label', { class: 'check' }, [box]);
+    label.appendChild(document.createTextNode(' ' + i.name));
+    iv.appendChild(label);
+    iv.appendChild(el('p', { class: 'help', text: i.description }));
+  }
   for (const [box, list] of Object.entries(CONTROLS)) {
     for (const [path, label] of list) {
       const v = config.values[path];
@@ -108,6 +118,9 @@ function reset() {
     input.value = base[input.dataset.path] !== undefined ? base[input.dataset.path] : '';
   }
   for (const box of document.querySelectorAll('[data-stress]')) box.checked = false;
+  for (const box of document.querySelectorAll('[data-intervention]')) {
+    box.checked = config.interventions.some((i) => i.name === box.dataset.intervention && i.active);
+  }
   $('extra').value = '';
   $('draws').value = config.draws;
   $('seed').value = config.seed;
@@ -121,6 +134,10 @@ function request() {
     const v = input.value.trim();
     const b = base[input.dataset.path];
     if (v !== '' && (b === undefined || v !== b.trim())) set[input.dataset.path] = v;
+  }
+  for (const box of document.querySelectorAll('[data-intervention]')) {
+    const i = config.interventions.find((x) => x.name === box.dataset.intervention);
+    if (box.checked !== i.active) set['interventions.' + i.name + '.active'] = box.checked;
   }
   for (const line of $('extra').value.split('\n')) {
     const t = line.trim();
