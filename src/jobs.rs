@@ -809,16 +809,21 @@ pub struct CompareOutcome {
     pub path: PathBuf,
 }
 
-/// Compares `variants` with `base` on the draws of `spec` and writes `compare.csv`
-/// into the results folder `dir` (new, empty or wfmc's); where the folder holds a
-/// run's results, its `report.html` is rebuilt with the comparison.
-pub fn compare_to_folder(
+/// Compares `variants` with `base` on the draws of `spec` (checking the numerical
+/// guard's share of rejected draws): the comparison of [`compare_to_folder`]
+/// without the folder.
+pub fn compare(
     base: &Config,
     variants_: &[VariantSpec],
     spec: &RunSpec,
-    dir: &Path,
     control: &Control,
-) -> Result<CompareOutcome, Error> {
+) -> Result<
+    (
+        Vec<crate::explore::compare::Variant>,
+        crate::explore::compare::Comparison,
+    ),
+    Error,
+> {
     spec.validate()?;
     if variants_.is_empty() {
         return Err(Error::Input(
@@ -826,8 +831,6 @@ pub fn compare_to_folder(
         ));
     }
     let vs = variants(base, variants_)?;
-    // The folder is checked (and locked) before any work.
-    let st = Staging::new(dir, &Inputs::none())?;
     let comparison = crate::explore::compare::run(base, &vs, spec, control)?;
     let share = comparison.rejected as f64 / spec.draws.max(1) as f64;
     if share > spec.max_rejected {
@@ -839,6 +842,23 @@ pub fn compare_to_folder(
             100.0 * spec.max_rejected
         )));
     }
+    Ok((vs, comparison))
+}
+
+/// Compares `variants` with `base` on the draws of `spec` and writes `compare.csv`
+/// into the results folder `dir` (new, empty or wfmc's); where the folder holds a
+/// run's results, its `report.html` is rebuilt with the comparison.
+pub fn compare_to_folder(
+    base: &Config,
+    variants_: &[VariantSpec],
+    spec: &RunSpec,
+    dir: &Path,
+    control: &Control,
+) -> Result<CompareOutcome, Error> {
+    spec.validate()?;
+    // The folder is checked (and locked) before any work.
+    let st = Staging::new(dir, &Inputs::none())?;
+    let (vs, comparison) = compare(base, variants_, spec, control)?;
     let names: Vec<String> = vs.iter().map(|v| v.name.clone()).collect();
     let text = results::compare::write(&comparison, &names);
     st.keep_existing(|f| f == results::compare::FILE)?;

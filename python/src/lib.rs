@@ -505,6 +505,40 @@ fn sobol_csv(
     })
 }
 
+/// `compare.csv` of `config` against `interventions` (names, `A+B` for a portfolio)
+/// and `variants` (`NAME: ARGS` as `wfmc compare --variant` takes them), on the same
+/// draws.
+#[pyfunction]
+#[pyo3(signature = (config, interventions, variants, draws, seed, threads, max_rejected, sampling, progress=None))]
+#[allow(clippy::too_many_arguments)]
+fn compare_csv(
+    py: Python<'_>,
+    config: &Config,
+    interventions: Vec<String>,
+    variants: Vec<String>,
+    draws: u64,
+    seed: u64,
+    threads: Option<usize>,
+    max_rejected: f64,
+    sampling: &str,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<String> {
+    let spec = run_spec(draws, seed, threads, None, max_rejected, sampling)?;
+    let mut list: Vec<jobs::VariantSpec> = interventions
+        .iter()
+        .map(|n| jobs::VariantSpec::intervention(n))
+        .collect();
+    for v in &variants {
+        list.push(jobs::VariantSpec::parse(v).map_err(err)?);
+    }
+    let cfg = &config.cfg;
+    blocking(py, progress, spec.draws, |control| {
+        let (vs, c) = jobs::compare(cfg, &list, &spec, control)?;
+        let names: Vec<String> = vs.iter().map(|v| v.name.clone()).collect();
+        Ok(wfmc::results::compare::write(&c, &names))
+    })
+}
+
 /// The tidy CSV of a sweep, as `wfmc sweep` prints it. `vary` holds
 /// `PATH=LO:HI:STEP` or `PATH=v1,v2,…` strings.
 #[pyfunction]
@@ -713,6 +747,7 @@ fn _wfmc(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tornado_csv, m)?)?;
     m.add_function(wrap_pyfunction!(sobol_csv, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(compare_csv, m)?)?;
     m.add_function(wrap_pyfunction!(target, m)?)?;
     m.add_function(wrap_pyfunction!(draws, m)?)?;
     m.add("ConfigError", m.py().get_type::<ConfigError>())?;

@@ -97,3 +97,23 @@ def test_merge_verifies_partials():
     other = wfmc.Config.load().with_overrides(set={"salary_growth": 0.05})
     with pytest.raises(wfmc.ConfigError, match="config"):
         wfmc.merge(parts, config=other)
+
+
+def test_compare_equals_cli(tmp_path, cli):
+    cli(
+        "compare", "--intervention", "graduate-ddat", "--variant", "pay: --stress realised-pay",
+        "--draws", 20_000, "--seed", SEED, "--set", "salary_growth=0.03", "--out", tmp_path / "cli",
+    )
+    df = wfmc.compare(
+        interventions="graduate-ddat", variants={"pay": "--stress realised-pay"},
+        draws=20_000, seed=SEED, set={"salary_growth": 0.03},
+    )
+    want = wfmc._frame((tmp_path / "cli" / "compare.csv").read_text())
+    pd_equal = df.equals(want)
+    assert pd_equal, (df.head(), want.head())
+    assert set(df["variant"]) == {"graduate-ddat", "pay"}
+    row = df[(df.variant == "graduate-ddat") & (df.area == "total") & (df.year == 2030)
+             & (df.measure == "gross_shortfall") & (df.scenario == "data_driven")].iloc[0]
+    assert row.change < 0 and row.se < row.se_unpaired
+    with pytest.raises(wfmc.ConfigError, match="did you mean `graduate-ddat`|interventions:"):
+        wfmc.compare(interventions="graduate-dda", draws=1000)

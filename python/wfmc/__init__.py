@@ -45,6 +45,7 @@ __all__ = [
     "RunError",
     "SCENARIOS",
     "YEARS",
+    "compare",
     "draws",
     "merge",
     "run",
@@ -516,6 +517,41 @@ def tornado(
     and P90 with the others at base."""
     cfg = _config(config, set, stress)
     return _frame(_wfmc.tornado_csv(cfg._inner))
+
+
+def compare(
+    config: Union[None, PathLike, Config] = None,
+    *,
+    interventions: Union[str, Iterable[str]] = (),
+    variants: Union[str, Iterable[str], Dict[str, str]] = (),
+    draws: int = 200_000,
+    seed: int = DEFAULT_SEED,
+    threads: Optional[int] = None,
+    sampling: str = "rqmc",
+    max_rejected: float = DEFAULT_MAX_REJECTED,
+    set: Overrides = None,
+    stress: Union[None, str, Iterable[str]] = None,
+    progress: Progress = None,
+) -> pd.DataFrame:
+    """The config (with ``set`` and ``stress`` applied to it and every variant)
+    against each of ``interventions`` (names of the config's interventions; ``"a+b"``
+    is a portfolio) and ``variants`` (``"NAME: --stress P --set PATH=VALUE"`` strings,
+    or a dict ``{NAME: "--stress P ..."}``) on the same draws, as ``wfmc compare``:
+    the rows of ``compare.csv`` (change, paired standard error, unpaired standard
+    error, correlation, and the cost per WTE-year of shortfall avoided)."""
+    cfg = _config(config, set, stress)
+    ivs = [interventions] if isinstance(interventions, str) else list(interventions)
+    if isinstance(variants, dict):
+        vs = [f"{k}: {v}" for k, v in variants.items()]
+    elif isinstance(variants, str):
+        vs = [variants]
+    else:
+        vs = list(variants)
+    csv = _wfmc.compare_csv(
+        cfg._inner, ivs, vs, draws, seed, threads, max_rejected, sampling,
+        _progress(progress, "draws"),
+    )
+    return _frame(csv)
 
 
 def sobol(

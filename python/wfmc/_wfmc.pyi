@@ -78,6 +78,17 @@ def run_shard(
 ) -> bytes: ...
 def merge(config: Config, partials: Sequence[bytes], threads: Optional[int], max_rejected: float) -> Results: ...
 def tornado_csv(config: Config) -> str: ...
+def compare_csv(
+    config: Config,
+    interventions: List[str],
+    variants: List[str],
+    draws: int,
+    seed: int,
+    threads: Optional[int],
+    max_rejected: float,
+    sampling: str,
+    progress: Optional[Callable[[int, int], Any]] = ...,
+) -> str: ...
 def sobol_csv(config: Config, n: int, seed: int, threads: Optional[int]) -> str: ...
 def sweep_csv(
     config: Config,
