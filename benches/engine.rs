@@ -1,4 +1,5 @@
-//! Throughput of the default run (all outputs), time to a stated precision, of
+//! Throughput of the default run (all outputs), time to a stated precision, an
+//! explorer update and a paired comparison, of
 //! sampling and the model alone, of the statistics alone, and the cost of a sketch
 //! update.
 //! Run with `cargo bench`; figures go in the README, not in timed tests.
@@ -72,6 +73,45 @@ fn time_to_precision(c: &mut Criterion) {
             })
         });
     }
+    g.finish();
+}
+
+/// One update of the explorer (`wfmc serve`): a 100,000-draw run of a changed
+/// config held in memory with its charts (the baseline cached), the work behind
+/// "updates within about a second"; and a paired comparison of one intervention
+/// at `wfmc compare`'s 200,000 draws.
+fn explorer_and_compare(c: &mut Criterion) {
+    use wfmc::jobs;
+    let cfg = Config::builtin();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut g = c.benchmark_group("explorer_and_compare");
+    g.sample_size(10);
+    let req = jobs::view::Request {
+        stress: vec!["supply-stall".into()],
+        set: vec!["salary_growth=0.04".into()],
+        draws: 100_000,
+        seed: engine::DEFAULT_SEED,
+    };
+    g.bench_function("explorer_update_100k", |b| {
+        b.iter(|| {
+            let v = jobs::view::run(&cfg, &req, cores, &Control::default()).unwrap();
+            jobs::view::charts(&v).unwrap().len()
+        })
+    });
+    let spec = RunSpec {
+        draws: 200_000,
+        threads: cores,
+        ..RunSpec::default()
+    };
+    let v = [jobs::VariantSpec::intervention("graduate-ddat")];
+    g.bench_function("compare_one_intervention_200k", |b| {
+        b.iter(|| {
+            jobs::compare(&cfg, &v, &spec, &Control::default())
+                .unwrap()
+                .1
+                .draws
+        })
+    });
     g.finish();
 }
 
@@ -159,6 +199,6 @@ criterion_group!(
     name = benches;
     // Criterion's comparison plots need system fonts, which servers often lack.
     config = Criterion::default().without_plots();
-    targets = default_run, time_to_precision, sampling_and_model_only, sketch_update, accumulate
+    targets = default_run, time_to_precision, explorer_and_compare, sampling_and_model_only, sketch_update, accumulate
 );
 criterion_main!(benches);

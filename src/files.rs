@@ -516,7 +516,11 @@ impl Staging {
         let Found::Ours(files) = inspect(&self.target)? else {
             return Ok(());
         };
-        for f in files.iter().filter(|f| !f.ends_with('/') && !drop(f)) {
+        // The marker is written afresh at commit.
+        for f in files
+            .iter()
+            .filter(|f| !f.ends_with('/') && f.as_str() != MARKER && !drop(f))
+        {
             let from = self.target.join(f);
             if !from.is_file() {
                 continue;
@@ -564,6 +568,7 @@ impl Staging {
             .collect();
         files.push(MARKER.to_string());
         files.sort();
+        files.dedup();
         let marker = Marker {
             written_by: "wfmc".into(),
             note: "wfmc replaces this folder only while it holds nothing but these files".into(),

@@ -315,6 +315,20 @@ fn compare_writes_its_file_and_report_section_the_same_on_any_threads() {
         one,
         std::fs::read_to_string(out.join("compare.csv")).unwrap()
     );
+    // Adding to a folder twice lists each file once in its marker.
+    let marker: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join(".wfmc-results.json")).unwrap())
+            .unwrap();
+    let files: Vec<&str> = marker["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    let mut unique = files.clone();
+    unique.dedup();
+    assert_eq!(files, unique);
+    assert!(files.contains(&"compare.csv"));
     // Unknown names are located errors, with the valid ones.
     let e = std::process::Command::new(bin)
         .args(["compare", "--intervention", "graduate-dda", "--out", o])

@@ -441,11 +441,16 @@ pub fn page(r: &Results, charts: &[Chart]) -> String {
 workforce in nine areas of work under two scenarios and gives one number per area. This report treats the forecasters' estimates, \
 staff flow rates, salary growth and pay bands as distributions and shows what follows: config <code>{}</code>, {} draws, seed {}.</p>\
 <nav><a href=#headline>Headline</a><a href=#fans>Demand and supply</a><a href=#cost>Costs</a><a href=#shortfall>Shortfall</a>\
-<a href=#tornado>Sensitivity</a><a href=#composition>Job levels</a><a href=#assumptions>Assumptions</a><a href=#accuracy>Accuracy</a>\
+<a href=#tornado>Sensitivity</a>{}<a href=#composition>Job levels</a><a href=#assumptions>Assumptions</a><a href=#accuracy>Accuracy</a>\
 <a href=#point>Point model</a><a href=#reproduce>Reproduce</a></nav>",
         esc(name),
         thousands(m["draws"].as_f64().unwrap_or(0.0)),
-        m["seed"]
+        m["seed"],
+        if r.compare.is_some() {
+            "<a href=#compare>Interventions</a>"
+        } else {
+            ""
+        }
     );
     out.push_str("<h2 id=headline>Headline, 2030</h2><p>Gap = supply − demand: negative is a shortfall. The net total lets one area's surplus cancel another's shortfall; the gross shortfall does not.</p>");
     headline(r, &mut out);
