@@ -274,19 +274,22 @@ fn compare_writes_its_file_and_report_section_the_same_on_any_threads() {
     let out = dir.path().join("r");
     let o = out.to_str().unwrap();
     run(&["run", "--draws", "20000", "--sobol", "0", "--out", o]);
-    let table = run(&[
-        "compare",
-        "--intervention",
-        "graduate-ddat",
-        "--variant",
-        "pay: --stress realised-pay",
-        "--draws",
-        "20000",
-        "--threads",
-        "1",
-        "--out",
-        o,
-    ]);
+    let compare = |threads: &str| {
+        run(&[
+            "compare",
+            "--intervention",
+            "graduate-ddat",
+            "--variant",
+            "pay: --stress realised-pay",
+            "--draws",
+            "20000",
+            "--threads",
+            threads,
+            "--out",
+            o,
+        ])
+    };
+    let table = compare("1");
     assert!(
         table.contains("graduate-ddat") && table.contains("£ per WTE-year avoided"),
         "{table}"
@@ -298,19 +301,7 @@ fn compare_writes_its_file_and_report_section_the_same_on_any_threads() {
         out.join("plots/compare-graduate-ddat-data_driven.svg")
             .exists()
     );
-    run(&[
-        "compare",
-        "--intervention",
-        "graduate-ddat",
-        "--variant",
-        "pay: --stress realised-pay",
-        "--draws",
-        "20000",
-        "--threads",
-        "3",
-        "--out",
-        o,
-    ]);
+    compare("3");
     assert_eq!(
         one,
         std::fs::read_to_string(out.join("compare.csv")).unwrap()

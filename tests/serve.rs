@@ -3,6 +3,9 @@
 //! CDP by `headless_chrome`, which downloads nothing).
 #![cfg(feature = "serve")]
 
+mod common;
+
+use common::{wfmc, wfmc_ok};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -109,8 +112,15 @@ fn dechunk(mut s: &str) -> String {
     out
 }
 
-fn cli(args: &[&str]) -> std::process::Output {
-    Command::new(BIN).args(args).output().unwrap()
+/// `wfmc run --draws 20000 --seed 11 --sobol 0 ARGS --out DIR/NAME`; returns the
+/// folder.
+fn cli_run(dir: &Path, name: &str, args: &[&str]) -> std::path::PathBuf {
+    let out = dir.join(name);
+    let mut all = vec!["run", "--draws", "20000", "--seed", "11", "--sobol", "0"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    wfmc_ok(&all);
+    out
 }
 
 #[test]
@@ -122,27 +132,20 @@ fn the_api_gives_the_cli_s_numbers_for_the_same_overrides_seed_and_draws() {
     );
     assert_eq!(status, 200, "{doc}");
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("r");
-    let o = cli(&[
-        "run",
-        "--draws",
-        "20000",
-        "--seed",
-        "11",
-        "--threads",
-        "1",
-        "--sobol",
-        "0",
-        "--stress",
-        "supply-stall",
-        "--set",
-        "salary_growth=0.04",
-        "--set",
-        "supply.ict.flow_rate=normal(0.02, 0.01)",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = cli_run(
+        dir.path(),
+        "r",
+        &[
+            "--threads",
+            "1",
+            "--stress",
+            "supply-stall",
+            "--set",
+            "salary_growth=0.04",
+            "--set",
+            "supply.ict.flow_rate=normal(0.02, 0.01)",
+        ],
+    );
     let file = |n: &str| std::fs::read_to_string(out.join(n)).unwrap();
     assert_eq!(doc["bands_csv"].as_str().unwrap(), file("bands.csv"));
     assert_eq!(
@@ -163,19 +166,7 @@ fn the_api_gives_the_cli_s_numbers_for_the_same_overrides_seed_and_draws() {
             .contains("+ salary_growth = 0.04")
     );
     // The comparison's baseline is the config's own run with the same seed and draws.
-    let base = dir.path().join("b");
-    let o = cli(&[
-        "run",
-        "--draws",
-        "20000",
-        "--seed",
-        "11",
-        "--sobol",
-        "0",
-        "--out",
-        base.to_str().unwrap(),
-    ]);
-    assert!(o.status.success());
+    let base = cli_run(dir.path(), "b", &[]);
     let html = doc["comparison_html"].as_str().unwrap();
     let p_base = std::fs::read_to_string(base.join("shortfall.csv"))
         .unwrap()
@@ -193,21 +184,7 @@ fn the_api_gives_the_cli_s_numbers_for_the_same_overrides_seed_and_draws() {
         r#"{"set": {"interventions.graduate-ddat.active": true}, "draws": 20000, "seed": 11}"#,
     );
     assert_eq!(status, 200, "{doc}");
-    let iv = dir.path().join("iv");
-    let o = cli(&[
-        "run",
-        "--draws",
-        "20000",
-        "--seed",
-        "11",
-        "--sobol",
-        "0",
-        "--intervention",
-        "graduate-ddat",
-        "--out",
-        iv.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let iv = cli_run(dir.path(), "iv", &["--intervention", "graduate-ddat"]);
     assert_eq!(
         doc["shortfall_csv"].as_str().unwrap(),
         std::fs::read_to_string(iv.join("shortfall.csv")).unwrap()
@@ -219,7 +196,7 @@ fn bad_requests_get_400_with_the_cli_s_message() {
     let server = Server::start(&["--max-draws", "50000"]);
     let (status, doc) = server.run(r#"{"set": {"salary_growht": 0.04}, "draws": 1000}"#);
     assert_eq!(status, 400);
-    let o = cli(&["check", "--set", "salary_growht=0.04"]);
+    let o = wfmc(&["check", "--set", "salary_growht=0.04"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         doc["error"].as_str().unwrap(),
