@@ -379,3 +379,19 @@ fn bad_intervention_settings_are_located_errors() {
         "{e}"
     );
 }
+
+/// A run with an intervention lists its numbers among the assumptions, flagged as
+/// departing from the report (which has none).
+#[test]
+fn an_active_intervention_is_in_the_assumptions() {
+    let c = cfg(&[], &["graduate-ddat"]);
+    let list = wfmc::results::assumptions::list(&c);
+    let row = list
+        .iter()
+        .find(|a| a.input == "interventions.graduate-ddat.intake.per_year")
+        .expect("listed");
+    assert!(row.base_departs && row.uncertain, "{row:?}");
+    assert_eq!(row.uncertainty, "triangular(30, 50, 80)");
+    let none = wfmc::results::assumptions::list(&Config::builtin());
+    assert!(!none.iter().any(|a| a.input.starts_with("interventions.")));
+}

@@ -347,20 +347,36 @@ impl Intervention {
         v
     }
 
-    /// Its uncertain numbers, in a fixed order (the order they are drawn).
-    pub fn numbers(&self) -> Vec<&Input> {
+    /// Its numbers with their config paths (below `interventions.NAME.`), in
+    /// [`Self::numbers`] order.
+    pub fn named_numbers(&self) -> Vec<(&'static str, &Input)> {
         let mut v = vec![];
         if let Some(l) = &self.intake {
-            v.extend([&l.per_year, &l.completion, &l.attrition]);
+            v.extend([
+                ("intake.per_year", &l.per_year),
+                ("intake.completion", &l.completion),
+                ("intake.attrition", &l.attrition),
+            ]);
         }
         if let Some(l) = &self.retention {
-            v.push(&l.delta);
+            v.push(("retention.delta", &l.delta));
         }
         if let Some(l) = &self.pay {
-            v.extend([&l.uplift, &l.flow_effect]);
+            v.extend([
+                ("pay.uplift", &l.uplift),
+                ("pay.flow_effect", &l.flow_effect),
+            ]);
         }
-        v.extend([&self.cost.per_entrant, &self.cost.per_year]);
+        v.extend([
+            ("cost.per_entrant", &self.cost.per_entrant),
+            ("cost.per_year", &self.cost.per_year),
+        ]);
         v
+    }
+
+    /// Its numbers, in a fixed order (the order they are drawn).
+    pub fn numbers(&self) -> Vec<&Input> {
+        self.named_numbers().into_iter().map(|(_, i)| i).collect()
     }
 }
 

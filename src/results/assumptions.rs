@@ -118,6 +118,23 @@ pub fn list(cfg: &Config) -> Vec<Assumption> {
             });
         }
     }
+    // Active interventions: none is in the report, so every number departs from it.
+    for i in cfg.interventions.iter().filter(|i| i.active) {
+        for (path, x) in i.named_numbers() {
+            out.push(Assumption {
+                input: format!("interventions.{}.{path}", i.name),
+                base: num(x.base),
+                report: "none (no intervention)".into(),
+                uncertainty: if x.is_uncertain() {
+                    x.describe(&cfg.factors)
+                } else {
+                    "fixed".into()
+                },
+                base_departs: true,
+                uncertain: x.is_uncertain(),
+            });
+        }
+    }
     for &s in Scenario::ALL {
         for &a in Area::ALL {
             let (c, r) = (cfg.demand_of(s, a), rep.demand_of(s, a));
