@@ -858,6 +858,18 @@ pub fn compare_to_folder(
     spec.validate()?;
     // The folder is checked (and locked) before any work.
     let st = Staging::new(dir, &Inputs::none())?;
+    // Its report would show the run beside a comparison of another baseline.
+    if let Ok(m) = results::read_json(dir, results::MANIFEST_FILE)
+        && let Some(hash) = m["config"]["hash"].as_str()
+        && hash != base.hash()
+    {
+        return Err(Error::Input(format!(
+            "{} holds a run of another config or other overrides (hash {hash}, the baseline's is {}): \
+             compare into another --out, or give the run's --config, --stress and --set",
+            dir.display(),
+            base.hash()
+        )));
+    }
     let (vs, comparison) = compare(base, variants_, spec, control)?;
     let names: Vec<String> = vs.iter().map(|v| v.name.clone()).collect();
     let text = results::compare::write(&comparison, &names);

@@ -2,6 +2,8 @@
 //! equal, the paired standard error against what the correlation implies, and the
 //! cost arithmetic by hand.
 
+mod common;
+
 use wfmc::Config;
 use wfmc::dims::{Area, Scenario, year_index};
 use wfmc::engine::{Control, RunSpec, Sampling};
@@ -320,6 +322,21 @@ fn compare_writes_its_file_and_report_section_the_same_on_any_threads() {
     unique.dedup();
     assert_eq!(files, unique);
     assert!(files.contains(&"compare.csv"));
+    // A run's folder of another baseline is refused, and left as it was.
+    let before = common::snapshot(&out);
+    let e = common::wfmc(&[
+        "compare",
+        "--intervention",
+        "graduate-ddat",
+        "--stress",
+        "realised-pay",
+        "--draws",
+        "8192",
+        "--out",
+        o,
+    ]);
+    common::fails(&e, 2, "holds a run of another config or other overrides");
+    assert_eq!(before, common::snapshot(&out));
     // Unknown names are located errors, with the valid ones.
     let e = std::process::Command::new(bin)
         .args(["compare", "--intervention", "graduate-dda", "--out", o])
