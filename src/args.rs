@@ -411,7 +411,7 @@ pub fn command_line() -> String {
         if plain {
             a
         } else {
-            format!("'{}'", a.replace('\'', "'\\''"))
+            wfmc::report::shell_quote(&a)
         }
     };
     std::iter::once("wfmc".to_string())
