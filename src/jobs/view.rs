@@ -86,7 +86,7 @@ pub fn run(base: &Config, req: &Request, threads: usize, control: &Control) -> R
         bands_csv: results::bands::write(&summary),
         shortfall_csv: results::shortfall::write(&summary),
         summary_json: results::summary::write(&cfg, &summary, &state.acc.centre),
-        folder: Folder::from_run(&cfg, &spec, &state, &command),
+        folder: Folder::from_run(&cfg, &spec, &state, &summary, &command),
         diff: base.diff(&list),
         command,
         cfg,

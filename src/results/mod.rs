@@ -151,21 +151,21 @@ impl Folder {
     }
 
     /// The folder a run of `spec` on `cfg` would write, kept in memory (no Sobol
-    /// indices): what `wfmc serve` draws its page from. `command` goes into the
-    /// manifest.
+    /// indices): what `wfmc serve` draws its page from. `summary` is the state's
+    /// ([`crate::engine::RunState::summary`]); `command` goes into the manifest.
     pub fn from_run(
         cfg: &crate::config::Config,
         spec: &crate::engine::RunSpec,
         state: &crate::engine::RunState,
+        summary: &crate::stats::Summary,
         command: &str,
     ) -> Folder {
-        let summary = state.summary();
         let json = |text: String| serde_json::from_str(&text).expect("wfmc's own JSON");
         Folder {
-            bands: bands::Bands::from_rows(bands::rows(&summary)),
-            shortfall: shortfall::Shortfalls::from_rows(shortfall::rows(&summary)),
+            bands: bands::Bands::from_rows(bands::rows(summary)),
+            shortfall: shortfall::Shortfalls::from_rows(shortfall::rows(summary)),
             tornado: tornado::rows(&crate::sensitivity::tornado::run(cfg)),
-            summary: json(summary::write(cfg, &summary, &state.acc.centre)),
+            summary: json(summary::write(cfg, summary, &state.acc.centre)),
             manifest: json(manifest::write(
                 cfg,
                 spec,
