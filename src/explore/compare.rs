@@ -250,11 +250,14 @@ pub fn run(
         ratio: vec![[0.0; 6]; v * N_SCENARIOS * PLACES],
     };
     let mut per_block = |_b: u64, chunks: Vec<Chunk>| {
-        let mut blk = init();
+        // The block's sums (its chunks in order); squares and cross products only
+        // ever enter the run's totals.
+        let (mut count, mut rejected) = (0, 0);
+        let mut sum = vec![0.0; c * VALUES];
         for ch in &chunks {
-            blk.n += ch.n;
-            blk.rejected += ch.rejected;
-            for (a, b) in blk.sum.iter_mut().zip(&ch.sum) {
+            count += ch.n;
+            rejected += ch.rejected;
+            for (a, b) in sum.iter_mut().zip(&ch.sum) {
                 *a += b;
             }
             for (a, b) in tt.sq.iter_mut().zip(&ch.sq) {
@@ -264,16 +267,16 @@ pub fn run(
                 *a += b;
             }
         }
-        tt.rejected += blk.rejected;
-        if blk.n == 0 {
+        tt.rejected += rejected;
+        if count == 0 {
             return;
         }
-        let n = blk.n as f64;
+        let n = count as f64;
         tt.blocks += 1;
-        tt.n += blk.n;
+        tt.n += count;
         tt.w += n * n;
-        let means: Vec<f64> = blk.sum.iter().map(|s| s / n).collect();
-        for (i, (&s, &m)) in blk.sum.iter().zip(&means).enumerate() {
+        let means: Vec<f64> = sum.iter().map(|s| s / n).collect();
+        for (i, (&s, &m)) in sum.iter().zip(&means).enumerate() {
             tt.tot[i] += s;
             tt.a1[i] += n * n * m;
             tt.a2[i] += n * n * m * m;

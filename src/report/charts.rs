@@ -916,12 +916,7 @@ pub fn all(r: &Results) -> Result<Vec<Chart>, String> {
         }
     }
     if let Some(rows) = &r.compare {
-        let mut names: Vec<&str> = vec![];
-        for row in rows {
-            if !names.contains(&row.variant.as_str()) {
-                names.push(&row.variant);
-            }
-        }
+        let names = crate::results::compare::variants(rows);
         for v in names {
             for &s in Scenario::ALL {
                 out.push(compare_chart(rows, v, s)?);

@@ -157,12 +157,7 @@ fn compare_section(r: &Results, out: &mut String) {
 ± is the change's Monte Carlo standard error. Cost is the pay of the supply (with on-costs) plus the programme's own cost; the cost per WTE-year avoided \
 is the change in cost 2021–2030 over the expected WTE-years of shortfall avoided (all areas: of gross shortfall), shown where the shortfall avoided is clearly above zero. \
 <span class=flag>Interventions shipped with the default config are ILLUSTRATIVE: our numbers, not the report's.</span></p>");
-    let mut names: Vec<&str> = vec![];
-    for row in rows {
-        if !names.contains(&row.variant.as_str()) {
-            names.push(&row.variant);
-        }
-    }
+    let names = crate::results::compare::variants(rows);
     let get = |v: &str, s: &str, a: &str, m: &str| {
         rows.iter().find(|x| {
             x.variant == v && x.scenario == s && x.area == a && x.year == END_YEAR && x.measure == m

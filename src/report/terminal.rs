@@ -207,7 +207,7 @@ pub fn compare(
                     continue;
                 };
                 // An area the variant leaves alone is left out (the total never is).
-                let moved = (0..N_YEARS_ALL).any(|k| {
+                let moved = (0..crate::dims::N_YEARS).any(|k| {
                     [Measure::ExpectedShortfall, Measure::Cost]
                         .iter()
                         .any(|&m| {
@@ -255,5 +255,3 @@ pub fn compare(
     }
     s
 }
-
-const N_YEARS_ALL: usize = crate::dims::N_YEARS;

@@ -71,6 +71,17 @@ pub fn write(c: &Comparison, names: &[String]) -> String {
     super::write_csv(rows(c, names))
 }
 
+/// The variants of `rows`, each once, in the order they first appear.
+pub fn variants(rows: &[Row]) -> Vec<&str> {
+    let mut names: Vec<&str> = vec![];
+    for row in rows {
+        if !names.contains(&row.variant.as_str()) {
+            names.push(&row.variant);
+        }
+    }
+    names
+}
+
 /// Reads the file of folder `dir`.
 pub fn read(dir: &Path) -> Result<Vec<Row>, Error> {
     super::read_csv(dir, FILE)
