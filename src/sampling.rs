@@ -628,14 +628,12 @@ impl Sampler {
 /// The numbers of the active interventions for one draw, from their own stream.
 fn draw_levers(l: &crate::model::policy::Levers, rng: &mut ChaCha8Rng, x: &mut Inputs) {
     // Uniforms on the open interval (0, 1), so no quantile is infinite.
-    let u: Vec<f64> = (0..l.len())
-        .map(|_| ((rng.random::<u64>() >> 11) as f64 + 0.5) / (1u64 << 53) as f64)
-        .collect();
-    let mut values = Vec::with_capacity(l.len());
+    let u =
+        std::iter::repeat_with(|| ((rng.random::<u64>() >> 11) as f64 + 0.5) / (1u64 << 53) as f64);
     let p = x
         .policy
         .get_or_insert_with(|| Box::new(crate::model::policy::Policy::none()));
-    l.fill_at(&u, &mut values, p);
+    l.fill_at(u, p);
 }
 
 /// Demand ratios and level shares from the panel: the mean of a bootstrap resample

@@ -430,15 +430,16 @@ fn superseded() -> Response {
 fn compute(app: &App, req: &Request, compare: bool, control: &Control) -> Result<Value, Error> {
     let t0 = std::time::Instant::now();
     let this = Arc::new(view::run(&app.base, req, app.threads, control)?);
-    if req.is_baseline() {
-        baseline(app, req, &this, control)?;
-    }
-    let comparison = if compare {
-        let base = baseline(app, req, &this, control)?;
-        Some(html::comparison(&base.folder, &this.folder))
+    // A request without overrides is the baseline: it is cached even when not
+    // compared, so a later comparison on the same draws need not run it again.
+    let base = if compare || req.is_baseline() {
+        Some(baseline(app, req, &this, control)?)
     } else {
         None
     };
+    let comparison = base
+        .filter(|_| compare)
+        .map(|b| html::comparison(&b.folder, &this.folder));
     let charts: Vec<Value> = view::charts(&this)?
         .into_iter()
         .map(|c| json!({ "file": c.file, "title": c.title, "svg": c.svg }))

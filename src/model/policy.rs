@@ -54,41 +54,30 @@ impl Levers {
         self.numbers.iter().any(Input::is_uncertain)
     }
 
-    /// How many numbers a draw takes.
-    pub fn len(&self) -> usize {
-        self.numbers.len()
-    }
-
     /// The policy with every number at its base value.
     pub fn base(&self) -> Policy {
-        let v: Vec<f64> = self.numbers.iter().map(|i| i.base).collect();
         let mut p = Policy::none();
-        self.fill(&v, &mut p);
+        self.fill(self.numbers.iter().map(|i| i.base), &mut p);
         p
     }
 
-    /// The policy with the numbers at quantiles `u` (one per number, in order;
-    /// fixed numbers ignore theirs).
-    pub fn fill_at(&self, u: &[f64], values: &mut Vec<f64>, p: &mut Policy) {
-        values.clear();
-        values.extend(self.numbers.iter().zip(u).map(|(i, &u)| {
+    /// The policy with the numbers at the quantiles `u`, one taken per number in
+    /// order (fixed numbers ignore theirs).
+    pub fn fill_at(&self, u: impl Iterator<Item = f64>, p: &mut Policy) {
+        let values = self.numbers.iter().zip(u).map(|(i, u)| {
             if i.is_uncertain() {
                 i.quantile(u)
             } else {
                 i.base
             }
-        }));
+        });
         self.fill(values, p);
     }
 
-    /// The policy with the numbers `v` (in order).
-    pub fn fill(&self, v: &[f64], p: &mut Policy) {
+    /// The policy with the numbers `v` (in order, one per number).
+    pub fn fill(&self, mut v: impl Iterator<Item = f64>, p: &mut Policy) {
         *p = Policy::none();
-        let mut at = 0;
-        let mut next = || {
-            at += 1;
-            v[at - 1]
-        };
+        let mut next = || v.next().expect("one value per number");
         for i in &self.active {
             let mut entrants = [[0.0; N_YEARS]; N_AREAS];
             if let Some(l) = &i.intake {
