@@ -316,6 +316,14 @@ pub fn run(
     })
 }
 
+/// The batch-means standard error from block sums: `factor` is B/(B−1)/N², and
+/// Σ n_b² (θ_b − θ)² = `sq` − 2θ·`lin` + θ²·`weight`.
+fn block_se(factor: f64, sq: f64, lin: f64, weight: f64, theta: f64) -> f64 {
+    (factor * (sq - 2.0 * theta * lin + theta * theta * weight))
+        .max(0.0)
+        .sqrt()
+}
+
 fn rows(t: &Totals, v: usize) -> Vec<Row> {
     let nn = t.n as f64;
     let b = t.blocks as f64;
@@ -325,12 +333,7 @@ fn rows(t: &Totals, v: usize) -> Vec<Row> {
         f64::NAN
     };
     let mean = |i: usize| t.tot[i] / nn;
-    let se = |i: usize| {
-        let m = mean(i);
-        (factor * (t.a2[i] - 2.0 * m * t.a1[i] + m * m * t.w))
-            .max(0.0)
-            .sqrt()
-    };
+    let se = |i: usize| block_se(factor, t.a2[i], t.a1[i], t.w, mean(i));
     let mut out = vec![];
     for j in 0..v {
         let off = (j + 1) * VALUES;
@@ -346,9 +349,7 @@ fn rows(t: &Totals, v: usize) -> Vec<Row> {
                         let (b0, bj) = (mean(i), mean(off + i));
                         let d = bj - b0;
                         let dj = j * VALUES + i;
-                        let se_d = (factor * (t.d2[dj] - 2.0 * d * t.d1[dj] + d * d * t.w))
-                            .max(0.0)
-                            .sqrt();
+                        let se_d = block_se(factor, t.d2[dj], t.d1[dj], t.w, d);
                         let (s0, sj) = (se(i), se(off + i));
                         let var0 = t.sq[i] / nn - b0 * b0;
                         let varj = t.sq[off + i] / nn - bj * bj;
@@ -377,15 +378,11 @@ fn rows(t: &Totals, v: usize) -> Vec<Row> {
                 let r = t.ratio[(j * N_SCENARIOS + s) * PLACES + place];
                 let (c, sh) = (r[0] / nn, r[1] / nn);
                 let ratio = c / sh;
-                let se_r = (factor * (r[2] - 2.0 * ratio * r[3] + ratio * ratio * r[4]))
-                    .max(0.0)
-                    .sqrt()
-                    / sh.abs();
+                // Delta method: the spread of c_b − R·s_b, over the shortfall avoided.
+                let se_r = block_se(factor, r[2], r[3], r[4], ratio) / sh.abs();
                 // Only where the shortfall avoided is clearly above zero (at least one
                 // WTE-year and two standard errors): near zero the ratio is noise.
-                let se_sh = (factor * (r[4] - 2.0 * sh * r[5] + sh * sh * t.w))
-                    .max(0.0)
-                    .sqrt();
+                let se_sh = block_se(factor, r[4], r[5], t.w, sh);
                 let meaningful = sh >= 1.0 && sh > 2.0 * se_sh;
                 out.push(Row {
                     variant: j,
