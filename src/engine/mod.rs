@@ -515,7 +515,6 @@ impl Runner {
             // measured back to back, the closure cost 7–10 % of a default run.
             let mut x = sampler.base().clone();
             let mut raw = vec![0.0; sampler.raw_len()];
-            let mut row = vec![0.0; Layout::LEN];
             let mut seq = vec![0.0; sampler.seq_dims()];
             let mut u = vec![0.0; plan.ranked.len()];
             let mut v = vec![0.0; plan.outputs.len()];
@@ -536,9 +535,11 @@ impl Runner {
                     for d in 0..n {
                         plan.sampler
                             .sample_from(&mut stream, d, &mut seq, &mut raw, &mut x);
-                        evaluate(&x, &mut row);
-                        if let Some(bad) = guard::check(&row, &workforce) {
-                            st.guard.record(bad, c, d, &row, sampler, &raw);
+                        // The model writes straight into the statistics' tile.
+                        let row = block.slot();
+                        evaluate(&x, row);
+                        if let Some(bad) = guard::check(row, &workforce) {
+                            st.guard.record(bad, c, d, row, sampler, &raw);
                             block.rejected += 1;
                             continue;
                         }
@@ -551,7 +552,7 @@ impl Runner {
                             }
                             st.ranks.add(&u, &v);
                         }
-                        block.add(&row);
+                        block.commit();
                     }
                     block.end_chunk();
                     st.ranks.end_chunk();

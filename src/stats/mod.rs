@@ -7,7 +7,9 @@
 //! not depend on thread count, scheduling or how a run is split into shards.
 //!
 //! Speed comes from memory, not arithmetic: a worker's 2,222 sketches hold several
-//! megabytes of bins, far more than its cache. So sketch keys wait in a column-major
+//! megabytes of bins, far more than its cache. So the model writes each draw's row
+//! into a tile of [`TILE`] draws ([`Accumulator::slot`]), whose moments, shortfalls
+//! and keys are taken series block by series block; sketch keys wait in a column-major
 //! buffer of [`KEY_BATCH`] draws and go to each sketch as one batch, whose bins are
 //! prefetched while the previous series is counted; bins are 16-bit
 //! ([`Sketch`] explains how counts stay exact); and series the model computes once for
@@ -86,10 +88,15 @@ pub const KEY_BATCH: usize = 512;
 /// Column stride of the key buffer: one cache line more than a batch, since a
 /// power-of-two stride would send every column's write to the same few cache sets.
 const KEY_STRIDE: usize = KEY_BATCH + 16;
-/// Draws whose keys move into the columns together. Written draw by draw, each key
-/// would land on its own cache line; a tile gives each column a whole line at once
-/// (measured alone: 0.95 → 0.34 µs per draw).
-const TILE: usize = 16;
+/// Draws whose rows wait in a tile before their statistics are taken together. Per
+/// draw, the moments would stream four arrays of 2,222 values through the cache; per
+/// tile they stream once, and each key column gets a whole cache line at once.
+pub const TILE: usize = 16;
+/// Series per step of the moments pass: their sums stay in the first-level cache
+/// while the tile's rows go by.
+const MOMENT_BLOCK: usize = 64;
+/// [`ChunkBuf::column`] of a series without a sketch of its own.
+const NO_COLUMN: u32 = u32::MAX;
 
 #[derive(Clone, Debug, Default)]
 struct ChunkBuf {
@@ -101,49 +108,85 @@ struct ChunkBuf {
     short_gap: Vec<usize>,
     /// The series that keep their own sketch: those without a twin.
     sketched: Vec<usize>,
+    /// Per series, its column in `keys` ([`NO_COLUMN`] for a twin).
+    column: Vec<u32>,
     /// Sketch keys, `[sketched series][draw]`, [`KEY_BATCH`] draws per series.
     keys: Vec<i32>,
     /// Draws in `keys`.
     filled: usize,
-    /// Keys of every series for the draws since the last whole tile,
-    /// `[draw][series]`, [`TILE`] draws, waiting to move into the columns of `keys`.
-    tile: Vec<i32>,
+    /// Rows of the draws not yet folded in, `[draw][series]`, up to [`TILE`] draws.
+    rows: Vec<f64>,
+    /// Draws in `rows`.
+    pending: usize,
 }
 
 impl ChunkBuf {
-    /// Moves the keys of the draws since the last whole tile into their columns.
+    /// Folds the rows in the tile into the moments, shortfalls and key columns. Each
+    /// series' sums take the draws in draw order, as a draw-by-draw pass would, so the
+    /// bits do not depend on the tile.
     #[inline(always)]
-    fn spread_tile(&mut self) {
+    fn fold_tile(&mut self, centre: &[f64], short_count: &mut [u64]) {
         let n = self.sum.len();
-        let t = match self.filled % TILE {
-            0 => TILE,
-            t => t,
-        };
-        let f0 = self.filled - t;
-        let tile = &self.tile[..t * n];
-        for (col, &j) in self.keys.chunks_exact_mut(KEY_STRIDE).zip(&self.sketched) {
-            for (r, d) in col[f0..f0 + t].iter_mut().enumerate() {
-                *d = tile[r * n + j];
+        let t = self.pending;
+        let f0 = self.filled;
+        let rows = &self.rows[..t * n];
+        // A block's keys, `[draw][series]`, before they move into their columns.
+        let mut kt = [[0i32; MOMENT_BLOCK]; TILE];
+        for b in (0..n).step_by(MOMENT_BLOCK) {
+            let e = (b + MOMENT_BLOCK).min(n);
+            let (s, q, c) = (&mut self.sum[b..e], &mut self.sumsq[b..e], &centre[b..e]);
+            for (r, kr) in rows.chunks_exact(n).zip(kt.iter_mut()) {
+                for ((((&y, &m), s), q), k) in r[b..e]
+                    .iter()
+                    .zip(c)
+                    .zip(s.iter_mut())
+                    .zip(q.iter_mut())
+                    .zip(kr.iter_mut())
+                {
+                    let d = y - m;
+                    *s += d;
+                    *q += d * d;
+                    *k = sketch::key32(y);
+                }
+            }
+            for (i, &ci) in self.column[b..e].iter().enumerate() {
+                if ci != NO_COLUMN {
+                    let col = &mut self.keys[ci as usize * KEY_STRIDE + f0..][..t];
+                    for (k, kr) in col.iter_mut().zip(&kt) {
+                        *k = kr[i];
+                    }
+                }
             }
         }
+        // Without branches: whether an area is short is a coin toss for the branch
+        // predictor. Adding a zero leaves a sum's bits unchanged.
+        for (i, &g) in self.short_gap.iter().enumerate() {
+            for r in rows.chunks_exact(n) {
+                let gap = r[g];
+                let short = (-gap).max(0.0);
+                short_count[i] += u64::from(gap < 0.0);
+                self.short[i] += short;
+                self.shortsq[i] += short * short;
+            }
+        }
+        self.filled += t;
+        self.pending = 0;
     }
 }
 
-/// Equal when they hold the same sums and the same buffered keys; what a flushed
-/// key buffer still holds is scratch.
+/// Equal when they hold the same sums and the same draws not yet in the sketches;
+/// what a flushed buffer still holds is scratch.
 impl PartialEq for ChunkBuf {
     fn eq(&self, o: &ChunkBuf) -> bool {
-        // Keys in the columns up to the last whole tile, then those still in the tile.
-        let pending = |c: &ChunkBuf| -> Vec<i32> {
-            let in_tile = c.filled % TILE;
-            let spread = c.filled - in_tile;
-            let n = c.sum.len();
-            c.keys
+        let pending = |c: &ChunkBuf| -> (Vec<i32>, Vec<u64>) {
+            let keys = c
+                .keys
                 .chunks_exact(KEY_STRIDE)
-                .flat_map(|col| &col[..spread])
-                .chain(&c.tile[..in_tile * n])
-                .copied()
-                .collect()
+                .flat_map(|col| &col[..c.filled]);
+            let rows = c.rows[..c.pending * c.sum.len()]
+                .iter()
+                .map(|x| x.to_bits());
+            (keys.copied().collect(), rows.collect())
         };
         self.sum == o.sum
             && self.sumsq == o.sumsq
@@ -152,6 +195,7 @@ impl PartialEq for ChunkBuf {
             && self.short_gap == o.short_gap
             && self.sketched == o.sketched
             && self.filled == o.filled
+            && self.pending == o.pending
             && pending(self) == pending(o)
     }
 }
@@ -177,89 +221,116 @@ impl Accumulator {
                 shortsq: vec![0.0; N_SHORT],
                 short_gap: (0..N_SHORT).map(shortfall_gap_index).collect(),
                 sketched: (0..n).filter(|&j| Layout::twin(j).is_none()).collect(),
+                column: (0..n)
+                    .scan(0, |next, j| {
+                        Some(match Layout::twin(j) {
+                            None => {
+                                *next += 1;
+                                *next - 1
+                            }
+                            Some(_) => NO_COLUMN,
+                        })
+                    })
+                    .collect(),
                 keys: vec![],
                 filled: 0,
-                tile: vec![],
+                rows: vec![],
+                pending: 0,
             },
         }
     }
 
-    /// Folds one draw in (`row` has one value per series).
+    /// Folds one draw in (`row` has one value per series): [`Accumulator::slot`] and
+    /// [`Accumulator::commit`] without a model writing in place.
+    #[inline]
+    pub fn add(&mut self, row: &[f64]) {
+        self.slot().copy_from_slice(row);
+        self.commit();
+    }
+
+    /// Where the next draw's outputs go: the model writes them here in place, and
+    /// [`Accumulator::commit`] takes them in. Not committing leaves the draw out.
+    #[inline]
+    pub fn slot(&mut self) -> &mut [f64] {
+        let c = &mut self.chunk;
+        let n = self.centre.len();
+        if c.rows.is_empty() {
+            // On first use: accumulators that only merge or load never need them.
+            c.keys = vec![0; c.sketched.len() * KEY_STRIDE];
+            c.rows = vec![0.0; n * TILE];
+        }
+        &mut c.rows[c.pending * n..][..n]
+    }
+
+    /// Takes in the draw written to [`Accumulator::slot`].
     ///
     /// Every value must be finite: the engine's numerical guard
     /// ([`crate::engine::guard`]) leaves out and counts the draws that are not, before
-    /// they get here. Moments are summed draw by draw, so results do not depend on
-    /// how draws are batched; sketch keys wait in a buffer of [`KEY_BATCH`] draws.
+    /// they get here. Each series' moments are summed in draw order, so results do
+    /// not depend on how draws are batched; rows wait in a tile of [`TILE`] draws and
+    /// sketch keys in a buffer of [`KEY_BATCH`] draws.
     #[inline]
-    pub fn add(&mut self, row: &[f64]) {
+    pub fn commit(&mut self) {
+        debug_assert!({
+            let n = self.centre.len();
+            let c = &self.chunk;
+            c.rows[c.pending * n..][..n].iter().all(|x| x.is_finite())
+        });
+        self.draws += 1;
+        self.chunk.pending += 1;
+        if self.chunk.pending == TILE {
+            self.fold_tile();
+            if self.chunk.filled == KEY_BATCH {
+                self.flush_keys();
+            }
+        }
+    }
+
+    fn fold_tile(&mut self) {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2, checked on the line above.
-            unsafe { self.add_avx2(row) };
+            unsafe { self.fold_tile_avx2() };
             return;
         }
-        self.add_portable(row);
+        self.fold_tile_portable();
     }
 
-    /// [`Accumulator::add`] compiled for AVX2: the row loops run four or eight lanes
+    /// The tile pass compiled for AVX2: the series loops run four or eight lanes
     /// wide. The arithmetic is the same IEEE operations in the same order (Rust
     /// never fuses a multiply and an add on its own), so results are the same bits
     /// with or without it.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn add_avx2(&mut self, row: &[f64]) {
-        self.add_portable(row);
+    fn fold_tile_avx2(&mut self) {
+        self.fold_tile_portable();
     }
 
     #[inline(always)]
+    fn fold_tile_portable(&mut self) {
+        self.chunk.fold_tile(&self.centre, &mut self.short_count);
+    }
+
+    /// [`Accumulator::add`] with whole tiles folded by the portable code.
+    #[cfg(test)]
     fn add_portable(&mut self, row: &[f64]) {
-        let len = self.centre.len();
-        debug_assert!(row.len() == len && row.iter().all(|x| x.is_finite()));
+        self.slot().copy_from_slice(row);
         self.draws += 1;
-        let c = &mut self.chunk;
-        for (((&y, &m), s), q) in row
-            .iter()
-            .zip(&self.centre)
-            .zip(c.sum.iter_mut())
-            .zip(c.sumsq.iter_mut())
-        {
-            let d = y - m;
-            *s += d;
-            *q += d * d;
-        }
-        if c.keys.is_empty() {
-            // On first use: accumulators that only merge or load never need them.
-            c.keys = vec![0; c.sketched.len() * KEY_STRIDE];
-            c.tile = vec![0; len * TILE];
-        }
-        let t = c.filled % TILE;
-        for (k, &y) in c.tile[t * len..(t + 1) * len].iter_mut().zip(row) {
-            *k = sketch::key32(y);
-        }
-        // Without branches: whether an area is short is a coin toss for the branch
-        // predictor. Adding a zero leaves a sum's bits unchanged.
-        for (i, &g) in c.short_gap.iter().enumerate() {
-            let gap = row[g];
-            let short = (-gap).max(0.0);
-            self.short_count[i] += u64::from(gap < 0.0);
-            c.short[i] += short;
-            c.shortsq[i] += short * short;
-        }
-        c.filled += 1;
-        if c.filled.is_multiple_of(TILE) {
-            c.spread_tile();
-        }
-        if c.filled == KEY_BATCH {
-            self.flush_keys();
+        self.chunk.pending += 1;
+        if self.chunk.pending == TILE {
+            self.fold_tile_portable();
+            if self.chunk.filled == KEY_BATCH {
+                self.flush_keys();
+            }
         }
     }
 
     /// Moves the buffered keys into the sketches, one series at a time.
     fn flush_keys(&mut self) {
-        let c = &mut self.chunk;
-        if !c.filled.is_multiple_of(TILE) {
-            c.spread_tile();
+        if self.chunk.pending > 0 {
+            self.fold_tile();
         }
+        let c = &mut self.chunk;
         if c.filled > 0 {
             let f = c.filled;
             let col = |i: usize| &c.keys[i * KEY_STRIDE..][..f];
@@ -273,7 +344,6 @@ impl Accumulator {
         }
         c.filled = 0;
     }
-
     /// Ends a chunk: empties the key buffer and folds the chunk's `f64` partial sums
     /// into the exact sums.
     pub fn end_chunk(&mut self) {
