@@ -77,6 +77,8 @@ pub struct Sketch {
 /// is what batches may add between settles.
 const CARRY_AT: u64 = 1 << 15;
 const HEADROOM: u64 = u16::MAX as u64 - CARRY_AT;
+/// Bins [`Sketch::merge`] adds together when none of their sums reaches the carry.
+const MERGE_RUN: usize = 64;
 
 /// Equal when they hold the same counts, however their storage grew.
 impl PartialEq for Sketch {
@@ -253,19 +255,36 @@ impl Sketch {
             self.grow_to(lo);
             self.grow_to(hi);
             let off = (lo - self.lo) as usize;
+            let src = &other.counts[first..=last];
+            let dst = &mut self.counts[off..off + src.len()];
             let mut added = 0;
-            for (i, &c) in other.counts[first..=last].iter().enumerate() {
-                if c == 0 {
+            // Runs of bins whose sums stay below the carry threshold (nearly all)
+            // are added lane by lane; a run that reaches it goes bin by bin.
+            for (r, (d, s)) in dst
+                .chunks_mut(MERGE_RUN)
+                .zip(src.chunks(MERGE_RUN))
+                .enumerate()
+            {
+                added += s.iter().map(|&c| u64::from(c)).sum::<u64>();
+                let max = d
+                    .iter()
+                    .zip(s)
+                    .fold(0, |m, (&a, &b)| m.max(u32::from(a) + u32::from(b)));
+                if u64::from(max) < CARRY_AT {
+                    for (a, &b) in d.iter_mut().zip(s) {
+                        *a += b;
+                    }
                     continue;
                 }
-                added += u64::from(c);
-                let dst = &mut self.counts[off + i];
-                let sum = u64::from(*dst) + u64::from(c);
-                if sum < CARRY_AT {
-                    *dst = sum as u16;
-                } else {
-                    *self.carry.entry(lo + i as i64).or_default() += sum;
-                    *dst = 0;
+                for (i, (a, &b)) in d.iter_mut().zip(s).enumerate() {
+                    let sum = u64::from(*a) + u64::from(b);
+                    if sum < CARRY_AT {
+                        *a = sum as u16;
+                    } else {
+                        let k = lo + (r * MERGE_RUN + i) as i64;
+                        *self.carry.entry(k).or_default() += sum;
+                        *a = 0;
+                    }
                 }
             }
             self.total += added;
@@ -512,6 +531,30 @@ mod tests {
                 "q{q}: {got} vs {exact}"
             );
         }
+    }
+
+    #[test]
+    fn merge_carries_bins_whose_sums_reach_the_carry() {
+        // Dense counts below the carry in each sketch, above it together, among
+        // bins that merge lane by lane.
+        let (mut a, mut b, mut both) = (Sketch::new(), Sketch::new(), Sketch::new());
+        for i in 0..700u32 {
+            let x = f64::from(i) * 0.37 + 1.0;
+            for s in [&mut a, &mut b] {
+                s.add(x);
+            }
+            both.add(x);
+            both.add(x);
+        }
+        for s in [&mut a, &mut b] {
+            s.add_keys(&[key(100.0) as i32; 20_000]);
+        }
+        both.add_key(key(100.0), 40_000);
+        assert!(a.carry.is_empty() && b.carry.is_empty());
+        a.merge(&b);
+        assert!(a.carry.get(&key(100.0)).is_some_and(|&c| c >= 40_000));
+        assert_eq!(a, both);
+        assert_eq!(a.count(), both.count());
     }
 
     #[test]
