@@ -77,6 +77,8 @@ pub struct Sketch {
 /// is what batches may add between settles.
 const CARRY_AT: u64 = 1 << 15;
 const HEADROOM: u64 = u16::MAX as u64 - CARRY_AT;
+/// Bins [`Sketch::quantiles`] skips together when no wanted rank falls in them.
+const QUANTILE_RUN: usize = 32;
 /// Bins [`Sketch::merge`] adds together when none of their sums reaches the carry.
 const MERGE_RUN: usize = 64;
 
@@ -330,7 +332,7 @@ impl Sketch {
     /// [`Sketch::quantile`] at each of `qs` (ascending), in one pass over the bins.
     pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [f64; N] {
         let mut out = [f64::NAN; N];
-        if self.total == 0 {
+        if self.total == 0 || N == 0 {
             return out;
         }
         let ranks = qs.map(|q| ((q * self.total as f64).ceil() as u64).clamp(1, self.total));
@@ -348,14 +350,27 @@ impl Sketch {
             }
         };
         if self.carry.is_empty() {
-            // Dense bins only (the common case): no merge with the carry map.
-            let mut dense = self
-                .counts
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| **c != 0)
-                .map(|(i, &c)| (self.lo + i as i64, u64::from(c)));
-            fill(&mut dense, &mut out);
+            // Dense bins only (the common case): no merge with the carry map. Runs of
+            // bins that hold no wanted rank are skipped by their sum; an empty bin
+            // never completes a rank, so this finds the bins a bin-by-bin pass would.
+            let (mut acc, mut i) = (0, 0);
+            for (r, run) in self.counts.chunks(QUANTILE_RUN).enumerate() {
+                let sum: u64 = run.iter().map(|&c| u64::from(c)).sum();
+                if acc + sum < ranks[i] {
+                    acc += sum;
+                    continue;
+                }
+                for (j, &c) in run.iter().enumerate() {
+                    acc += u64::from(c);
+                    while i < N && acc >= ranks[i] {
+                        out[i] = value_of(self.lo + (r * QUANTILE_RUN + j) as i64);
+                        i += 1;
+                    }
+                }
+                if i == N {
+                    break;
+                }
+            }
         } else {
             fill(&mut self.bins(), &mut out);
         }
@@ -531,6 +546,30 @@ mod tests {
                 "q{q}: {got} vs {exact}"
             );
         }
+    }
+
+    #[test]
+    fn quantiles_find_the_bin_of_each_rank() {
+        // Against a bin-by-bin walk (`locate_rank`): gaps of empty bins longer and
+        // shorter than a skipped run, ranks in one bin, the first and last bins.
+        let mut s = Sketch::new();
+        for i in 0..4000u32 {
+            let x = match i % 4 {
+                0 => f64::from(i) * 0.013,
+                1 => 5e3 + f64::from(i % 7),
+                2 => -2e6 - f64::from(i),
+                _ => 1e9,
+            };
+            s.add(x);
+        }
+        let qs: [f64; 9] = [0.0, 0.001, 0.1, 0.25, 0.2501, 0.5, 0.75, 0.999, 1.0];
+        let got = s.quantiles(qs);
+        for (q, g) in qs.iter().zip(got) {
+            let rank = ((q * s.count() as f64).ceil() as u64).clamp(1, s.count());
+            let (k, _) = s.locate_rank(rank).unwrap();
+            assert_eq!(g, value_of(k), "q{q}");
+        }
+        assert_eq!(s.quantiles::<0>([]), [0.0f64; 0]);
     }
 
     #[test]
