@@ -202,6 +202,50 @@ fn results_do_not_depend_on_thread_count_or_sharding() {
 }
 
 #[test]
+fn the_rank_pilot_is_the_same_kept_or_drawn_first() {
+    // A whole run keeps its first draws' rank values until its pilot is complete; a
+    // shard draws the pilot first. Past the pilot (64 chunks), over the block that
+    // completes it, and on: the same bits, under both samplings.
+    let cfg = Config::builtin();
+    let draws = engine::CHUNK_DRAWS * 72 - 100;
+    for sampling in SAMPLINGS {
+        let base = RunSpec {
+            sampling,
+            block_chunks: 8,
+            ..spec(draws, 2)
+        };
+        let whole = engine::run(&cfg, &base, &Control::default()).unwrap();
+        let mut merged = engine::run(
+            &cfg,
+            &RunSpec {
+                shard: Shard { index: 1, count: 2 },
+                ..base.clone()
+            },
+            &Control::default(),
+        )
+        .unwrap();
+        merged.merge(
+            &engine::run(
+                &cfg,
+                &RunSpec {
+                    shard: Shard { index: 2, count: 2 },
+                    ..base.clone()
+                },
+                &Control::default(),
+            )
+            .unwrap(),
+        );
+        assert!(
+            whole == merged,
+            "{sampling}: kept and drawn-first pilots differ"
+        );
+        assert_eq!(whole.ranks.draws, draws);
+        let rho = whole.ranks.spearman(0, 0);
+        assert!(rho.is_finite(), "{sampling}: {rho}");
+    }
+}
+
+#[test]
 fn cancel_stops_the_run() {
     let control = Control::default();
     control

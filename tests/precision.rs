@@ -133,6 +133,19 @@ fn until_stops_at_the_same_draw_on_any_number_of_threads() {
         a.spec.draws % (until::UNTIL_BLOCK_CHUNKS * engine::CHUNK_DRAWS),
         0
     );
+    // The rank correlations of draws made before the pilot was complete wait for
+    // it: the state is the state of a run of the draws it stopped at.
+    let fixed = engine::run(
+        &cfg,
+        &RunSpec {
+            threads: 2,
+            ..a.spec.clone()
+        },
+        &Control::default(),
+    )
+    .unwrap();
+    assert!(a.state == fixed, "--until differs from a run of its draws");
+    assert!(a.state.ranks.draws == a.spec.draws);
     // A cap below what the targets need stops at the cap, unmet.
     let spec = RunSpec {
         draws: 150_000,

@@ -307,6 +307,20 @@ impl RunState {
     }
 }
 
+/// An input's rank or an output's value as the rank correlations take it: rounded to
+/// `f32` (within 6·10⁻⁸ relative, far inside the pilot's CDF error), so that a run
+/// can keep the values of its first draws in half the memory, and get the same bits
+/// whether they were kept or ranked at once.
+#[inline]
+fn rank_value(x: f64) -> f64 {
+    f64::from(x as f32)
+}
+
+/// The pilot CDFs of sketches of the ranked outputs.
+fn cdf_tables(sketches: &[Sketch]) -> Vec<CdfTable> {
+    sketches.iter().map(CdfTable::new).collect()
+}
+
 /// The pilot CDFs: the ranked outputs of the run's first chunks (the same draws on
 /// every shard), binned by the quantile sketch.
 fn pilot(
@@ -324,7 +338,7 @@ fn pilot(
         &|| vec![Sketch::new(); outputs.len()],
         &|sk: &mut Vec<Sketch>, _, row| {
             for (s, &i) in sk.iter_mut().zip(outputs) {
-                s.add(row[i]);
+                s.add(rank_value(row[i]));
             }
         },
     );
@@ -335,7 +349,21 @@ fn pilot(
             x.merge(y);
         }
     }
-    sketches.iter().map(CdfTable::new).collect()
+    cdf_tables(&sketches)
+}
+
+/// Rank values kept for chunks drawn before their run's pilot was complete: per draw
+/// the ranks of the ranked inputs, then the values of the ranked outputs.
+type Kept = std::collections::BTreeMap<u64, Vec<f32>>;
+
+/// How a run gets the pilot CDFs its rank correlations need.
+struct RankPlan {
+    /// The pilot's chunks: the run's first ones.
+    chunks: u64,
+    /// The pilot CDFs, once known.
+    tables: std::sync::OnceLock<Vec<CdfTable>>,
+    /// Until then, the rank values of the chunks drawn so far.
+    kept: std::sync::Mutex<Kept>,
 }
 
 /// What every loop over draws needs: buffers for one draw, reused chunk after chunk.
@@ -449,8 +477,7 @@ pub fn run(cfg: &Config, spec: &RunSpec, control: &Control) -> Result<RunState, 
     run_with(cfg, spec, control, true)
 }
 
-/// [`run`], optionally without rank correlations (sweeps do not need them, and
-/// their pilot costs up to [`PILOT_DRAWS`] extra evaluations).
+/// [`run`], optionally without rank correlations (sweeps do not need them).
 pub fn run_with(
     cfg: &Config,
     spec: &RunSpec,
@@ -461,20 +488,31 @@ pub fn run_with(
     let blocks = spec.shard_blocks();
     // More workers than blocks would only hold memory.
     let threads = spec.threads.min(blocks.clone().count().max(1));
-    Runner::new(cfg, spec, threads, ranks)?.blocks(spec, blocks, control)
+    let runner = Runner::new(cfg, spec, threads, ranks)?;
+    let mut state = runner.blocks(spec, blocks, control)?;
+    runner.finish(&mut state)?;
+    Ok(state)
 }
 
 /// A run's fixed parts, made once: the sampler, the point model, the workers, which
 /// inputs and outputs are ranked and the rank pilot; [`Runner::blocks`] then runs any
-/// range of the run's blocks.
+/// range of the run's blocks, and [`Runner::finish`] completes their state.
+///
+/// The rank pilot is the run's first [`PILOT_DRAWS`] draws, or all of them in a
+/// smaller run (the same draws on every shard). A shard, which does not draw them
+/// all itself, evaluates them first. A whole run draws them anyway: it keeps their
+/// rank values (61 numbers a draw, `f32`) until its first [`PILOT_DRAWS`] draws are
+/// done, then builds the pilot from them and ranks them, so no draw is evaluated
+/// twice. A `--until` run that stops sooner builds its pilot from the draws it made,
+/// as a run of that many draws would.
 pub struct Runner {
     sampler: Sampler,
     centre: Vec<f64>,
     pool: rayon::ThreadPool,
     ranked: Vec<usize>,
     outputs: Vec<usize>,
-    /// The pilot CDFs, when rank correlations are kept.
-    pilot: Option<Vec<CdfTable>>,
+    /// The rank pilot, when rank correlations are kept.
+    ranks: Option<RankPlan>,
 }
 
 impl Runner {
@@ -483,14 +521,24 @@ impl Runner {
         let sampler = Sampler::new(cfg);
         let pool = thread_pool(threads)?;
         let outputs: Vec<usize> = crate::model::outputs().iter().map(|o| o.index).collect();
-        let pilot = ranks.then(|| pilot(&sampler, &outputs, spec, &pool));
+        let ranks = ranks.then(|| {
+            let plan = RankPlan {
+                chunks: spec.n_chunks().min(PILOT_DRAWS / CHUNK_DRAWS),
+                tables: std::sync::OnceLock::new(),
+                kept: std::sync::Mutex::new(Kept::new()),
+            };
+            if spec.shard != Shard::ALL {
+                let _ = plan.tables.set(pilot(&sampler, &outputs, spec, &pool));
+            }
+            plan
+        });
         Ok(Runner {
             ranked: ranked_groups(&sampler),
             centre: point(cfg),
             sampler,
             pool,
             outputs,
-            pilot,
+            ranks,
         })
     }
 
@@ -499,8 +547,98 @@ impl Runner {
         RunState::new(self.centre.clone(), self.ranked.len(), self.outputs.len())
     }
 
-    /// Runs the blocks `blocks` of `spec` and returns their state.
+    /// Runs the blocks `blocks` of `spec` and returns their state. The rank sums of
+    /// draws made before the pilot was complete join the state of the call that
+    /// completes it, or [`Runner::finish`]'s.
     pub fn blocks(
+        &self,
+        spec: &RunSpec,
+        blocks: Range<u64>,
+        control: &Control,
+    ) -> Result<RunState, Error> {
+        let Some(plan) = self.ranks.as_ref().filter(|p| p.tables.get().is_none()) else {
+            return self.run_blocks(spec, blocks, control);
+        };
+        // Blocks that start inside the pilot keep their rank values; once the
+        // pilot's chunks are all drawn it is built, and later blocks rank at once.
+        let split = blocks
+            .clone()
+            .find(|&b| spec.block_range(b).start >= plan.chunks)
+            .unwrap_or(blocks.end);
+        let mut state = self.run_blocks(spec, blocks.start..split, control)?;
+        let complete = {
+            let kept = plan.kept.lock().unwrap_or_else(|e| e.into_inner());
+            (0..plan.chunks).all(|c| kept.contains_key(&c))
+        };
+        if complete || split < blocks.end {
+            self.finish(&mut state)?;
+        }
+        if split < blocks.end {
+            state.merge(&self.run_blocks(spec, split..blocks.end, control)?);
+        }
+        Ok(state)
+    }
+
+    /// Completes a run's state: if draws still wait for their pilot (a `--until` run
+    /// that stopped before [`PILOT_DRAWS`]), builds it from them and adds their rank
+    /// sums to `state`.
+    pub fn finish(&self, state: &mut RunState) -> Result<(), Error> {
+        let Some(plan) = &self.ranks else {
+            return Ok(());
+        };
+        let kept = std::mem::take(&mut *plan.kept.lock().unwrap_or_else(|e| e.into_inner()));
+        if plan.tables.get().is_some() || kept.is_empty() {
+            return Ok(());
+        }
+        // The pilot is the run's first draws: kept chunks must start at 0 and be
+        // contiguous, else the run was not drawn in order (a bug, not bad input).
+        if kept.keys().copied().ne(0..kept.len() as u64) {
+            return Err(Error::Runtime(
+                "internal error: the rank pilot's chunks are not the run's first".into(),
+            ));
+        }
+        let (n_in, n_out) = (self.ranked.len(), self.outputs.len());
+        let width = n_in + n_out;
+        let pilot_chunks = plan.chunks.min(kept.len() as u64);
+        let mut sketches = vec![Sketch::new(); n_out];
+        for vals in kept.range(0..pilot_chunks).map(|(_, v)| v) {
+            for draw in vals.chunks_exact(width) {
+                for (s, &y) in sketches.iter_mut().zip(&draw[n_in..]) {
+                    s.add(f64::from(y));
+                }
+            }
+        }
+        let tables = plan.tables.get_or_init(|| cdf_tables(&sketches));
+        let parts: Vec<RankCorr> = self.pool.install(|| {
+            use rayon::prelude::*;
+            kept.par_iter()
+                .map(|(_, vals)| {
+                    let mut r = RankCorr::new(n_in, n_out);
+                    let (mut u, mut v) = (vec![0.0; n_in], vec![0.0; n_out]);
+                    for draw in vals.chunks_exact(width) {
+                        for (ui, &x) in u.iter_mut().zip(&draw[..n_in]) {
+                            *ui = f64::from(x);
+                        }
+                        for ((vi, &y), t) in v.iter_mut().zip(&draw[n_in..]).zip(tables) {
+                            *vi = t.rank(f64::from(y));
+                        }
+                        r.add(&u, &v);
+                    }
+                    r.end_chunk();
+                    r
+                })
+                .collect()
+        });
+        // Exact sums: the order of the chunks cannot change the result.
+        for p in &parts {
+            state.ranks.merge(p);
+        }
+        Ok(())
+    }
+
+    /// Runs the blocks `blocks`, ranking with the pilot if it is known and keeping
+    /// rank values if it is not.
+    fn run_blocks(
         &self,
         spec: &RunSpec,
         blocks: Range<u64>,
@@ -508,6 +646,8 @@ impl Runner {
     ) -> Result<RunState, Error> {
         let next = AtomicU64::new(blocks.start);
         let (plan, sampler, centre) = (self, &self.sampler, &self.centre);
+        let tables = self.ranks.as_ref().map(|r| r.tables.get());
+        let width = plan.ranked.len() + plan.outputs.len();
         let parts: Vec<RunState> = self.pool.broadcast(|_| {
             let mut st = plan.empty_state();
             let workforce = guard::workforce_indices();
@@ -532,6 +672,10 @@ impl Runner {
                     }
                     let mut stream = spec.stream(c);
                     let n = spec.chunk_draws(c);
+                    let mut kept: Vec<f32> = match tables {
+                        Some(None) => Vec::with_capacity(n as usize * width),
+                        _ => vec![],
+                    };
                     for d in 0..n {
                         plan.sampler
                             .sample_from(&mut stream, d, &mut seq, &mut raw, &mut x);
@@ -543,19 +687,38 @@ impl Runner {
                             block.rejected += 1;
                             continue;
                         }
-                        if let Some(pilot) = &plan.pilot {
+                        if let Some(t) = tables {
                             for (ui, &g) in u.iter_mut().zip(&plan.ranked) {
-                                *ui = plan.sampler.marginal_rank(&plan.sampler.groups()[g], &raw);
+                                let r = plan.sampler.marginal_rank(&plan.sampler.groups()[g], &raw);
+                                *ui = rank_value(r);
                             }
-                            for ((vi, &o), t) in v.iter_mut().zip(&plan.outputs).zip(pilot) {
-                                *vi = t.rank(row[o]);
+                            match t {
+                                Some(t) => {
+                                    for ((vi, &o), t) in v.iter_mut().zip(&plan.outputs).zip(t) {
+                                        *vi = t.rank(rank_value(row[o]));
+                                    }
+                                    st.ranks.add(&u, &v);
+                                }
+                                None => {
+                                    kept.extend(u.iter().map(|&x| x as f32));
+                                    kept.extend(plan.outputs.iter().map(|&o| row[o] as f32));
+                                }
                             }
-                            st.ranks.add(&u, &v);
                         }
                         block.commit();
                     }
                     block.end_chunk();
-                    st.ranks.end_chunk();
+                    match tables {
+                        Some(None) => {
+                            if let Some(r) = &plan.ranks {
+                                r.kept
+                                    .lock()
+                                    .unwrap_or_else(|e| e.into_inner())
+                                    .insert(c, kept);
+                            }
+                        }
+                        _ => st.ranks.end_chunk(),
+                    }
                     control.done.fetch_add(n, Ordering::Relaxed);
                 }
                 st.reps.add_block(&block.finish(), centre);

@@ -236,6 +236,8 @@ pub fn run(
         progress(&check);
         let met = check.met();
         if met || done == n_blocks {
+            // Rank sums of draws still waiting for their pilot (they move no target).
+            runner.finish(&mut state)?;
             let made = spec.block_range(done - 1).end;
             let draws = (made * super::CHUNK_DRAWS).min(spec.draws);
             return Ok(Outcome {

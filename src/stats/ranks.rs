@@ -8,11 +8,16 @@
 //!   factor-linked inputs, from [`crate::distributions::PhiTable`] to within 3·10⁻¹¹;
 //!   mid-steps for ties of discrete inputs and bands);
 //! - an **output's** rank is its CDF estimated by a *pilot*: the first
-//!   [`PILOT_DRAWS`] draws of the run (the same draws on every shard), binned by the
-//!   quantile sketch and kept as [`KNOTS`] quantiles. The pilot CDF is within ε = √(ln(2/0.05) / 2n) ≈ 0.0027 of the
-//!   true CDF everywhere with 95 % confidence (Dvoretzky–Kiefer–Wolfowitz), so the
-//!   correlation moves by at most about 6ε ≈ 0.016 in the worst case and by far less
-//!   in practice (the error is smooth, not adversarial).
+//!   [`PILOT_DRAWS`] draws of the run, or all of a smaller run's (the same draws on
+//!   every shard), binned by the quantile sketch and kept as [`KNOTS`] quantiles. The
+//!   pilot CDF of n draws is within ε = √(ln(2/0.05) / 2n) of the true CDF everywhere
+//!   with 95 % confidence (Dvoretzky–Kiefer–Wolfowitz; ε ≈ 0.0027 at [`PILOT_DRAWS`]),
+//!   so the correlation moves by at most about 6ε ≈ 0.016 in the worst case and by
+//!   far less in practice (the error is smooth, not adversarial). The engine does
+//!   not draw the pilot twice: a whole run keeps the rank values of its first draws
+//!   until they are all made ([`crate::engine::Runner`]);
+//! - ranks and output values are rounded to `f32` first (6·10⁻⁸ relative), which is
+//!   what lets a run keep them in 244 bytes a draw.
 //!
 //! Sums of products are folded into exact sums per chunk, so the result is the same
 //! bits for any thread count or sharding, like every other statistic.
