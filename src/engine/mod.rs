@@ -600,17 +600,35 @@ impl Runner {
         let (n_in, n_out) = (self.ranked.len(), self.outputs.len());
         let width = n_in + n_out;
         let pilot_chunks = plan.chunks.min(kept.len() as u64);
-        let mut sketches = vec![Sketch::new(); n_out];
-        for vals in kept.range(0..pilot_chunks).map(|(_, v)| v) {
-            for draw in vals.chunks_exact(width) {
-                for (s, &y) in sketches.iter_mut().zip(&draw[n_in..]) {
-                    s.add(f64::from(y));
-                }
-            }
-        }
-        let tables = plan.tables.get_or_init(|| cdf_tables(&sketches));
+        use rayon::prelude::*;
+        // Integer bin counts: any merge order gives the same sketches.
+        let sketches = self.pool.install(|| {
+            kept.par_iter()
+                .filter(|(c, _)| **c < pilot_chunks)
+                .map(|(_, vals)| {
+                    let mut sk = vec![Sketch::new(); n_out];
+                    for draw in vals.chunks_exact(width) {
+                        for (s, &y) in sk.iter_mut().zip(&draw[n_in..]) {
+                            s.add(f64::from(y));
+                        }
+                    }
+                    sk
+                })
+                .reduce(
+                    || vec![Sketch::new(); n_out],
+                    |mut a, b| {
+                        for (x, y) in a.iter_mut().zip(&b) {
+                            x.merge(y);
+                        }
+                        a
+                    },
+                )
+        });
+        let tables = plan.tables.get_or_init(|| {
+            self.pool
+                .install(|| sketches.par_iter().map(CdfTable::new).collect())
+        });
         let parts: Vec<RankCorr> = self.pool.install(|| {
-            use rayon::prelude::*;
             kept.par_iter()
                 .map(|(_, vals)| {
                     let mut r = RankCorr::new(n_in, n_out);
