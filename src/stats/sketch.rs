@@ -22,6 +22,17 @@ fn min_key_bits() -> u64 {
     MIN_MAGNITUDE.to_bits() >> SHIFT
 }
 
+/// The smallest range holding `a` and `b` (an empty range holds nothing).
+fn union(a: &std::ops::Range<usize>, b: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    if a.is_empty() {
+        b
+    } else if b.is_empty() {
+        a.clone()
+    } else {
+        a.start.min(b.start)..a.end.max(b.end)
+    }
+}
+
 /// The bin of a value: 0 for |x| < MIN_MAGNITUDE, ±(1 + bins above the minimum).
 /// Its magnitude is below 2^21 (11 exponent and 9 mantissa bits), so it fits an `i32`.
 #[inline]
@@ -66,6 +77,9 @@ pub struct Sketch {
     counts: Vec<u16>,
     /// Index range of `counts` touched by batches since the last settle.
     dirty: std::ops::Range<usize>,
+    /// Index range of `counts` outside which every count is zero, so that merges,
+    /// resets and quantiles need not read the slack a grown range keeps.
+    used: std::ops::Range<usize>,
     /// Values added by batches since the last settle.
     unsettled: u64,
     /// Counts moved out of `counts`, by key.
@@ -100,7 +114,8 @@ impl Sketch {
     /// Empties the sketch but keeps its bins' storage, so a sketch reused for the
     /// next replicate block does not grow again.
     pub fn reset(&mut self) {
-        self.counts.fill(0);
+        let used = std::mem::take(&mut self.used);
+        self.counts[used].fill(0);
         self.dirty = 0..0;
         self.unsettled = 0;
         self.carry.clear();
@@ -126,7 +141,9 @@ impl Sketch {
             self.grow_to(k);
             i = k - self.lo;
         }
-        let c = &mut self.counts[i as usize];
+        let i = i as usize;
+        self.used = union(&self.used, i..i + 1);
+        let c = &mut self.counts[i];
         let sum = u64::from(*c) + n;
         if sum < CARRY_AT {
             *c = sum as u16;
@@ -175,11 +192,8 @@ impl Sketch {
                 self.counts[(i64::from(k) - base) as usize] += 1;
             }
         }
-        self.dirty = if self.dirty.is_empty() {
-            a..b
-        } else {
-            self.dirty.start.min(a)..self.dirty.end.max(b)
-        };
+        self.dirty = union(&self.dirty, a..b);
+        self.used = union(&self.used, a..b);
         self.unsettled += n;
         self.total += n;
     }
@@ -238,6 +252,9 @@ impl Sketch {
             v.extend_from_slice(&self.counts);
             self.counts = v;
             self.dirty = (self.dirty.start + extra)..(self.dirty.end + extra);
+            if !self.used.is_empty() {
+                self.used = (self.used.start + extra)..(self.used.end + extra);
+            }
             self.lo -= extra as i64;
         } else if k >= hi {
             let extra = ((k - hi + 1) as usize).max(self.counts.len() / 4).max(16);
@@ -249,15 +266,21 @@ impl Sketch {
     /// grown once), then its carried counts one by one. Each replicate block merges
     /// every sketch, so this runs about 31 times per sketch in a default run.
     pub fn merge(&mut self, other: &Sketch) {
+        let used = &other.counts[other.used.clone()];
         if let (Some(first), Some(last)) = (
-            other.counts.iter().position(|&c| c != 0),
-            other.counts.iter().rposition(|&c| c != 0),
+            used.iter()
+                .position(|&c| c != 0)
+                .map(|i| i + other.used.start),
+            used.iter()
+                .rposition(|&c| c != 0)
+                .map(|i| i + other.used.start),
         ) {
             let (lo, hi) = (other.lo + first as i64, other.lo + last as i64);
             self.grow_to(lo);
             self.grow_to(hi);
             let off = (lo - self.lo) as usize;
             let src = &other.counts[first..=last];
+            self.used = union(&self.used, off..off + src.len());
             let dst = &mut self.counts[off..off + src.len()];
             let mut added = 0;
             // Runs of bins whose sums stay below the carry threshold (nearly all)
@@ -354,7 +377,11 @@ impl Sketch {
             // bins that hold no wanted rank are skipped by their sum; an empty bin
             // never completes a rank, so this finds the bins a bin-by-bin pass would.
             let (mut acc, mut i) = (0, 0);
-            for (r, run) in self.counts.chunks(QUANTILE_RUN).enumerate() {
+            let lo = self.lo + self.used.start as i64;
+            for (r, run) in self.counts[self.used.clone()]
+                .chunks(QUANTILE_RUN)
+                .enumerate()
+            {
                 let sum: u64 = run.iter().map(|&c| u64::from(c)).sum();
                 if acc + sum < ranks[i] {
                     acc += sum;
@@ -363,7 +390,7 @@ impl Sketch {
                 for (j, &c) in run.iter().enumerate() {
                     acc += u64::from(c);
                     while i < N && acc >= ranks[i] {
-                        out[i] = value_of(self.lo + (r * QUANTILE_RUN + j) as i64);
+                        out[i] = value_of(lo + (r * QUANTILE_RUN + j) as i64);
                         i += 1;
                     }
                 }
@@ -570,6 +597,29 @@ mod tests {
             assert_eq!(g, value_of(k), "q{q}");
         }
         assert_eq!(s.quantiles::<0>([]), [0.0f64; 0]);
+    }
+
+    #[test]
+    fn a_reset_sketch_is_empty_however_it_grew() {
+        // Growth downwards (the range shifts), upwards, by merge and by batch: after
+        // a reset no count is left, and reuse equals a fresh sketch.
+        let mut s = Sketch::new();
+        for x in [100.0, 5.0, -3e4, 2e6] {
+            s.add(x);
+        }
+        s.add_keys(&[key(-7e5) as i32, key(9e9) as i32]);
+        let mut other = Sketch::new();
+        other.add(-1e12);
+        s.merge(&other);
+        s.reset();
+        assert_eq!((s.count(), s.bins().count()), (0, 0));
+        let mut fresh = Sketch::new();
+        for x in [42.0, -42.0, 1e7] {
+            s.add(x);
+            fresh.add(x);
+        }
+        assert_eq!(s, fresh);
+        assert_eq!(s.quantiles([0.5, 1.0]), fresh.quantiles([0.5, 1.0]));
     }
 
     #[test]
