@@ -276,10 +276,16 @@ impl Accumulator {
             let c = &self.chunk;
             c.rows[c.pending * n..][..n].iter().all(|x| x.is_finite())
         });
+        self.commit_with(Self::fold_tile);
+    }
+
+    /// [`Accumulator::commit`], folding whole tiles with `fold`.
+    #[inline(always)]
+    fn commit_with(&mut self, fold: fn(&mut Self)) {
         self.draws += 1;
         self.chunk.pending += 1;
         if self.chunk.pending == TILE {
-            self.fold_tile();
+            fold(self);
             if self.chunk.filled == KEY_BATCH {
                 self.flush_keys();
             }
@@ -315,14 +321,7 @@ impl Accumulator {
     #[cfg(test)]
     fn add_portable(&mut self, row: &[f64]) {
         self.slot().copy_from_slice(row);
-        self.draws += 1;
-        self.chunk.pending += 1;
-        if self.chunk.pending == TILE {
-            self.fold_tile_portable();
-            if self.chunk.filled == KEY_BATCH {
-                self.flush_keys();
-            }
-        }
+        self.commit_with(Self::fold_tile_portable);
     }
 
     /// Moves the buffered keys into the sketches, one series at a time.
