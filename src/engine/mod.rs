@@ -501,7 +501,8 @@ pub fn run_with(
 /// The rank pilot is the run's first [`PILOT_DRAWS`] draws, or all of them in a
 /// smaller run (the same draws on every shard). A shard, which does not draw them
 /// all itself, evaluates them first. A whole run draws them anyway: it keeps their
-/// rank values (61 numbers a draw, `f32`) until its first [`PILOT_DRAWS`] draws are
+/// rank values (an `f32` per ranked input and output: 61 a draw for the built-in
+/// config) until its first [`PILOT_DRAWS`] draws are
 /// done, then builds the pilot from them and ranks them, so no draw is evaluated
 /// twice. A `--until` run that stops sooner builds its pilot from the draws it made,
 /// as a run of that many draws would.
@@ -587,12 +588,13 @@ impl Runner {
             return Ok(());
         };
         let kept = std::mem::take(&mut *plan.kept.lock().unwrap_or_else(|e| e.into_inner()));
-        if plan.tables.get().is_some() || kept.is_empty() {
+        if kept.is_empty() {
             return Ok(());
         }
         // The pilot is the run's first draws: kept chunks must start at 0 and be
-        // contiguous, else the run was not drawn in order (a bug, not bad input).
-        if kept.keys().copied().ne(0..kept.len() as u64) {
+        // contiguous, and no pilot may exist yet, else the run was not drawn in
+        // order (a bug, not bad input).
+        if plan.tables.get().is_some() || kept.keys().copied().ne(0..kept.len() as u64) {
             return Err(Error::Runtime(
                 "internal error: the rank pilot's chunks are not the run's first".into(),
             ));
