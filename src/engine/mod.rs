@@ -294,6 +294,25 @@ impl RunState {
         self.reps.merge(&o.reps);
     }
 
+    /// [`RunState::merge`], the statistics and the replicate sums side by side on the
+    /// current rayon pool (the same result: every part is merged exactly).
+    fn merge_in_parallel(&mut self, o: &RunState) {
+        let RunState {
+            acc,
+            ranks,
+            guard,
+            reps,
+        } = self;
+        rayon::join(
+            || acc.merge(&o.acc),
+            || {
+                ranks.merge(&o.ranks);
+                guard.merge(&o.guard);
+                reps.merge(&o.reps);
+            },
+        );
+    }
+
     /// Fails if the guard rejected more than `max` of the draws.
     pub fn check_rejected(&self, max: f64) -> Result<(), Error> {
         let all = self.acc.draws + self.guard.total();
@@ -543,6 +562,11 @@ impl Runner {
         })
     }
 
+    /// Adds `part` to `into` ([`RunState::merge`], on this run's workers).
+    pub fn merge(&self, into: &mut RunState, part: &RunState) {
+        self.pool.install(|| into.merge_in_parallel(part));
+    }
+
     /// A state with no draws, for this run's config.
     pub fn empty_state(&self) -> RunState {
         RunState::new(self.centre.clone(), self.ranked.len(), self.outputs.len())
@@ -575,7 +599,8 @@ impl Runner {
             self.finish(&mut state)?;
         }
         if split < blocks.end {
-            state.merge(&self.run_blocks(spec, split..blocks.end, control)?);
+            let rest = self.run_blocks(spec, split..blocks.end, control)?;
+            self.merge(&mut state, &rest);
         }
         Ok(state)
     }
@@ -752,7 +777,7 @@ impl Runner {
         let mut parts = parts.into_iter();
         let mut total = parts.next().unwrap_or_else(|| self.empty_state());
         for p in parts {
-            total.merge(&p);
+            self.merge(&mut total, &p);
         }
         Ok(total)
     }

@@ -220,18 +220,10 @@ pub fn run(
     spec.validate()?;
     let n_blocks = spec.n_blocks();
     let runner = Runner::new(cfg, &spec, spec.threads, true)?;
-    let mut state = runner.empty_state();
-    let mut done = 0;
+    // The first round's state becomes the run's; later rounds merge into it.
+    let mut done = MIN_BLOCKS.min(n_blocks);
+    let mut state = runner.blocks(&spec, 0..done, control)?;
     loop {
-        let end = if done == 0 {
-            MIN_BLOCKS
-        } else {
-            done + ROUND_BLOCKS
-        }
-        .min(n_blocks);
-        let part = runner.blocks(&spec, done..end, control)?;
-        state.merge(&part);
-        done = end;
         let check = Check::of(&state.summary(), targets);
         progress(&check);
         let met = check.met();
@@ -247,5 +239,9 @@ pub fn run(
                 met,
             });
         }
+        let end = (done + ROUND_BLOCKS).min(n_blocks);
+        let part = runner.blocks(&spec, done..end, control)?;
+        runner.merge(&mut state, &part);
+        done = end;
     }
 }
