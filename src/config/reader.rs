@@ -1119,31 +1119,34 @@ impl Reader {
         Some(out)
     }
 
-    /// A whole number in `lo..=hi` (0 where absent).
+    /// A whole number in `lo..=hi` (`lo` where absent).
     fn whole(&mut self, t: &Table, p: &[String], key: &str, lo: u32, hi: u32) -> Option<u32> {
-        let x = self.number(t, p, key, false).unwrap_or(lo as f64);
-        if x.fract() != 0.0 || x < lo as f64 || x > hi as f64 {
-            self.problem(
-                join(p, key),
-                "out of range",
-                format!("found {x}, expected a whole number from {lo} to {hi}"),
-            );
-            return None;
-        }
-        Some(x as u32)
+        self.whole_in(t, p, key, (lo, hi), "out of range", "a whole number")
     }
 
     /// A year from 2021 to 2030 (2021 where absent).
     fn year(&mut self, t: &Table, p: &[String], key: &str) -> Option<u32> {
-        let x = self
-            .number(t, p, key, false)
-            .unwrap_or(crate::dims::BASE_YEAR as f64 + 1.0);
-        let (lo, hi) = (crate::dims::BASE_YEAR + 1, crate::dims::END_YEAR);
+        let range = (crate::dims::BASE_YEAR + 1, crate::dims::END_YEAR);
+        self.whole_in(t, p, key, range, "year out of range", "a year")
+    }
+
+    /// A whole number in `lo..=hi` (`lo` where absent); else the problem `what`,
+    /// expecting `kind` in the range.
+    fn whole_in(
+        &mut self,
+        t: &Table,
+        p: &[String],
+        key: &str,
+        (lo, hi): (u32, u32),
+        what: &str,
+        kind: &str,
+    ) -> Option<u32> {
+        let x = self.number(t, p, key, false).unwrap_or(lo as f64);
         if x.fract() != 0.0 || x < lo as f64 || x > hi as f64 {
             self.problem(
                 join(p, key),
-                "year out of range",
-                format!("found {x}, expected a year from {lo} to {hi}"),
+                what,
+                format!("found {x}, expected {kind} from {lo} to {hi}"),
             );
             return None;
         }
