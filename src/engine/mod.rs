@@ -335,9 +335,22 @@ fn rank_value(x: f64) -> f64 {
     f64::from(x as f32)
 }
 
-/// The pilot CDFs of sketches of the ranked outputs.
-fn cdf_tables(sketches: &[Sketch]) -> Vec<CdfTable> {
-    sketches.iter().map(CdfTable::new).collect()
+/// The pilot CDFs of the ranked outputs from per-chunk sketches of them (merged on
+/// `pool`; integer bin counts, so any merge order gives the same sketches).
+fn cdf_tables(pool: &rayon::ThreadPool, n_out: usize, parts: Vec<Vec<Sketch>>) -> Vec<CdfTable> {
+    use rayon::prelude::*;
+    pool.install(|| {
+        let sketches = parts.into_par_iter().reduce(
+            || vec![Sketch::new(); n_out],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(&b) {
+                    x.merge(y);
+                }
+                a
+            },
+        );
+        sketches.par_iter().map(CdfTable::new).collect()
+    })
 }
 
 /// The pilot CDFs: the ranked outputs of the run's first chunks (the same draws on
@@ -361,14 +374,7 @@ fn pilot(
             }
         },
     );
-    // Integer bin counts: any merge order gives the same sketches.
-    let mut sketches = vec![Sketch::new(); outputs.len()];
-    for p in &parts {
-        for (x, y) in sketches.iter_mut().zip(p) {
-            x.merge(y);
-        }
-    }
-    cdf_tables(&sketches)
+    cdf_tables(pool, outputs.len(), parts)
 }
 
 /// Rank values kept for chunks drawn before their run's pilot was complete: per draw
@@ -628,8 +634,7 @@ impl Runner {
         let width = n_in + n_out;
         let pilot_chunks = plan.chunks.min(kept.len() as u64);
         use rayon::prelude::*;
-        // Integer bin counts: any merge order gives the same sketches.
-        let sketches = self.pool.install(|| {
+        let parts = self.pool.install(|| {
             kept.par_iter()
                 .filter(|(c, _)| **c < pilot_chunks)
                 .map(|(_, vals)| {
@@ -641,20 +646,11 @@ impl Runner {
                     }
                     sk
                 })
-                .reduce(
-                    || vec![Sketch::new(); n_out],
-                    |mut a, b| {
-                        for (x, y) in a.iter_mut().zip(&b) {
-                            x.merge(y);
-                        }
-                        a
-                    },
-                )
+                .collect()
         });
-        let tables = plan.tables.get_or_init(|| {
-            self.pool
-                .install(|| sketches.par_iter().map(CdfTable::new).collect())
-        });
+        let tables = plan
+            .tables
+            .get_or_init(|| cdf_tables(&self.pool, n_out, parts));
         let parts: Vec<RankCorr> = self.pool.install(|| {
             kept.par_iter()
                 .map(|(_, vals)| {
