@@ -59,7 +59,7 @@ pub enum Section {
 
 /// DejaVu Sans (assets/fonts, free licence beside it): compiled in, so charts need
 /// no system fonts.
-const FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+const FONT_BYTES: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans.ttf");
 
 fn register_font() {
     static ONCE: std::sync::Once = std::sync::Once::new();

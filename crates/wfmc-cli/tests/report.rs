@@ -179,7 +179,7 @@ fn report_renders_in_a_real_browser() {
             .next()
             .unwrap_or("")
     );
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser-test");
+    let shots = common::repo().join("target/browser-test");
     std::fs::create_dir_all(&shots).unwrap();
     let png = shots.join("report.png");
     let _ = std::fs::remove_file(&png);

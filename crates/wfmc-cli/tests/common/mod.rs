@@ -93,3 +93,9 @@ pub fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// The workspace root (where `configs/`, `results/` and `target/` are).
+#[allow(dead_code)]
+pub fn repo() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}

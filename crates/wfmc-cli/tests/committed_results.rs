@@ -10,7 +10,7 @@ fn the_committed_results_are_what_wfmc_run_writes() {
     let dir = tempfile::tempdir().unwrap();
     ok(wfmc_in(dir.path(), &["run"]));
     let fresh = dir.path().join("results/hee-2021");
-    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("results/hee-2021");
+    let committed = common::repo().join("results/hee-2021");
     let keep = |v: Vec<(String, Vec<u8>)>| -> Vec<(String, Vec<u8>)> {
         v.into_iter().filter(|(f, _)| f != "machine.json").collect()
     };

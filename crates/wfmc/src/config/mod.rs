@@ -35,7 +35,7 @@ use std::path::Path;
 use toml::{Table, Value};
 
 /// The default config, compiled in so `wfmc` runs without any file.
-pub const BUILTIN_TOML: &str = include_str!("../../configs/hee-2021.toml");
+pub const BUILTIN_TOML: &str = include_str!("../../../../configs/hee-2021.toml");
 /// How the built-in config is named in messages and manifests.
 pub const BUILTIN_ORIGIN: &str = "<built-in configs/hee-2021.toml>";
 /// Configs larger than this are refused before parsing.

@@ -150,9 +150,9 @@ async fn shutdown_signal() {
 }
 
 fn router(app: Arc<App>) -> Router {
-    const INDEX: &str = include_str!("../assets/explorer/index.html");
-    const SCRIPT: &str = include_str!("../assets/explorer/app.js");
-    const STYLE: &str = include_str!("../assets/explorer/style.css");
+    const INDEX: &str = include_str!("../../../assets/explorer/index.html");
+    const SCRIPT: &str = include_str!("../../../assets/explorer/app.js");
+    const STYLE: &str = include_str!("../../../assets/explorer/style.css");
     let asset = |body: &'static str, kind: &'static str| {
         move || async move { ([(header::CONTENT_TYPE, kind)], body) }
     };

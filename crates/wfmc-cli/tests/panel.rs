@@ -11,7 +11,7 @@ use wfmc::model::{Layout, Metric, Series, point};
 
 fn repo(p: &str) -> PathBuf {
     // The example panel and its returns live in the repository.
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+    common::repo().join(p)
 }
 
 /// A config extending the built-in one without its uncertainty, with `returns`.
