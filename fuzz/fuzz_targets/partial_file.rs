@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
-use wfmc::engine::partial::{Expect, decode, decode_body};
+use wfmc::results::partial::{Expect, decode, decode_body};
 
 fn expect() -> &'static Expect {
     static E: OnceLock<Expect> = OnceLock::new();

@@ -1,7 +1,8 @@
 //! `wfmc._wfmc`: the Python binding of the wfmc library. It only translates
 //! arguments into the library's typed requests ([`wfmc::jobs`]) and hands back
 //! what they return: CSV and JSON text exactly as the CLI writes it (the Python
-//! layer in `wfmc/` turns it into DataFrames and dicts) and numpy arrays.
+//! layer in `wfmc/` turns it into DataFrames and dicts) and numpy arrays. Errors
+//! are worded with the package's keyword names ([`Keywords`]).
 //!
 //! Every job runs with the GIL released, on a thread of its own, while the calling
 //! thread polls for signals: Ctrl-C (KeyboardInterrupt) cancels the job at its next
@@ -14,11 +15,9 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
-use wfmc::dims::{Area, Scenario};
-use wfmc::engine::{self, Control, RunSpec, RunState, Shard, partial};
-use wfmc::jobs::{self, FolderOptions};
-use wfmc::model::{Metric, Series};
-use wfmc::stats::{PERCENTILES, ShortStat, Stat, Summary};
+use wfmc::jobs::{
+    self, Context, Control, DrawSettings, Hint, Output, OverrideSource, Setting, Words,
+};
 
 create_exception!(
     _wfmc,
@@ -33,14 +32,71 @@ create_exception!(
     "A run that failed: I/O, or the numerical guard rejected too many draws."
 );
 
+/// How the package words the library's errors: a setting by its keyword
+/// argument, an override by the `set` entry that gave it.
+struct Keywords;
+
+impl Words for Keywords {
+    fn setting(&self, s: Setting) -> String {
+        let name = match s {
+            Setting::Intervention => "interventions",
+            Setting::Variant => "variants",
+            Setting::SobolN => "n",
+            Setting::Out => "folder",
+            Setting::Outcome => "outputs",
+            s => s.name(),
+        };
+        name.to_string()
+    }
+
+    fn source(&self, o: &OverrideSource) -> String {
+        match o {
+            OverrideSource::Set { path, value } => format!("set={{{path:?}: {value}}}"),
+            OverrideSource::Stress {
+                profile,
+                path,
+                value,
+            } => format!("stress {profile}: {path} = {value}"),
+            OverrideSource::Intervention { name } => format!("interventions=[{name:?}]"),
+            OverrideSource::Vary { path, value } => format!("sweep {path}={value}"),
+        }
+    }
+
+    fn hint(&self, h: &Hint) -> String {
+        match h {
+            Hint::ListPaths => "Config.paths() lists them all".into(),
+            Hint::ListProfiles => "see Config.stress_profiles()".into(),
+            Hint::SkipMissing => "pass allow_missing=\"skip\" (or set `missing = \"skip\"` under [forecasters]) to average over those who answered".into(),
+            Hint::Overwrite => "wfmc does not replace it unless told to overwrite".into(),
+            Hint::SweepParts => "make parts with sharded sweeps".into(),
+            Hint::RaiseMaxRejected => "raise max_rejected to accept the loss".into(),
+        }
+    }
+}
+
 /// Maps a library error to its Python exception.
-fn err(e: wfmc::Error) -> PyErr {
+fn err(e: jobs::Error) -> PyErr {
+    let m = e.message(&Keywords);
     match e {
-        wfmc::Error::Setting { .. } => PyValueError::new_err(e.to_string()),
-        wfmc::Error::Input(m) => ConfigError::new_err(m),
-        wfmc::Error::Runtime(m) => RunError::new_err(m),
-        wfmc::Error::Interrupted => PyKeyboardInterrupt::new_err("interrupted"),
-        wfmc::Error::OutputClosed => RunError::new_err("the output was closed"),
+        // A config, an override or an input file: the config's error.
+        jobs::Error::Setting(ref i)
+            if matches!(
+                i.setting,
+                Setting::Config
+                    | Setting::Stress
+                    | Setting::Intervention
+                    | Setting::Set
+                    | Setting::Vary
+                    | Setting::AllowMissing
+                    | Setting::Out
+            ) =>
+        {
+            ConfigError::new_err(m)
+        }
+        jobs::Error::Setting(_) => PyValueError::new_err(m),
+        jobs::Error::Config(_) | jobs::Error::Input(_) => ConfigError::new_err(m),
+        jobs::Error::Interrupted => PyKeyboardInterrupt::new_err("interrupted"),
+        _ => RunError::new_err(m),
     }
 }
 
@@ -51,7 +107,7 @@ fn blocking<T: Send>(
     py: Python<'_>,
     progress: Option<Py<PyAny>>,
     total: u64,
-    job: impl FnOnce(&Control) -> Result<T, wfmc::Error> + Send,
+    job: impl FnOnce(&Control) -> Result<T, jobs::Error> + Send,
 ) -> PyResult<T> {
     let control = Control::default();
     let mut raised: Option<PyErr> = None;
@@ -101,7 +157,7 @@ fn blocking<T: Send>(
 /// A config with its stress profiles and overrides applied.
 #[pyclass(frozen, module = "wfmc._wfmc")]
 struct Config {
-    cfg: wfmc::Config,
+    cfg: jobs::Config,
 }
 
 #[pymethods]
@@ -124,33 +180,27 @@ impl Config {
     /// overrides `set` (`PATH=VALUE` strings).
     fn with_overrides(&self, stress: Vec<String>, set: Vec<String>) -> PyResult<Config> {
         Ok(Config {
-            cfg: jobs::apply_overrides(&self.cfg, &stress, &set).map_err(err)?,
+            cfg: jobs::apply(&self.cfg, &stress, &[], &set).map_err(err)?,
         })
     }
 
     /// The paths an override may set.
     fn paths(&self) -> Vec<String> {
-        self.cfg.settable_paths()
+        jobs::listing(&self.cfg).paths
     }
 
     /// The stress profiles: (name, description, overrides as `PATH=VALUE`).
     fn stress_profiles(&self) -> Vec<(String, String, Vec<String>)> {
-        self.cfg
-            .stress
-            .iter()
-            .map(|p| {
-                let set = p.set.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                (p.name.clone(), p.description.clone(), set)
-            })
+        jobs::listing(&self.cfg)
+            .profiles
+            .into_iter()
+            .map(|(n, d, set)| (n, d, set.iter().map(|(k, v)| format!("{k}={v}")).collect()))
             .collect()
     }
 
     /// The point model with every input at its base value, as `wfmc point --format csv`.
     fn point_csv(&self) -> PyResult<String> {
-        let mut out = vec![];
-        wfmc::report::point::write_csv(&wfmc::model::point(&self.cfg), &mut out)
-            .map_err(|e| RunError::new_err(e.to_string()))?;
-        Ok(String::from_utf8_lossy(&out).into_owned())
+        jobs::point(&self.cfg, jobs::PointFormat::Csv).map_err(err)
     }
 
     /// The config's name (its default results folder is `results/<name>`).
@@ -173,161 +223,130 @@ impl Config {
 
     /// The named inputs a draws table can carry (config paths).
     fn inputs(&self) -> Vec<String> {
-        engine::draws::inputs(&self.cfg)
+        jobs::inputs(&self.cfg)
+    }
+
+    /// Scenario keys, in the order of a cube's first axis.
+    fn scenarios(&self) -> Vec<String> {
+        jobs::view::shape(&self.cfg)
+            .scenarios
             .into_iter()
-            .map(|(_, n)| n)
+            .map(|(k, _)| k)
             .collect()
+    }
+
+    /// Area keys then `total`, in the order of a cube's second axis.
+    fn areas(&self) -> Vec<String> {
+        let mut v: Vec<String> = jobs::view::shape(&self.cfg)
+            .areas
+            .into_iter()
+            .map(|a| a.key)
+            .collect();
+        v.push("total".into());
+        v
+    }
+
+    /// Calendar years, in the order of a cube's third axis.
+    fn years(&self) -> Vec<u32> {
+        jobs::view::shape(&self.cfg).years
     }
 }
 
-fn run_spec(
+#[allow(clippy::too_many_arguments)]
+fn draw_settings(
     draws: u64,
     seed: u64,
     threads: Option<usize>,
-    shard: Option<(u64, u64)>,
     max_rejected: f64,
     sampling: &str,
-) -> PyResult<RunSpec> {
-    let sampling: engine::Sampling = sampling.parse().map_err(PyValueError::new_err)?;
-    let shard = match shard {
-        None => Shard::ALL,
-        Some((i, n)) => format!("{i}/{n}")
-            .parse()
-            .map_err(|e: String| PyValueError::new_err(format!("shard {i}/{n}: {e}")))?,
-    };
-    Ok(RunSpec {
-        draws,
-        seed,
-        threads: threads.unwrap_or_else(engine::default_threads),
-        shard,
-        max_rejected,
-        sampling,
-        block_chunks: 0,
+) -> PyResult<DrawSettings> {
+    Ok(DrawSettings {
+        draws: Some(draws),
+        seed: Some(seed),
+        threads,
+        sampling: Some(sampling.parse().map_err(PyValueError::new_err)?),
+        max_rejected: Some(max_rejected),
     })
 }
 
 /// The outcome of a run or of a merge of shards, in memory.
 #[pyclass(frozen, module = "wfmc._wfmc")]
 struct Results {
-    cfg: wfmc::Config,
-    spec: RunSpec,
-    state: RunState,
-    summary: Summary,
-    label: String,
-    sobol_rows: usize,
-    /// What `--until` recorded, for the manifest.
-    until: Option<serde_json::Value>,
+    run: jobs::Run,
 }
 
-fn parse_stat(stat: &str) -> PyResult<Stat> {
-    Ok(match stat {
-        "mean" => Stat::Mean,
-        "sd" => Stat::Sd,
-        "se_mean" => Stat::SeMean,
-        p => match PERCENTILES.iter().find(|(k, _)| *k == p) {
-            Some((_, q)) => Stat::Percentile(*q),
-            None => {
-                let mut valid = vec!["mean", "sd", "se_mean"];
-                valid.extend(PERCENTILES.iter().map(|(k, _)| *k));
-                return Err(PyValueError::new_err(format!(
-                    "stat `{stat}`: valid statistics are {}",
-                    valid.join(", ")
-                )));
-            }
-        },
-    })
+impl Results {
+    fn text(&self, name: &str, command: &str) -> PyResult<String> {
+        let bytes = self.run.file(name, command).map_err(err)?;
+        String::from_utf8(bytes).map_err(|e| RunError::new_err(e.to_string()))
+    }
 }
 
 #[pymethods]
 impl Results {
     /// `bands.csv`, as `wfmc run` writes it.
-    fn bands_csv(&self) -> String {
-        wfmc::results::bands::write(&self.summary)
+    fn bands_csv(&self) -> PyResult<String> {
+        self.text("bands.csv", "")
     }
 
     /// `shortfall.csv`, as `wfmc run` writes it.
-    fn shortfall_csv(&self) -> String {
-        wfmc::results::shortfall::write(&self.summary)
+    fn shortfall_csv(&self) -> PyResult<String> {
+        self.text("shortfall.csv", "")
     }
 
     /// `summary.json`, as `wfmc run` writes it.
-    fn summary_json(&self) -> String {
-        wfmc::results::summary::write(&self.cfg, &self.summary, &self.state.acc.centre)
+    fn summary_json(&self) -> PyResult<String> {
+        self.text("summary.json", "")
     }
 
     /// `manifest.json`, with `command` as the command recorded.
-    fn manifest_json(&self, command: &str) -> String {
-        wfmc::results::manifest::write(
-            &self.cfg,
-            &self.spec,
-            &self.label,
-            &self.state,
-            command,
-            self.sobol_rows,
-            self.until.as_ref(),
-        )
+    fn manifest_json(&self, command: &str) -> PyResult<String> {
+        self.text("manifest.json", command)
     }
 
     /// `correlation.csv` (Spearman rank correlations of inputs with outputs).
-    fn correlation_csv(&self) -> String {
-        wfmc::results::correlation::write_run(&self.cfg, &self.state.ranks)
+    fn correlation_csv(&self) -> PyResult<String> {
+        self.text("correlation.csv", "")
+    }
+
+    /// Any file of the run's results folder, by name, as text.
+    fn file(&self, name: &str, command: &str) -> PyResult<String> {
+        self.text(name, command)
     }
 
     /// Draws that entered the statistics.
     #[getter]
     fn draws(&self) -> u64 {
-        self.summary.draws
+        self.run.draws()
     }
 
     /// Draws the numerical guard rejected.
     #[getter]
     fn rejected(&self) -> u64 {
-        self.summary.rejected
+        self.run.rejected()
     }
 
     /// Seed of the run.
     #[getter]
     fn seed(&self) -> u64 {
-        self.spec.seed
+        self.run.seed()
     }
 
     /// Rows of the Sobol design `write` computes (0: none).
     #[getter]
     fn sobol_rows(&self) -> usize {
-        self.sobol_rows
+        self.run.sobol_rows()
     }
 
-    /// One statistic of one metric for every scenario × area (nine, then the total)
-    /// × year (2020–2030), as a numpy array of shape (2, 10, 11). `metric` is a
-    /// `bands.csv` metric with `stat` one of its statistics, or a `shortfall.csv`
-    /// column (`p_shortfall`, `se`, `expected_shortfall`, `expected_shortfall_se`),
-    /// for which `stat` is ignored.
+    /// One statistic of one metric for every scenario × area (then the total) ×
+    /// year, as a numpy array of shape (scenarios, areas + 1, years).
     fn cube<'py>(
         &self,
         py: Python<'py>,
         metric: &str,
         stat: &str,
     ) -> PyResult<Bound<'py, PyArray3<f64>>> {
-        let short = match metric {
-            "p_shortfall" => Some(ShortStat::P),
-            "se" => Some(ShortStat::PSe),
-            "expected_shortfall" => Some(ShortStat::Expected),
-            "expected_shortfall_se" => Some(ShortStat::ExpectedSe),
-            _ => None,
-        };
-        let arr = match short {
-            Some(s) => self.summary.shortfall_cube(s),
-            None => {
-                let m = Metric::from_key(metric).ok_or_else(|| {
-                    PyValueError::new_err(format!(
-                        "metric `{metric}`: valid metrics are {}, gross_shortfall, p_shortfall, se, expected_shortfall, expected_shortfall_se",
-                        Metric::AREA_METRICS.map(|m| m.key()).join(", ")
-                    ))
-                })?;
-                self.summary.cube(m, parse_stat(stat)?)
-            }
-        };
-        Ok(arr.into_pyarray(py))
+        Ok(self.run.cube(metric, stat).map_err(err)?.into_pyarray(py))
     }
 
     /// Writes the results folder `dir` (new, empty or a results folder of wfmc's),
@@ -341,15 +360,9 @@ impl Results {
         command: String,
         png: bool,
     ) -> PyResult<std::path::PathBuf> {
-        let opts = FolderOptions {
-            command,
-            png,
-            sobol_rows: self.sobol_rows,
-        };
-        let (cfg, spec, state, label) = (&self.cfg, &self.spec, self.state.clone(), &self.label);
-        let until = self.until.as_ref();
+        let run = &self.run;
         let out = blocking(py, None, 0, move |control| {
-            jobs::state_to_folder(cfg, spec, state, label, &dir, control, &opts, until)
+            run.write(&dir, &command, png, &Context::new(control))
         })?;
         Ok(out.dir)
     }
@@ -372,36 +385,20 @@ fn run(
     until: Vec<String>,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Results> {
-    let spec = run_spec(draws, seed, threads, None, max_rejected, sampling)?;
-    jobs::check_sobol_rows(sobol_rows).map_err(err)?;
-    let targets = until
-        .iter()
-        .map(|t| {
-            t.parse::<engine::until::Target>()
-                .map_err(PyValueError::new_err)
-        })
-        .collect::<PyResult<Vec<_>>>()?;
-    let cfg = &config.cfg;
-    let (spec, state, until) = if targets.is_empty() {
-        let state = blocking(py, progress, spec.shard_draws(), |control| {
-            jobs::run(cfg, &spec, control)
-        })?;
-        (spec, state, None)
-    } else {
-        let (out, until) = blocking(py, None, 0, |control| {
-            jobs::run_until(cfg, &spec, &targets, control, &|_| {})
-        })?;
-        (out.spec, out.state, Some(until))
-    };
-    Ok(Results {
-        cfg: cfg.clone(),
-        summary: state.summary(),
-        state,
-        spec,
-        label: Shard::ALL.to_string(),
-        sobol_rows,
+    let req = jobs::RunRequest {
+        draws: draw_settings(draws, seed, threads, max_rejected, sampling)?,
         until,
-    })
+        sobol_rows: Some(sobol_rows),
+        out: Output::Memory,
+        ..Default::default()
+    };
+    let total = req.planned_draws();
+    let progress = if req.until.is_empty() { progress } else { None };
+    let cfg = &config.cfg;
+    let run = blocking(py, progress, total, |control| {
+        jobs::run_in_memory(cfg, &req, &Context::new(control))
+    })?;
+    Ok(Results { run })
 }
 
 /// Runs shard `index` of `count` of a run and returns its partial result: the bytes
@@ -422,19 +419,19 @@ fn run_shard<'py>(
     sampling: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let spec = run_spec(
-        draws,
-        seed,
-        threads,
-        Some((index, count)),
-        max_rejected,
-        sampling,
-    )?;
-    jobs::check_sobol_rows(sobol_rows).map_err(err)?;
+    let shard: jobs::Shard = format!("{index}/{count}")
+        .parse()
+        .map_err(|e: String| PyValueError::new_err(format!("shard {index}/{count}: {e}")))?;
+    let req = jobs::RunRequest {
+        draws: draw_settings(draws, seed, threads, max_rejected, sampling)?,
+        shard: Some(shard),
+        sobol_rows: Some(sobol_rows),
+        out: Output::Memory,
+        ..Default::default()
+    };
     let cfg = &config.cfg;
-    let bytes = blocking(py, progress, spec.shard_draws(), |control| {
-        let state = jobs::run(cfg, &spec, control)?;
-        Ok(jobs::partial_bytes(cfg, &spec, &state, sobol_rows))
+    let bytes = blocking(py, progress, req.planned_draws(), |control| {
+        Ok(jobs::run_in_memory(cfg, &req, &Context::new(control))?.partial_bytes())
     })?;
     Ok(PyBytes::new(py, &bytes))
 }
@@ -451,39 +448,27 @@ fn merge(
     max_rejected: f64,
 ) -> PyResult<Results> {
     let cfg = &config.cfg;
-    let threads = threads.unwrap_or_else(engine::default_threads);
-    let n = partials.len();
-    let (spec, sobol_rows, state) = blocking(py, None, 0, |control| {
-        let expect = partial::Expect::of(cfg);
-        let mut read = Vec::with_capacity(n);
-        for (i, p) in partials.iter().enumerate() {
-            control.check()?;
-            read.push(
-                partial::decode(p, &expect)
-                    .map_err(|e| wfmc::Error::Input(format!("partial {i}: {e}")))?,
-            );
-        }
-        jobs::merge_partials(cfg, read, threads, max_rejected)
+    let run = blocking(py, None, 0, |control| {
+        jobs::merge_in_memory(
+            cfg,
+            &partials,
+            threads,
+            Some(max_rejected),
+            &Context::new(control),
+        )
     })?;
-    Ok(Results {
-        cfg: cfg.clone(),
-        summary: state.summary(),
-        state,
-        spec,
-        label: format!("merged from {n}"),
-        sobol_rows,
-        until: None,
-    })
+    Ok(Results { run })
 }
 
 /// `tornado.csv` of `config`.
 #[pyfunction]
 fn tornado_csv(py: Python<'_>, config: &Config) -> PyResult<String> {
     let cfg = &config.cfg;
-    blocking(py, None, 0, |_| {
-        Ok(wfmc::results::tornado::write(
-            &wfmc::sensitivity::tornado::run(cfg),
-        ))
+    let req = jobs::TornadoRequest {
+        out: Output::Memory,
+    };
+    blocking(py, None, 0, |control| {
+        Ok(jobs::tornado(cfg, &req, &Context::new(control))?.csv())
     })
 }
 
@@ -498,24 +483,26 @@ fn sobol_csv(
     threads: Option<usize>,
 ) -> PyResult<String> {
     let cfg = &config.cfg;
-    let threads = threads.unwrap_or_else(engine::default_threads);
-    blocking(py, None, 0, |_| {
-        let (m, r) = wfmc::sensitivity::sobol::run(cfg, n, seed, threads)?;
-        Ok(wfmc::results::sobol::write(&m, &r))
+    let req = jobs::SobolRequest {
+        rows: Some(n),
+        seed: Some(seed),
+        threads,
+        out: Output::Memory,
+    };
+    blocking(py, None, 0, |control| {
+        Ok(jobs::sobol(cfg, &req, &Context::new(control))?.csv())
     })
 }
 
-/// `compare.csv` of `config` against `interventions` (names, `A+B` for a portfolio)
-/// and `variants` (`NAME: ARGS` as `wfmc compare --variant` takes them), on the same
-/// draws.
+/// `compare.csv` of `config` against `variants`: (name, stress profiles,
+/// interventions, overrides `PATH=VALUE`), on the same draws.
 #[pyfunction]
-#[pyo3(signature = (config, interventions, variants, draws, seed, threads, max_rejected, sampling, progress=None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (config, variants, draws, seed, threads, max_rejected, sampling, progress=None))]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
 fn compare_csv(
     py: Python<'_>,
     config: &Config,
-    interventions: Vec<String>,
-    variants: Vec<String>,
+    variants: Vec<(String, Vec<String>, Vec<String>, Vec<String>)>,
     draws: u64,
     seed: u64,
     threads: Option<usize>,
@@ -523,19 +510,23 @@ fn compare_csv(
     sampling: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<String> {
-    let spec = run_spec(draws, seed, threads, None, max_rejected, sampling)?;
-    let mut list: Vec<jobs::VariantSpec> = interventions
-        .iter()
-        .map(|n| jobs::VariantSpec::intervention(n))
-        .collect();
-    for v in &variants {
-        list.push(jobs::VariantSpec::parse(v).map_err(err)?);
-    }
+    let req = jobs::CompareRequest {
+        variants: variants
+            .into_iter()
+            .map(|(name, stress, interventions, set)| jobs::VariantSpec {
+                name,
+                stress,
+                interventions,
+                set,
+            })
+            .collect(),
+        draws: draw_settings(draws, seed, threads, max_rejected, sampling)?,
+        year: None,
+        out: Output::Memory,
+    };
     let cfg = &config.cfg;
-    blocking(py, progress, spec.draws, |control| {
-        let (vs, c) = jobs::compare(cfg, &list, &spec, control)?;
-        let names: Vec<String> = vs.iter().map(|v| v.name.clone()).collect();
-        Ok(wfmc::results::compare::write(&c, &names))
+    blocking(py, progress, req.planned_draws(), |control| {
+        Ok(jobs::compare(cfg, &req, &Context::new(control))?.csv())
     })
 }
 
@@ -558,37 +549,25 @@ fn sweep_csv(
     sampling: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<String> {
-    use wfmc::explore::sweep::{Filter, Vary};
-    let varies = vary
-        .iter()
-        .map(|v| v.parse::<Vary>().map_err(ConfigError::new_err))
-        .collect::<PyResult<Vec<_>>>()?;
-    let spec = run_spec(draws, seed, threads, None, max_rejected, sampling)?;
-    let d = Filter::default();
-    let filter = Filter {
-        metrics: if metrics.is_empty() {
-            d.metrics
-        } else {
-            metrics
-        },
+    let req = jobs::SweepRequest {
+        vary,
+        draws: draw_settings(draws, seed, threads, max_rejected, sampling)?,
+        metrics,
         areas,
-        years: if years.is_empty() { d.years } else { years },
+        years,
+        shard: None,
     };
-    let points: u64 = varies.iter().map(|v| v.values.len() as u64).product();
+    let points = req.points() as u64;
     let cfg = &config.cfg;
     let bytes = blocking(py, progress, points, |control| {
         let mut out = vec![];
         // The sweep reports points done through its callback, not through `control`.
-        let progress = |done: usize, _: usize| control.done.store(done as u64, Ordering::Relaxed);
-        jobs::sweep(
-            cfg,
-            &varies,
-            &spec,
-            &filter,
-            jobs::SweepOut::Stream(&mut out),
-            control,
-            &progress,
-        )?;
+        let on_points = |done: usize, _: usize| control.done.store(done as u64, Ordering::Relaxed);
+        let ctx = Context {
+            on_points: &on_points,
+            ..Context::new(control)
+        };
+        jobs::sweep(cfg, &req, jobs::SweepOut::Stream(&mut out), &ctx)?;
         Ok(out)
     })?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
@@ -604,8 +583,8 @@ fn target<'py>(
     py: Python<'py>,
     config: &Config,
     area: Option<String>,
-    scenario: String,
-    year: u32,
+    scenario: Option<String>,
+    year: Option<u32>,
     p: f64,
     draws: u64,
     seed: u64,
@@ -613,48 +592,22 @@ fn target<'py>(
     sampling: &str,
 ) -> PyResult<Vec<Bound<'py, pyo3::types::PyDict>>> {
     use pyo3::types::PyDictMethods;
-    let area = area
-        .map(|a| {
-            Area::from_key(&a).ok_or_else(|| {
-                PyValueError::new_err(format!(
-                    "area `{a}`: valid areas are {}",
-                    Area::keys().join(", ")
-                ))
-            })
-        })
-        .transpose()?;
-    let scenario = Scenario::from_key(&scenario).ok_or_else(|| {
-        PyValueError::new_err(format!(
-            "scenario `{scenario}`: valid scenarios are {}",
-            Scenario::keys().join(", ")
-        ))
-    })?;
-    let year_index = wfmc::dims::year_index(year).ok_or_else(|| {
-        PyValueError::new_err(format!("year {year}: years run from 2020 to 2030"))
-    })?;
     let req = jobs::TargetRequest {
         area,
         scenario,
-        year: year_index,
-        p,
+        p_shortfall: Some(p),
+        year,
+        draws: draw_settings(draws, seed, threads, jobs::DEFAULT_MAX_REJECTED, sampling)?,
     };
-    let spec = run_spec(
-        draws,
-        seed,
-        threads,
-        None,
-        engine::guard::DEFAULT_MAX_REJECTED,
-        sampling,
-    )?;
     let cfg = &config.cfg;
-    let (_, answers) = blocking(py, None, 0, |_| jobs::targets(cfg, &req, &spec))?;
-    answers
+    let t = blocking(py, None, 0, |_| jobs::target(cfg, &req))?;
+    t.answers
         .iter()
         .map(|a| {
             let d = pyo3::types::PyDict::new(py);
             d.set_item("area", a.area.key())?;
-            d.set_item("scenario", scenario.key())?;
-            d.set_item("year", year)?;
+            d.set_item("scenario", t.scenario())?;
+            d.set_item("year", t.year())?;
             d.set_item("p_shortfall", a.p0.0)?;
             d.set_item("p_shortfall_se", a.p0.1)?;
             d.set_item("extra_inflow", a.inflow)?;
@@ -685,58 +638,21 @@ fn draws<'py>(
     sampling: &str,
     progress: Option<Py<PyAny>>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<String>)> {
-    use engine::draws::Column;
+    let req = jobs::DrawsRequest {
+        outputs,
+        inputs,
+        draws: draw_settings(n, seed, threads, jobs::DEFAULT_MAX_REJECTED, sampling)?,
+    };
     let cfg = &config.cfg;
-    let mut columns = vec![];
-    let mut labels = vec![];
-    for (m, s, a, y) in &outputs {
-        let series = Series::from_keys(m, s, a, *y).map_err(PyValueError::new_err)?;
-        columns.push(Column::Output(series));
-        labels.push(series.label());
-    }
-    let named = engine::draws::inputs(cfg);
-    for i in &inputs {
-        let Some((g, _)) = named.iter().find(|(_, n)| n == i) else {
-            let names: Vec<&str> = named.iter().map(|(_, n)| n.as_str()).collect();
-            return Err(PyValueError::new_err(format!(
-                "input `{i}`: the uncertain inputs of {} are {}",
-                cfg.origin,
-                names.join(", ")
-            )));
-        };
-        columns.push(Column::Input(*g));
-        labels.push(i.clone());
-    }
-    let spec = run_spec(
-        n,
-        seed,
-        threads,
-        None,
-        engine::guard::DEFAULT_MAX_REJECTED,
-        sampling,
-    )?;
-    spec.validate().map_err(err)?;
-    let k = columns.len();
-    let len = (n as usize)
-        .checked_mul(k)
-        .filter(|l| *l <= isize::MAX as usize / 8)
-        .ok_or_else(|| {
-            PyValueError::new_err(format!("{n} draws × {k} columns do not fit in memory"))
-        })?;
-    let mut values = Vec::new();
-    values.try_reserve_exact(len).map_err(|_| {
-        pyo3::exceptions::PyMemoryError::new_err(format!("{n} draws × {k} columns"))
+    let t = blocking(py, progress, n, |control| {
+        jobs::draws(cfg, &req, &Context::new(control))
     })?;
-    values.resize(len, 0.0);
-    let values = blocking(py, progress, n, move |control| {
-        engine::draws::fill(cfg, &spec, &columns, &mut values, control)?;
-        Ok(values)
-    })?;
-    let arr = PyArray1::from_vec(py, values).reshape([n as usize, k])?;
-    Ok((arr.into_any(), labels))
+    let k = t.labels.len();
+    let arr = PyArray1::from_vec(py, t.values).reshape([t.rows, k])?;
+    Ok((arr.into_any(), t.labels))
 }
 
-/// The HEE workforce model's Monte Carlo engine (Rust); use the `wfmc` package.
+/// The workforce model's Monte Carlo engine (Rust); use the `wfmc` package.
 #[pymodule]
 fn _wfmc(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Config>()?;
@@ -752,16 +668,11 @@ fn _wfmc(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(draws, m)?)?;
     m.add("ConfigError", m.py().get_type::<ConfigError>())?;
     m.add("RunError", m.py().get_type::<RunError>())?;
-    m.add("DEFAULT_SEED", engine::DEFAULT_SEED)?;
-    m.add("DEFAULT_DRAWS", engine::DEFAULT_DRAWS)?;
-    m.add("DEFAULT_MAX_REJECTED", engine::guard::DEFAULT_MAX_REJECTED)?;
-    m.add("DEFAULT_SOBOL_ROWS", wfmc::sensitivity::sobol::DEFAULT_N)?;
-    m.add("VERSION", env!("CARGO_PKG_VERSION"))?;
-    m.add("SCENARIOS", Scenario::keys())?;
-    let mut areas = Area::keys();
-    areas.push("total");
-    m.add("AREAS", areas)?;
-    let years: Vec<u32> = (0..wfmc::dims::N_YEARS).map(wfmc::dims::year_of).collect();
-    m.add("YEARS", years)?;
+    m.add("DEFAULT_SEED", jobs::DEFAULT_SEED)?;
+    m.add("DEFAULT_DRAWS", jobs::DEFAULT_DRAWS)?;
+    m.add("UNTIL_DRAWS", jobs::UNTIL_DRAWS)?;
+    m.add("DEFAULT_MAX_REJECTED", jobs::DEFAULT_MAX_REJECTED)?;
+    m.add("DEFAULT_SOBOL_ROWS", jobs::DEFAULT_SOBOL_ROWS)?;
+    m.add("VERSION", jobs::VERSION)?;
     Ok(())
 }

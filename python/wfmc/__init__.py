@@ -64,15 +64,16 @@ DEFAULT_DRAWS: int = _wfmc.DEFAULT_DRAWS
 #: Largest share of draws the numerical guard may reject before a run fails.
 DEFAULT_MAX_REJECTED: float = _wfmc.DEFAULT_MAX_REJECTED
 #: The most a run with ``until`` draws unless ``draws`` says otherwise.
-UNTIL_DRAWS: int = 100_000_000
+UNTIL_DRAWS: int = _wfmc.UNTIL_DRAWS
 #: Rows of the Sobol design computed with a run (``wfmc run --sobol``).
 DEFAULT_SOBOL_ROWS: int = _wfmc.DEFAULT_SOBOL_ROWS
-#: Scenario keys, in the order of a cube's first axis.
-SCENARIOS: List[str] = list(_wfmc.SCENARIOS)
-#: Area keys then ``total``, in the order of a cube's second axis.
-AREAS: List[str] = list(_wfmc.AREAS)
-#: Calendar years, in the order of a cube's third axis.
-YEARS: List[int] = list(_wfmc.YEARS)
+_BUILTIN = _wfmc.Config.load(None, None)
+#: Scenario keys of the built-in config (a config's own: :attr:`Config.scenarios`).
+SCENARIOS: List[str] = list(_BUILTIN.scenarios())
+#: Area keys then ``total`` of the built-in config (:attr:`Config.areas`).
+AREAS: List[str] = list(_BUILTIN.areas())
+#: Calendar years of the built-in config (:attr:`Config.years`).
+YEARS: List[int] = list(_BUILTIN.years())
 
 PathLike = Union[str, "os.PathLike[str]"]
 Progress = Union[None, bool, Callable[[int, int], Any]]
@@ -185,6 +186,21 @@ class Config:
     def hash(self) -> str:
         """The config's hash, as manifests and partials record it."""
         return self._inner.hash
+
+    @property
+    def scenarios(self) -> List[str]:
+        """Scenario keys, in the order of a cube's first axis."""
+        return list(self._inner.scenarios())
+
+    @property
+    def areas(self) -> List[str]:
+        """Area keys then ``total``, in the order of a cube's second axis."""
+        return list(self._inner.areas())
+
+    @property
+    def years(self) -> List[int]:
+        """Calendar years, in the order of a cube's third axis."""
+        return list(self._inner.years())
 
     def __repr__(self) -> str:
         steps = self._recipe[2]
@@ -379,7 +395,8 @@ class Results:
         ``shortfall.csv`` column (``p_shortfall``, ``se``, ``expected_shortfall``,
         ``expected_shortfall_se``), when ``stat`` is ignored. Cells a metric does not
         have (an area's gross shortfall) are NaN."""
-        return Cube(self._inner.cube(metric, stat), SCENARIOS, AREAS, YEARS)
+        c = self._config
+        return Cube(self._inner.cube(metric, stat), c.scenarios, c.areas, c.years)
 
     def write(self, folder: PathLike, *, png: bool = False) -> Path:
         """Writes the results folder ``folder`` whole or not at all: the same files
@@ -523,7 +540,7 @@ def compare(
     config: Union[None, PathLike, Config] = None,
     *,
     interventions: Union[str, Iterable[str]] = (),
-    variants: Union[str, Iterable[str], Dict[str, str]] = (),
+    variants: Union[str, Iterable[str], Mapping[str, Any]] = (),
     draws: int = 200_000,
     seed: int = DEFAULT_SEED,
     threads: Optional[int] = None,
@@ -535,23 +552,63 @@ def compare(
 ) -> pd.DataFrame:
     """The config (with ``set`` and ``stress`` applied to it and every variant)
     against each of ``interventions`` (names of the config's interventions; ``"a+b"``
-    is a portfolio) and ``variants`` (``"NAME: --stress P --set PATH=VALUE"`` strings,
-    or a dict ``{NAME: "--stress P ..."}``) on the same draws, as ``wfmc compare``:
-    the rows of ``compare.csv`` (change, paired standard error, unpaired standard
-    error, correlation, and the cost per WTE-year of shortfall avoided)."""
+    is a portfolio) and ``variants`` on the same draws, as ``wfmc compare``: the rows
+    of ``compare.csv`` (change, paired standard error, unpaired standard error,
+    correlation, and the cost per WTE-year of shortfall avoided).
+
+    ``variants`` is a dict ``{NAME: {"stress": [...], "interventions": [...],
+    "set": {PATH: VALUE}}}`` (any of the three keys), or, as the command line writes
+    them, ``{NAME: "--stress P --set PATH=VALUE"}`` or ``"NAME: ARGS"`` strings."""
     cfg = _config(config, set, stress)
     ivs = [interventions] if isinstance(interventions, str) else list(interventions)
-    if isinstance(variants, dict):
-        vs = [f"{k}: {v}" for k, v in variants.items()]
-    elif isinstance(variants, str):
-        vs = [variants]
-    else:
-        vs = list(variants)
+    specs = [(n, [], [n], []) for n in ivs]
+    if isinstance(variants, str):
+        variants = [variants]
+    items = variants.items() if isinstance(variants, Mapping) else [_split_variant(v) for v in variants]
+    for name, v in items:
+        specs.append(_variant(str(name), v))
     csv = _wfmc.compare_csv(
-        cfg._inner, ivs, vs, draws, seed, threads, max_rejected, sampling,
+        cfg._inner, specs, draws, seed, threads, max_rejected, sampling,
         _progress(progress, "draws"),
     )
     return _frame(csv)
+
+
+def _split_variant(text: str) -> Tuple[str, str]:
+    name, sep, args = str(text).partition(":")
+    if not sep:
+        raise ValueError(f"variants: `{text}`: expected NAME: ARGS, e.g. 'pay: --stress realised-pay'")
+    return name.strip(), args
+
+
+def _variant(name: str, v: Any) -> Tuple[str, List[str], List[str], List[str]]:
+    """A variant as (name, stress, interventions, set), from a dict or from the
+    command line's words (``--stress P --intervention I --set PATH=VALUE``)."""
+    if isinstance(v, Mapping):
+        unknown = set(v) - {"stress", "interventions", "set"}
+        if unknown:
+            raise ValueError(f"variants[{name!r}]: unknown keys {sorted(unknown)}; give stress, interventions, set")
+        return (name, _stress_list(v.get("stress")), _stress_list(v.get("interventions")), _set_list(v.get("set")))
+    import shlex
+
+    words = shlex.split(str(v))
+    out: Dict[str, List[str]] = {"--stress": [], "--intervention": [], "--set": []}
+    i = 0
+    while i < len(words):
+        flag, _, inline = words[i].partition("=")
+        if flag == "--portfolio":
+            flag = "--intervention"
+        if flag not in out:
+            raise ValueError(f"variants[{name!r}]: `{words[i]}`: only --stress, --intervention and --set")
+        if inline:
+            out[flag].append(inline)
+            i += 1
+        elif i + 1 < len(words):
+            out[flag].append(words[i + 1])
+            i += 2
+        else:
+            raise ValueError(f"variants[{name!r}]: {flag} needs a value")
+    return (name, out["--stress"], out["--intervention"], out["--set"])
 
 
 def sobol(
@@ -632,8 +689,8 @@ def target(
     area: Optional[str] = None,
     config: Union[None, PathLike, Config] = None,
     *,
-    scenario: str = "data_driven",
-    year: int = 2030,
+    scenario: Optional[str] = None,
+    year: Optional[int] = None,
     p_shortfall: float = 0.1,
     draws: int = 200_000,
     seed: int = DEFAULT_SEED,
@@ -644,7 +701,8 @@ def target(
 ) -> pd.DataFrame:
     """The extra inflow (WTE a year) that brings P(shortfall) in ``year`` down to
     ``p_shortfall``, as ``wfmc target``: for ``area``, or (None) every area short
-    more often than that. One row per area, with the inflow's 95 % Monte Carlo
+    more often than that; ``scenario`` defaults to the config's first and ``year`` to
+    its last. One row per area, with the inflow's 95 % Monte Carlo
     interval and the probability achieved on the same draws. ``sampling`` defaults to
     ``"mc"`` here, as in the CLI: the interval and standard errors are those of
     independent draws."""

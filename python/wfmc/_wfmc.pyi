@@ -9,9 +9,7 @@ DEFAULT_SEED: int
 DEFAULT_DRAWS: int
 DEFAULT_MAX_REJECTED: float
 DEFAULT_SOBOL_ROWS: int
-SCENARIOS: List[str]
-AREAS: List[str]
-YEARS: List[int]
+UNTIL_DRAWS: int
 
 _Progress = Optional[Callable[[int, int], Any]]
 
@@ -35,6 +33,9 @@ class Config:
     def origin(self) -> str: ...
     @property
     def hash(self) -> str: ...
+    def scenarios(self) -> List[str]: ...
+    def areas(self) -> List[str]: ...
+    def years(self) -> List[int]: ...
 
 class Results:
     def bands_csv(self) -> str: ...
@@ -42,6 +43,7 @@ class Results:
     def summary_json(self) -> str: ...
     def manifest_json(self, command: str) -> str: ...
     def correlation_csv(self) -> str: ...
+    def file(self, name: str, command: str) -> str: ...
     def cube(self, metric: str, stat: str) -> np.ndarray: ...
     def write(self, dir: str, command: str, png: bool = False) -> str: ...
     @property
@@ -80,8 +82,7 @@ def merge(config: Config, partials: Sequence[bytes], threads: Optional[int], max
 def tornado_csv(config: Config) -> str: ...
 def compare_csv(
     config: Config,
-    interventions: List[str],
-    variants: List[str],
+    variants: List[Tuple[str, List[str], List[str], List[str]]],
     draws: int,
     seed: int,
     threads: Optional[int],
@@ -106,8 +107,8 @@ def sweep_csv(
 def target(
     config: Config,
     area: Optional[str],
-    scenario: str,
-    year: int,
+    scenario: Optional[str],
+    year: Optional[int],
     p: float,
     draws: int,
     seed: int,

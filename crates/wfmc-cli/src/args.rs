@@ -1,17 +1,17 @@
-//! The command line: every flag is declared here once (flags shared by several
-//! commands are `clap::Args` groups), and each command's arguments become the
-//! library's typed requests.
+//! The command line's flags. Each flag is declared once, in one `clap::Args` group
+//! that the commands taking it flatten; a flag has no default of its own: what is
+//! not given is left to the library's request, whose defaults are stated once
+//! (`wfmc::jobs`). [`crate::commands`] turns each command's groups into its request.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
-use wfmc::engine;
-use wfmc::explore;
+use wfmc::jobs;
 
 const EXIT_CODES: &str =
     "Exit codes: 0 success, 1 runtime failure, 2 usage or input error, 130 interrupted.";
 
 #[derive(Parser)]
-#[command(name = "wfmc", version, about = "Monte Carlo uncertainty for the NHS digital workforce projection (HEE 2021)", after_help = EXIT_CODES)]
+#[command(name = "wfmc", version, about = "Monte Carlo uncertainty and sensitivity of workforce projections (built in: HEE, Data Driven Healthcare in 2030)", after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -19,276 +19,226 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// The report's deterministic projection: every input at its base value.
-    Point {
-        #[command(flatten)]
-        config: ConfigArgs,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-    },
+    /// The deterministic projection: every input at its base value.
+    Point(PointArgs),
     /// Monte Carlo run: bands, shortfall probabilities and a summary in a results folder.
-    Run {
-        #[command(flatten)]
-        config: ConfigArgs,
-        /// Number of draws [default: 1000000; with --until, the most it may draw:
-        /// 100000000].
-        #[arg(long)]
-        draws: Option<u64>,
-        /// Draw until every named 2030 estimate has at most this standard error
-        /// (repeatable): p_shortfall_se=SE (P(shortfall) of every area and the
-        /// total), percentile_se=SE (P5 and P95 of the total gap, WTE), mean_se=SE
-        /// (the mean total gap, WTE); both scenarios. Checked at whole replicate
-        /// blocks, so the result is the same on any number of threads.
-        #[arg(long, value_name = "NAME=SE")]
-        until: Vec<engine::until::Target>,
-        #[command(flatten)]
-        streams: Streams,
-        #[command(flatten)]
-        sampling: SamplingArg,
-        /// Results folder (default: results/<config name>/).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Run only shard i of N (e.g. 2/8) and write a partial result for `wfmc merge`.
-        #[arg(long)]
-        shard: Option<engine::Shard>,
-        #[command(flatten)]
-        guard: Guard,
-        #[command(flatten)]
-        charts: Charts,
-        /// Rows of the Sobol design computed with the run (sobol.csv); 0: none.
-        #[arg(long, value_name = "ROWS", default_value_t = wfmc::sensitivity::sobol::DEFAULT_N)]
-        sobol: usize,
-    },
+    Run(RunArgs),
     /// Combine shards' partial results into the full results folder.
-    Merge {
-        /// Partial results: shard folders or their partial.wfmc files.
-        #[arg(required = true)]
-        parts: Vec<PathBuf>,
-        /// The config and overrides the shards ran.
-        #[command(flatten)]
-        config: ConfigArgs,
-        /// Results folder to write.
-        #[arg(long)]
-        out: PathBuf,
-        #[command(flatten)]
-        guard: Guard,
-        #[command(flatten)]
-        charts: Charts,
-        /// Worker threads for the Sobol indices (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-    },
+    Merge(MergeArgs),
     /// One-at-a-time sensitivity: each input at its P10 and P90, all others at base.
-    Tornado {
-        #[command(flatten)]
-        config: ConfigArgs,
-        /// Folder for tornado.csv (default: results/<config name>/); other files in it are kept.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Inputs shown per output in the terminal.
-        #[arg(long, default_value_t = 8)]
-        top: usize,
-    },
+    Tornado(TornadoArgs),
     /// Global sensitivity: first-order and total Sobol indices with bootstrap intervals.
-    Sobol {
-        #[command(flatten)]
-        config: ConfigArgs,
-        /// Rows of the Saltelli design; costs n × (groups + 2) model evaluations.
-        #[arg(long, default_value_t = wfmc::sensitivity::sobol::DEFAULT_N)]
-        n: usize,
-        #[command(flatten)]
-        streams: Streams,
-        /// Folder for sobol.csv (default: results/<config name>/); other files in it are kept.
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
-    /// Run the Monte Carlo model at every point of a grid of inputs; streams a tidy CSV.
-    Sweep {
-        #[command(flatten)]
-        config: ConfigArgs,
-        /// An input to vary: PATH=LO:HI:STEP or PATH=v1,v2,… (repeatable: full factorial).
-        #[arg(long, required = true, value_name = "PATH=VALUES")]
-        vary: Vec<explore::sweep::Vary>,
-        /// Draws per point.
-        #[arg(long, default_value_t = 100_000)]
-        draws: u64,
-        #[command(flatten)]
-        streams: Streams,
-        #[command(flatten)]
-        sampling: SamplingArg,
-        /// CSV file to write (default: standard output). Written whole or not at all;
-        /// an existing file is replaced only if it is a sweep CSV of wfmc's.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Replace the --out file even if it is not a sweep CSV wfmc wrote.
-        #[arg(long, requires = "out")]
-        overwrite: bool,
-        /// Run only shard i of N of the grid points (e.g. 2/8) and write a part for
-        /// `wfmc merge-sweep`.
-        #[arg(long)]
-        shard: Option<engine::Shard>,
-        /// Metrics to keep (repeatable; default gap and p_shortfall).
-        #[arg(long)]
-        metric: Vec<String>,
-        /// Areas to keep, or `total` (repeatable; default all).
-        #[arg(long)]
-        area: Vec<String>,
-        /// Years to keep (repeatable; default 2030).
-        #[arg(long)]
-        year: Vec<u32>,
-        #[command(flatten)]
-        guard: Guard,
-    },
+    Sobol(SobolArgs),
+    /// Run the Monte Carlo model at every point of a grid of inputs; a tidy CSV.
+    Sweep(SweepArgs),
     /// Merge the parts of a sharded sweep into the CSV the unsharded sweep writes.
-    MergeSweep {
-        /// The parts (`wfmc sweep --shard i/N --out FILE`), in any order.
-        #[arg(required = true)]
-        parts: Vec<PathBuf>,
-        /// CSV file to write (default: standard output). Written whole or not at all.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Replace the --out file even if it is not a sweep CSV wfmc wrote.
-        #[arg(long, requires = "out")]
-        overwrite: bool,
-    },
+    MergeSweep(MergeSweepArgs),
     /// The extra annual inflow that brings an area's probability of shortfall to a target.
-    Target {
-        #[command(flatten)]
-        config: ConfigArgs,
-        /// Area (e.g. clinical_informatics); or use --all.
-        #[arg(long, required_unless_present = "all", conflicts_with = "all")]
-        area: Option<String>,
-        /// Every area short more often than the target.
-        #[arg(long)]
-        all: bool,
-        /// Scenario: data_driven or data_desert.
-        #[arg(long, default_value = "data_driven")]
-        scenario: String,
-        /// Target probability of shortfall.
-        #[arg(long = "p-shortfall", default_value_t = 0.1)]
-        p_shortfall: f64,
-        /// Year the target applies to.
-        #[arg(long, default_value_t = 2030)]
-        year: u32,
-        /// Draws.
-        #[arg(long, default_value_t = 200_000)]
-        draws: u64,
-        #[command(flatten)]
-        streams: Streams,
-        /// mc (the default here: the target's interval and standard errors are
-        /// those of independent draws) or rqmc.
-        #[arg(long, default_value_t = engine::Sampling::Mc)]
-        sampling: engine::Sampling,
-    },
-    /// List the config's stress profiles, or every path --set accepts.
-    Stress {
-        #[command(flatten)]
-        config: ConfigArgs,
-        /// List the stress profiles and what each sets.
-        #[arg(long)]
-        list: bool,
-        /// List every path --set and --vary accept.
-        #[arg(long)]
-        paths: bool,
-    },
+    Target(TargetArgs),
+    /// List the config's stress profiles and interventions, or every path --set accepts.
+    Stress(StressArgs),
     /// Rebuild plots/ and report.html of an existing results folder, without re-running.
-    Report {
-        /// The results folder (written by `wfmc run` or `wfmc merge`).
-        dir: PathBuf,
-        #[command(flatten)]
-        charts: Charts,
-    },
+    Report(ReportArgs),
     /// Validate a config without running anything.
-    Check {
-        #[command(flatten)]
-        config: ConfigArgs,
-    },
+    Check(CheckArgs),
     /// Paired comparison: the baseline against interventions, portfolios, stress
-    /// profiles or overrides on the same draws; compare.csv and a table.
-    Compare {
-        /// Config file (default: the built-in configs/hee-2021.toml).
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// Stress profile applied to the baseline and every variant (repeatable).
-        #[arg(long = "stress", value_name = "NAME")]
-        stress: Vec<String>,
-        /// Override applied to the baseline and every variant (repeatable).
-        #[arg(long = "set", value_name = "PATH=VALUE")]
-        set: Vec<String>,
-        /// A variant: one intervention of the config (repeatable; A+B: a portfolio).
-        #[arg(long = "intervention", value_name = "NAME")]
-        interventions: Vec<String>,
-        /// A variant: several interventions together, A+B (repeatable).
-        #[arg(long = "portfolio", value_name = "A+B")]
-        portfolios: Vec<String>,
-        /// A variant of stress profiles, interventions and overrides:
-        /// 'NAME: --stress P --intervention I --set PATH=VALUE' (repeatable).
-        #[arg(long = "variant", value_name = "'NAME: ARGS'")]
-        variants: Vec<String>,
-        /// Number of draws (the same draws for the baseline and every variant).
-        #[arg(long, default_value_t = 200_000)]
-        draws: u64,
-        #[command(flatten)]
-        streams: Streams,
-        #[command(flatten)]
-        sampling: SamplingArg,
-        #[command(flatten)]
-        guard: Guard,
-        /// Year of the table (compare.csv has every year).
-        #[arg(long, default_value_t = 2030)]
-        year: u32,
-        /// Results folder for compare.csv (default: results/<config name>/; a run's
-        /// folder gets its report.html rebuilt with the comparison).
-        #[arg(long)]
-        out: Option<PathBuf>,
-    },
+    /// profiles or overrides on the same draws; compare.csv and a table. Here each
+    /// --intervention NAME is a variant of its own (the baseline goes without);
+    /// --stress and --set apply to the baseline and every variant.
+    Compare(CompareArgs),
     /// The what-if explorer: a local web page that reruns the model as you change
-    /// its assumptions, and its JSON API (see the README's "Explorer").
-    Serve {
-        /// Config file (default: the built-in configs/hee-2021.toml).
-        #[arg(long)]
-        config: Option<PathBuf>,
-        /// Port on 127.0.0.1 (0: any free port; the address is printed).
-        #[arg(long, default_value_t = 8421)]
-        port: u16,
-        /// Listen on this address instead of 127.0.0.1 (anyone who can reach it
-        /// can run the model).
-        #[arg(long, default_value = "127.0.0.1")]
-        bind: std::net::IpAddr,
-        /// Open the page in the default browser.
-        #[arg(long)]
-        open: bool,
-        /// Worker threads of a run (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// The most draws one request may ask for.
-        #[arg(long, default_value_t = 2_000_000)]
-        max_draws: u64,
-    },
+    /// its assumptions, and its JSON API (see the user guide's "Explorer").
+    Serve(ServeArgs),
 }
 
-/// Seed and threads, shared by every command that draws.
-#[derive(clap::Args, Clone, Copy)]
-pub struct Streams {
-    /// Seed of the random streams: the same seed gives the same results.
-    #[arg(long, default_value_t = engine::DEFAULT_SEED)]
-    pub seed: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
+/// The arguments of `wfmc point`.
+#[derive(clap::Args)]
+pub struct PointArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub format: FormatArg,
+}
+
+/// The arguments of `wfmc run`.
+#[derive(clap::Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub draws: DrawArgs,
+    #[command(flatten)]
+    pub until: UntilArg,
+    #[command(flatten)]
+    pub out: OutArg,
+    #[command(flatten)]
+    pub shard: ShardArg,
+    #[command(flatten)]
+    pub png: PngArg,
+    #[command(flatten)]
+    pub sobol: SobolRowsArg,
+}
+
+/// The arguments of `wfmc merge`.
+#[derive(clap::Args)]
+pub struct MergeArgs {
+    /// Partial results: shard folders or their partial.wfmc files.
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// The config and overrides the shards ran.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub out: OutArg,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+    #[command(flatten)]
+    pub guard: GuardArg,
+    #[command(flatten)]
+    pub png: PngArg,
+}
+
+/// The arguments of `wfmc tornado`.
+#[derive(clap::Args)]
+pub struct TornadoArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub out: OutArg,
+    #[command(flatten)]
+    pub top: TopArg,
+}
+
+/// The arguments of `wfmc sobol`.
+#[derive(clap::Args)]
+pub struct SobolArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub rows: SobolNArg,
+    #[command(flatten)]
+    pub seed: SeedArg,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+    #[command(flatten)]
+    pub out: OutArg,
+}
+
+/// The arguments of `wfmc sweep`.
+#[derive(clap::Args)]
+pub struct SweepArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub vary: VaryArg,
+    #[command(flatten)]
+    pub draws: DrawArgs,
+    #[command(flatten)]
+    pub out: OutArg,
+    #[command(flatten)]
+    pub overwrite: OverwriteArg,
+    #[command(flatten)]
+    pub shard: ShardArg,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// The arguments of `wfmc merge-sweep`.
+#[derive(clap::Args)]
+pub struct MergeSweepArgs {
+    /// The parts (`wfmc sweep --shard i/N --out FILE`), in any order.
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    #[command(flatten)]
+    pub out: OutArg,
+    #[command(flatten)]
+    pub overwrite: OverwriteArg,
+}
+
+/// The arguments of `wfmc target`.
+#[derive(clap::Args)]
+pub struct TargetArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub all: AllArg,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub scenario: ScenarioArg,
+    #[command(flatten)]
+    pub p: PShortfallArg,
+    #[command(flatten)]
+    pub draws: DrawArgs,
+}
+
+/// The arguments of `wfmc stress`.
+#[derive(clap::Args)]
+pub struct StressArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// List the stress profiles and what each sets.
     #[arg(long)]
-    pub threads: Option<usize>,
+    pub list: bool,
+    /// List every path --set and --vary accept.
+    #[arg(long)]
+    pub paths: bool,
 }
 
-/// How the inputs are drawn, shared by the commands that run the Monte Carlo model.
-#[derive(clap::Args, Clone, Copy)]
-pub struct SamplingArg {
-    /// rqmc: randomised quasi-Monte Carlo (scrambled Sobol' replicates; the same
-    /// precision from fewer draws); mc: plain Monte Carlo.
-    #[arg(long, default_value_t = engine::Sampling::Rqmc)]
-    pub sampling: engine::Sampling,
+/// The arguments of `wfmc report`.
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    /// The results folder (written by `wfmc run` or `wfmc merge`).
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub png: PngArg,
 }
 
-/// The config and its overrides, shared by every command that reads one.
+/// The arguments of `wfmc check`.
+#[derive(clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// The arguments of `wfmc compare`.
+#[derive(clap::Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(flatten)]
+    pub variants: VariantArgs,
+    #[command(flatten)]
+    pub draws: DrawArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub out: OutArg,
+}
+
+/// The arguments of `wfmc serve`.
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Port on 127.0.0.1 (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 8421)]
+    pub port: u16,
+    /// Listen on this address instead of 127.0.0.1 (anyone who can reach it
+    /// can run the model).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+    /// The most draws one request may ask for.
+    #[arg(long, default_value_t = 2_000_000)]
+    pub max_draws: u64,
+}
+
+/// The config and its overrides, for every command that reads one.
 #[derive(clap::Args, Clone)]
 pub struct ConfigArgs {
     /// Config file (default: the built-in configs/hee-2021.toml).
@@ -311,138 +261,197 @@ pub struct ConfigArgs {
     pub allow_missing: Option<String>,
 }
 
-impl ConfigArgs {
-    /// The library's request for this config.
-    pub fn load(&self) -> Result<wfmc::Config, wfmc::Error> {
-        wfmc::jobs::ConfigRequest {
-            path: self.config.clone(),
-            stress: self.stress.clone(),
-            interventions: self.interventions.clone(),
-            set: self.set.clone(),
-            allow_missing: self.allow_missing.clone(),
-        }
-        .load()
-    }
+/// How a command draws.
+#[derive(clap::Args, Clone)]
+pub struct DrawArgs {
+    /// Draws [run: 1,000,000, with --until the most it may draw: 100,000,000;
+    /// sweep: 100,000 per point; target and compare: 200,000].
+    #[arg(long)]
+    pub draws: Option<u64>,
+    #[command(flatten)]
+    pub seed: SeedArg,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+    /// rqmc: randomised quasi-Monte Carlo (scrambled Sobol' replicates; the same
+    /// precision from fewer draws); mc: plain Monte Carlo [target: mc, whose
+    /// interval is that of independent draws; elsewhere rqmc].
+    #[arg(long)]
+    pub sampling: Option<jobs::Sampling>,
+    #[command(flatten)]
+    pub guard: GuardArg,
 }
 
-/// The numerical guard's limit, shared by every command that runs draws.
+/// The seed of the random streams.
 #[derive(clap::Args, Clone, Copy)]
-pub struct Guard {
+pub struct SeedArg {
+    /// Seed of the random streams: the same seed gives the same results [20210301].
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// Worker threads.
+#[derive(clap::Args, Clone, Copy)]
+pub struct ThreadsArg {
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// The numerical guard's limit.
+#[derive(clap::Args, Clone, Copy)]
+pub struct GuardArg {
     /// Fail, writing nothing, if the numerical guard rejects more than this share
-    /// of the draws (non-finite outputs, negative demand or supply).
-    #[arg(long, default_value_t = engine::guard::DEFAULT_MAX_REJECTED)]
-    pub max_rejected: f64,
+    /// of the draws (non-finite outputs, negative demand or supply) [0.001].
+    #[arg(long)]
+    pub max_rejected: Option<f64>,
 }
 
-/// Chart formats, shared by every command that draws charts.
+/// Precision targets of a run.
+#[derive(clap::Args, Clone)]
+pub struct UntilArg {
+    /// Draw until every named estimate of the last year has at most this standard
+    /// error (repeatable): p_shortfall_se=SE (P(shortfall) of every area and the
+    /// total), percentile_se=SE (P5 and P95 of the total gap, WTE), mean_se=SE (the
+    /// mean total gap, WTE); every scenario. Checked at whole replicate blocks, so
+    /// the result is the same on any number of threads.
+    #[arg(long, value_name = "NAME=SE")]
+    pub until: Vec<String>,
+}
+
+/// Where the results go.
+#[derive(clap::Args, Clone)]
+pub struct OutArg {
+    /// Results folder (default: results/<config name>/; a command that adds one file
+    /// keeps the folder's others). For sweep and merge-sweep, a CSV file (default:
+    /// standard output); merge needs it.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+/// Replacing a file wfmc did not write.
 #[derive(clap::Args, Clone, Copy)]
-pub struct Charts {
+pub struct OverwriteArg {
+    /// Replace the --out file even if it is not a sweep CSV wfmc wrote.
+    #[arg(long, requires = "out")]
+    pub overwrite: bool,
+}
+
+/// A share of the work.
+#[derive(clap::Args, Clone, Copy)]
+pub struct ShardArg {
+    /// Run only shard i of N (e.g. 2/8): of a run's draws (a partial result for
+    /// `wfmc merge`), or of a sweep's grid points (a part for `wfmc merge-sweep`).
+    #[arg(long)]
+    pub shard: Option<jobs::Shard>,
+}
+
+/// PNG charts.
+#[derive(clap::Args, Clone, Copy)]
+pub struct PngArg {
     /// Also write the charts as PNG (needs a build with `--features png`).
     #[arg(long)]
     pub png: bool,
 }
 
-impl Charts {
-    /// `--png` in a build without PNG support fails before any work.
-    pub fn check(self) -> Result<bool, wfmc::Error> {
-        if self.png && !wfmc::report::charts::PNG_SUPPORTED {
-            return Err(wfmc::Error::Input(
-                "--png: this wfmc was built without PNG support; build it with `cargo build --release --features png`".into(),
-            ));
-        }
-        Ok(self.png)
-    }
+/// Sobol rows computed with a run.
+#[derive(clap::Args, Clone, Copy)]
+pub struct SobolRowsArg {
+    /// Rows of the Sobol design computed with the run (sobol.csv); 0: none [16384].
+    #[arg(long, value_name = "ROWS")]
+    pub sobol: Option<usize>,
 }
 
-impl Streams {
-    /// The worker threads: the given number, or every core (at most the maximum).
-    pub fn threads(self) -> usize {
-        self.threads.unwrap_or_else(engine::default_threads)
-    }
+/// Rows of the Sobol job's design.
+#[derive(clap::Args, Clone, Copy)]
+pub struct SobolNArg {
+    /// Rows of the Saltelli design; costs n × (groups + 2) model evaluations [16384].
+    #[arg(long)]
+    pub n: Option<usize>,
+}
+
+/// Inputs shown per output.
+#[derive(clap::Args, Clone, Copy)]
+pub struct TopArg {
+    /// Inputs shown per output in the terminal.
+    #[arg(long, default_value_t = 8)]
+    pub top: usize,
+}
+
+/// The inputs a sweep varies.
+#[derive(clap::Args, Clone)]
+pub struct VaryArg {
+    /// An input to vary: PATH=LO:HI:STEP or PATH=v1,v2,… (repeatable: full factorial).
+    #[arg(long, required = true, value_name = "PATH=VALUES")]
+    pub vary: Vec<String>,
+}
+
+/// Which results to keep or show.
+#[derive(clap::Args, Clone)]
+pub struct FilterArgs {
+    /// Metrics to keep (repeatable; default gap and p_shortfall).
+    #[arg(long)]
+    pub metric: Vec<String>,
+    /// An area, or `total` (sweep: repeatable, default all; target: the area to
+    /// solve for).
+    #[arg(long)]
+    pub area: Vec<String>,
+    /// A year (sweep: repeatable; default the last year).
+    #[arg(long)]
+    pub year: Vec<u32>,
+}
+
+/// Every area, for a target.
+#[derive(clap::Args, Clone, Copy)]
+pub struct AllArg {
+    /// Every area short more often than the target (instead of --area).
+    #[arg(long, conflicts_with = "area")]
+    pub all: bool,
+}
+
+/// A scenario.
+#[derive(clap::Args, Clone)]
+pub struct ScenarioArg {
+    /// Scenario (default: the config's first).
+    #[arg(long)]
+    pub scenario: Option<String>,
+}
+
+/// A target probability of shortfall.
+#[derive(clap::Args, Clone, Copy)]
+pub struct PShortfallArg {
+    /// Target probability of shortfall [0.1].
+    #[arg(long = "p-shortfall")]
+    pub p_shortfall: Option<f64>,
+}
+
+/// The variants of a comparison (and, through the config's `--intervention`, each
+/// intervention named there).
+#[derive(clap::Args, Clone)]
+pub struct VariantArgs {
+    /// A variant: several interventions together, A+B (repeatable).
+    #[arg(long = "portfolio", value_name = "A+B")]
+    pub portfolios: Vec<String>,
+    /// A variant of stress profiles, interventions and overrides:
+    /// 'NAME: --stress P --intervention I --set PATH=VALUE' (repeatable).
+    #[arg(long = "variant", value_name = "'NAME: ARGS'")]
+    pub variants: Vec<String>,
+}
+
+/// The point model's format.
+#[derive(clap::Args, Clone, Copy)]
+pub struct FormatArg {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }
 
 /// Output format of `wfmc point`.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Format {
-    /// Tables 3.1–3.3 beside the report's figures.
+    /// The report's tables beside its published figures.
     Table,
     /// One row per series.
     Csv,
     /// The point model as JSON.
     Json,
-}
-
-/// A run's specification from its flags.
-pub fn spec(
-    draws: u64,
-    s: Streams,
-    max_rejected: f64,
-    shard: Option<engine::Shard>,
-    sampling: SamplingArg,
-) -> engine::RunSpec {
-    engine::RunSpec {
-        draws,
-        seed: s.seed,
-        threads: s.threads(),
-        shard: shard.unwrap_or(engine::Shard::ALL),
-        max_rejected,
-        sampling: sampling.sampling,
-        block_chunks: 0,
-    }
-}
-
-pub fn parse_area(a: &str) -> Result<wfmc::dims::Area, wfmc::Error> {
-    wfmc::dims::Area::from_key(a).ok_or_else(|| {
-        wfmc::Error::Input(format!(
-            "--area {a}: valid areas are {}",
-            wfmc::dims::Area::keys().join(", ")
-        ))
-    })
-}
-
-/// The command as a user would type it again: `wfmc` and the arguments, quoted for
-/// a POSIX shell where needed (however the binary was started, so that the manifest
-/// is the same bytes for `wfmc run` and `cargo run -- run`).
-pub fn command_line() -> String {
-    let quote = |a: String| {
-        let plain = !a.is_empty()
-            && a.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
-        if plain {
-            a
-        } else {
-            wfmc::report::shell_quote(&a)
-        }
-    };
-    std::iter::once("wfmc".to_string())
-        .chain(std::env::args().skip(1).map(quote))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// An error as the command line words it: a setting is named by its flag.
-pub fn message(e: &wfmc::Error) -> String {
-    use wfmc::error::Setting;
-    match e {
-        wfmc::Error::Setting {
-            setting,
-            value,
-            valid,
-        } => {
-            let flag = match setting {
-                Setting::Draws => "--draws",
-                Setting::Threads => "--threads",
-                Setting::MaxRejected => "--max-rejected",
-                Setting::SobolRows => "--sobol",
-                Setting::SobolN => "--n",
-                Setting::PShortfall => "--p-shortfall",
-                Setting::TargetYear | Setting::Year => "--year",
-                Setting::AllowMissing => "--allow-missing",
-                Setting::Metric => "--metric",
-                Setting::Area => "--area",
-            };
-            format!("{flag} {value}: {valid}")
-        }
-        e => e.to_string(),
-    }
 }

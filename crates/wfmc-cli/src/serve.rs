@@ -1,8 +1,9 @@
 //! `wfmc serve`: the what-if explorer. A local HTTP server (axum on tokio) serving
 //! one page (`assets/explorer/`, compiled in) and a small JSON API over
-//! [`wfmc::jobs::view`]; it only translates requests and responses.
+//! [`wfmc::jobs::view`]; it only translates requests and responses, and words the
+//! library's errors with the API's own fields ([`Api`]).
 //!
-//! API (documented in the README):
+//! API (documented in the user guide):
 //! - `GET /api/config`: the config's name, stress profiles, interventions, the explorer's
 //!   controls with their current values, per-area base values, draw limits;
 //! - `GET /api/paths`: every path `set` accepts;
@@ -18,7 +19,6 @@
 //! its older one. The only file read is the config given at start: paths that name
 //! files (`forecasters.*`) cannot be set.
 
-use crate::args::message;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -32,11 +32,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use wfmc::dims::{Area, Scenario};
-use wfmc::engine::{self, Control};
 use wfmc::jobs::view::{self, Request, View};
-use wfmc::report::html;
-use wfmc::{Config, Error};
+use wfmc::jobs::{Config, Control, Error, Hint, OverrideSource, Setting, Words};
 
 /// Largest request body.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -46,6 +43,58 @@ pub const MAX_WAITING: usize = 8;
 const MAX_SET: usize = 256;
 /// Draws the page starts with.
 pub const PAGE_DRAWS: u64 = 100_000;
+
+/// How the API words the library's errors: a setting by its JSON field, an
+/// override by the `set` entry that gave it.
+pub struct Api;
+
+impl Words for Api {
+    fn setting(&self, s: Setting) -> String {
+        s.name().to_string()
+    }
+
+    fn source(&self, o: &OverrideSource) -> String {
+        match o {
+            OverrideSource::Set { path, value } => format!("set {{\"{path}\": {value}}}"),
+            OverrideSource::Stress {
+                profile,
+                path,
+                value,
+            } => format!("stress {profile}: {path} = {value}"),
+            OverrideSource::Intervention { name } => format!("intervention {name}"),
+            OverrideSource::Vary { path, value } => format!("{path}={value}"),
+        }
+    }
+
+    fn hint(&self, h: &Hint) -> String {
+        match h {
+            Hint::ListPaths => "GET /api/paths lists them all".into(),
+            Hint::ListProfiles => "GET /api/config lists them".into(),
+            h => wfmc::jobs::Plain.hint(h),
+        }
+    }
+}
+
+/// Starts the server the command line asks for.
+pub fn command(a: &crate::args::ServeArgs) -> Result<(), Error> {
+    let cfg = wfmc::jobs::ConfigRequest::from(&a.config).load()?;
+    let threads = wfmc::jobs::DrawSettings {
+        threads: a.threads.threads,
+        draws: Some(a.max_draws),
+        ..Default::default()
+    };
+    threads.check()?;
+    serve(
+        cfg,
+        Options {
+            bind: a.bind,
+            port: a.port,
+            open: a.open,
+            threads: threads.threads(),
+            max_draws: a.max_draws,
+        },
+    )
+}
 
 /// The server's settings, from the command line.
 pub struct Options {
@@ -208,24 +257,25 @@ async fn config(State(app): State<Arc<App>>) -> Response {
         .iter()
         .map(|&p| (p, cfg.value_text(p).map_or(Value::Null, Value::String)))
         .collect();
-    let areas: Vec<Value> = Area::ALL
+    let shape = view::shape(cfg);
+    let areas: Vec<Value> = shape
+        .areas
         .iter()
-        .map(|&a| {
-            let ratio: BTreeMap<&str, f64> = Scenario::ALL
-                .iter()
-                .map(|&s| (s.key(), cfg.demand_of(s, a).ratio.base))
-                .collect();
+        .map(|a| {
+            let ratio: BTreeMap<&str, f64> =
+                a.ratio.iter().map(|(s, r)| (s.as_str(), *r)).collect();
             json!({
-                "key": a.key(), "label": a.label(),
-                "flow_rate": cfg.area(a).flow.base,
-                "extra_inflow": cfg.area(a).extra_inflow,
+                "key": a.key, "label": a.label,
+                "flow_rate": a.flow_rate,
+                "extra_inflow": a.extra_inflow,
                 "ratio": ratio,
             })
         })
         .collect();
-    let scenarios: Vec<Value> = Scenario::ALL
+    let scenarios: Vec<Value> = shape
+        .scenarios
         .iter()
-        .map(|s| json!({ "key": s.key(), "label": s.label() }))
+        .map(|(k, l)| json!({ "key": k, "label": l }))
         .collect();
     let stress: Vec<Value> = cfg
         .stress
@@ -248,7 +298,7 @@ async fn config(State(app): State<Arc<App>>) -> Response {
             "interventions": interventions,
             "name": cfg.name, "title": cfg.title, "origin": cfg.origin,
             "draws": PAGE_DRAWS.min(app.max_draws), "max_draws": app.max_draws,
-            "seed": engine::DEFAULT_SEED,
+            "seed": wfmc::jobs::DEFAULT_SEED,
             "values": values, "areas": areas, "scenarios": scenarios, "stress": stress,
         }),
     )
@@ -324,7 +374,7 @@ fn parse(app: &App, body: &[u8]) -> Result<(Request, Option<String>, bool), Stri
         stress: b.stress,
         set,
         draws,
-        seed: b.seed.unwrap_or(engine::DEFAULT_SEED),
+        seed: b.seed.unwrap_or(wfmc::jobs::DEFAULT_SEED),
     };
     Ok((req, b.page, b.compare))
 }
@@ -410,7 +460,7 @@ async fn run(State(app): State<Arc<App>>, body: Result<Bytes, BytesRejection>) -
             } else {
                 StatusCode::INTERNAL_SERVER_ERROR
             },
-            message(&e),
+            e.message(&Api),
         ),
         Err(_) => failure(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -429,7 +479,13 @@ fn superseded() -> Response {
 /// The run (and baseline) of a request, as the response's JSON.
 fn compute(app: &App, req: &Request, compare: bool, control: &Control) -> Result<Value, Error> {
     let t0 = std::time::Instant::now();
-    let this = Arc::new(view::run(&app.base, req, app.threads, control)?);
+    let this = Arc::new(view::run(
+        &app.base,
+        req,
+        app.threads,
+        control,
+        &crate::words::Cli,
+    )?);
     // A request without overrides is the baseline: it is cached even when not
     // compared, so a later comparison on the same draws need not run it again.
     let base = if compare || req.is_baseline() {
@@ -437,10 +493,9 @@ fn compute(app: &App, req: &Request, compare: bool, control: &Control) -> Result
     } else {
         None
     };
-    let comparison = base
-        .filter(|_| compare)
-        .map(|b| html::comparison(&b.folder, &this.folder));
-    let charts: Vec<Value> = view::charts(&this)?
+    let comparison = base.filter(|_| compare).map(|b| this.comparison_html(&b));
+    let charts: Vec<Value> = this
+        .charts()?
         .into_iter()
         .map(|c| json!({ "file": c.file, "title": c.title, "svg": c.svg }))
         .collect();
@@ -452,7 +507,7 @@ fn compute(app: &App, req: &Request, compare: bool, control: &Control) -> Result
         "command": this.command, "diff": this.diff,
         "summary": summary,
         "bands_csv": this.bands_csv, "shortfall_csv": this.shortfall_csv,
-        "headline_html": html::headline_tables(&this.folder),
+        "headline_html": this.headline_html(),
         "comparison_html": comparison,
         "charts": charts,
         "seconds": t0.elapsed().as_secs_f64(),
@@ -484,7 +539,13 @@ fn baseline(
     {
         return Ok(v);
     }
-    let v = Arc::new(view::run(&app.base, &req.baseline(), app.threads, control)?);
+    let v = Arc::new(view::run(
+        &app.base,
+        &req.baseline(),
+        app.threads,
+        control,
+        &crate::words::Cli,
+    )?);
     keep(&v);
     Ok(v)
 }

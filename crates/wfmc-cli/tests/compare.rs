@@ -14,8 +14,7 @@ fn cfg(set: &[&str], interventions: &[&str]) -> Config {
     let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
     let iv: Vec<String> = interventions.iter().map(|s| s.to_string()).collect();
     let base = Config::builtin();
-    base.with_overrides(&jobs::override_list(&base, &[], &iv, &set).unwrap())
-        .unwrap()
+    jobs::apply(&base, &[], &iv, &set).unwrap()
 }
 
 fn bands(c: &Config, draws: u64) -> (String, String) {
@@ -25,7 +24,9 @@ fn bands(c: &Config, draws: u64) -> (String, String) {
         threads: 2,
         ..RunSpec::default()
     };
-    let s = jobs::run(c, &spec, &Control::default()).unwrap().summary();
+    let s = wfmc::engine::run(c, &spec, &Control::default())
+        .unwrap()
+        .summary();
     (
         wfmc::results::bands::write(&s),
         wfmc::results::shortfall::write(&s),
@@ -385,11 +386,11 @@ fn bad_intervention_settings_are_located_errors() {
         assert!(e.contains(expect), "{set}: {e}");
         // Located at the override, or (a key the lever now lacks) at its path.
         assert!(
-            e.contains("--set") || e.contains("interventions.graduate-ddat.retention.areas"),
+            e.contains("in set ") || e.contains("interventions.graduate-ddat.retention.areas"),
             "{set}: not located: {e}"
         );
     }
-    let e = jobs::override_list(&base, &[], &["nope".into()], &[]).unwrap_err();
+    let e = jobs::apply(&base, &[], &["nope".into()], &[]).unwrap_err();
     assert!(
         e.to_string()
             .contains("interventions: clinical-informatics-training, graduate-ddat, ict-retention"),

@@ -392,9 +392,9 @@ fn library_errors_are_data_not_cli_text() {
     .validate()
     .unwrap_err();
     match &e {
-        wfmc::Error::Setting { setting, value, .. } => {
-            assert_eq!(*setting, wfmc::error::Setting::Draws);
-            assert_eq!(value, "0");
+        wfmc::Error::Setting(i) => {
+            assert_eq!(i.setting, wfmc::error::Setting::Draws);
+            assert_eq!(i.value, "0");
         }
         other => panic!("{other:?}"),
     }
@@ -467,56 +467,48 @@ fn series_names_round_trip_and_bad_names_say_what_is_valid() {
     assert!(e.contains("total only"), "{e}");
 }
 
-/// The in-memory path of the Python package (run, keep the state, write later;
-/// shards as bytes, merged) writes what `run_to_folder` writes.
+/// The in-memory path of the Python package (run, keep the run, write later;
+/// shards as bytes, merged) writes what a run into a folder writes.
 #[test]
-fn a_state_written_later_equals_the_run_to_folder() {
-    use wfmc::jobs::{self, FolderOptions};
+fn a_run_written_later_equals_the_run_into_a_folder() {
+    use wfmc::jobs::{self, Context, DrawSettings, Output, RunRequest};
     let cfg = Config::builtin();
     let sp = spec(9_000, 2);
-    let opts = FolderOptions {
-        sobol_rows: 0,
-        ..FolderOptions::default()
-    };
     let tmp = tempfile::tempdir().unwrap();
     let c = Control::default();
-    jobs::run_to_folder(&cfg, &sp, &tmp.path().join("a"), &c, &opts).unwrap();
-    let state = jobs::run(&cfg, &sp, &c).unwrap();
-    jobs::state_to_folder(
-        &cfg,
-        &sp,
-        state,
-        "1/1",
-        &tmp.path().join("b"),
-        &c,
-        &opts,
-        None,
-    )
-    .unwrap();
-    let parts: Vec<_> = (1..=3)
+    let ctx = Context::new(&c);
+    let req = RunRequest {
+        draws: DrawSettings {
+            draws: Some(sp.draws),
+            seed: Some(sp.seed),
+            threads: Some(2),
+            sampling: Some(sp.sampling),
+            max_rejected: None,
+        },
+        sobol_rows: Some(0),
+        out: Output::Folder(tmp.path().join("a")),
+        ..Default::default()
+    };
+    jobs::run(&cfg, &req, &ctx).unwrap();
+    let kept = jobs::run_in_memory(&cfg, &req, &ctx).unwrap();
+    kept.write(&tmp.path().join("b"), "", false, &ctx).unwrap();
+    let parts: Vec<Vec<u8>> = (1..=3)
         .map(|index| {
-            let s = RunSpec {
-                shard: Shard { index, count: 3 },
-                ..sp.clone()
+            let r = RunRequest {
+                shard: Some(Shard { index, count: 3 }),
+                ..req.clone()
             };
-            let st = jobs::run(&cfg, &s, &c).unwrap();
-            let bytes = jobs::partial_bytes(&cfg, &s, &st, 0);
-            engine::partial::decode(&bytes, &engine::partial::Expect::of(&cfg)).unwrap()
+            jobs::run_in_memory(&cfg, &r, &ctx).unwrap().partial_bytes()
         })
         .collect();
-    let (mspec, rows, merged) = jobs::merge_partials(&cfg, parts, 2, sp.max_rejected).unwrap();
-    assert_eq!((mspec.draws, mspec.seed, rows), (sp.draws, sp.seed, 0));
-    jobs::state_to_folder(
-        &cfg,
-        &mspec,
-        merged,
-        "merged",
-        &tmp.path().join("c"),
-        &c,
-        &opts,
-        None,
-    )
-    .unwrap();
+    let merged = jobs::merge_in_memory(&cfg, &parts, Some(2), None, &ctx).unwrap();
+    assert_eq!(
+        (merged.draws(), merged.seed(), merged.sobol_rows()),
+        (sp.draws, sp.seed, 0)
+    );
+    merged
+        .write(&tmp.path().join("c"), "", false, &ctx)
+        .unwrap();
     for f in [
         "bands.csv",
         "shortfall.csv",

@@ -185,8 +185,8 @@ fn every_single_bit_flip_of_a_partial_is_caught() {
     let (p1, _) = two_shards(d.path());
     let good = std::fs::read(&p1).unwrap();
     let cfg = wfmc::Config::builtin();
-    let expect = wfmc::engine::partial::Expect::of(&cfg);
-    assert!(wfmc::engine::partial::decode(&good, &expect).is_ok());
+    let expect = wfmc::results::partial::Expect::of(&cfg);
+    assert!(wfmc::results::partial::decode(&good, &expect).is_ok());
     // Every bit of the first 4 KiB (magic, length, header, start of the body) and
     // 20,000 bits spread over the rest, the checksum included.
     let mut bits: Vec<usize> = (0..4096 * 8).collect();
@@ -197,7 +197,7 @@ fn every_single_bit_flip_of_a_partial_is_caught() {
     for bit in bits {
         b[bit / 8] ^= 1 << (bit % 8);
         assert!(
-            wfmc::engine::partial::decode(&b, &expect).is_err(),
+            wfmc::results::partial::decode(&b, &expect).is_err(),
             "bit {bit} flipped went unnoticed"
         );
         b[bit / 8] ^= 1 << (bit % 8);
@@ -218,7 +218,7 @@ fn a_crafted_partial_cannot_make_merge_allocate() {
         f
     };
     let cfg = wfmc::Config::builtin();
-    let expect = wfmc::engine::partial::Expect::of(&cfg);
+    let expect = wfmc::results::partial::Expect::of(&cfg);
     let header = br#"{"version":"0.1.0","config_name":"hee-2021","config_origin":"x","config_hash":"x","seed":1,"draws":4096,"shard":"1/1","chunk_start":0,"chunk_end":1,"sobol_rows":0,"sampling":"rqmc","block_chunks":1}"#;
     let mut body = vec![header.len() as u8, 1];
     body.truncate(0);
@@ -227,7 +227,7 @@ fn a_crafted_partial_cannot_make_merge_allocate() {
     body.extend_from_slice(header);
     body.extend_from_slice(&[0x80, 0x20, 0]); // 4096 draws, 0 rejected
     body.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0x0f]); // a huge series count
-    let e = wfmc::engine::partial::decode(&frame(&body), &expect).unwrap_err();
+    let e = wfmc::results::partial::decode(&frame(&body), &expect).unwrap_err();
     assert!(e.contains("series"), "{e}");
     let f = d.path().join("crafted.wfmc");
     std::fs::write(&f, frame(&body)).unwrap();

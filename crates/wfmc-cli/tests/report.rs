@@ -233,6 +233,10 @@ fn png_without_the_feature_is_a_clear_error() {
     let out = dir.path().join("r");
     let o = common::wfmc(&["run", "--png", "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("--features png"));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("--png") && e.contains("cargo feature `png`"),
+        "{e}"
+    );
     assert!(!out.exists());
 }

@@ -94,21 +94,26 @@ fn explorer_and_compare(c: &mut Criterion) {
     };
     g.bench_function("explorer_update_100k", |b| {
         b.iter(|| {
-            let v = jobs::view::run(&cfg, &req, cores, &Control::default()).unwrap();
-            jobs::view::charts(&v).unwrap().len()
+            let v = jobs::view::run(&cfg, &req, cores, &Control::default(), &jobs::Plain).unwrap();
+            v.charts().unwrap().len()
         })
     });
-    let spec = RunSpec {
-        draws: 200_000,
-        threads: cores,
-        ..RunSpec::default()
+    let creq = jobs::CompareRequest {
+        variants: vec![jobs::VariantSpec::intervention("graduate-ddat")],
+        draws: jobs::DrawSettings {
+            draws: Some(200_000),
+            threads: Some(cores),
+            ..Default::default()
+        },
+        out: jobs::Output::Memory,
+        ..Default::default()
     };
-    let v = [jobs::VariantSpec::intervention("graduate-ddat")];
     g.bench_function("compare_one_intervention_200k", |b| {
         b.iter(|| {
-            jobs::compare(&cfg, &v, &spec, &Control::default())
+            let c = Control::default();
+            jobs::compare(&cfg, &creq, &jobs::Context::new(&c))
                 .unwrap()
-                .1
+                .comparison
                 .draws
         })
     });

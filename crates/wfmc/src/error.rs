@@ -1,73 +1,35 @@
 //! The error type every job returns, and the exit code each kind maps to.
 //!
-//! Errors carry what went wrong as data where a front end words it its own way: a
-//! [`Setting`] out of range names the setting, the value and what is valid, and the
-//! CLI turns the setting into its flag (`--draws`), the Python package into its
-//! keyword. Config problems arrive already located (file, line, column).
+//! Errors carry what went wrong as data where a front end words it its own way
+//! ([`crate::wording`]): a setting out of range names the [`Setting`], the value and
+//! what is valid, and the command line turns the setting into its flag (`--draws`),
+//! the Python package into its keyword; config problems stay structured, located
+//! in their file or blamed on the override that caused them. [`Error::message`]
+//! words an error for a front end; `Display` uses [`Plain`] wording.
 
-/// A setting of a job that a front end exposes (as a flag, a keyword argument…).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Setting {
-    /// Draws of a run (per point, for a sweep).
-    Draws,
-    /// Worker threads.
-    Threads,
-    /// The numerical guard's largest share of rejected draws.
-    MaxRejected,
-    /// Rows of the Sobol design computed with a run.
-    SobolRows,
-    /// Rows of the Sobol design of `sobol`.
-    SobolN,
-    /// The target probability of shortfall.
-    PShortfall,
-    /// The year a target applies to.
-    TargetYear,
-    /// How to treat missing forecaster returns.
-    AllowMissing,
-    /// A sweep's metric filter.
-    Metric,
-    /// A sweep's area filter.
-    Area,
-    /// A sweep's year filter.
-    Year,
-}
-
-impl Setting {
-    /// A plain name, for front ends without flags of their own.
-    pub fn name(self) -> &'static str {
-        match self {
-            Setting::Draws => "draws",
-            Setting::Threads => "threads",
-            Setting::MaxRejected => "max_rejected",
-            Setting::SobolRows => "sobol_rows",
-            Setting::SobolN => "n",
-            Setting::PShortfall => "p_shortfall",
-            Setting::TargetYear => "year",
-            Setting::AllowMissing => "allow_missing",
-            Setting::Metric => "metric",
-            Setting::Area => "area",
-            Setting::Year => "year",
-        }
-    }
-}
+pub use crate::wording::{Hint, Invalid, OverrideSource, Plain, Setting, Words};
 
 /// What went wrong, sorted by who can fix it; each kind maps to an exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A setting outside what is valid: exit code 2.
-    #[error("{} {value}: {valid}", setting.name())]
-    Setting {
-        /// Which setting.
-        setting: Setting,
-        /// The value given.
-        value: String,
-        /// What would be valid.
-        valid: String,
-    },
-    /// Bad input (a config, an override, a file to read or write): exit code 2.
+    #[error("{0}")]
+    Setting(Invalid),
+    /// Problems in a config, each located (exit code 2).
+    #[error("{}", .0.render(&Plain))]
+    Config(crate::config::ConfigError),
+    /// Bad input (a file to read or write): exit code 2.
     #[error("{0}")]
     Input(String),
-    /// The run itself failed (I/O, numerical guard tripped): exit code 1.
+    /// The numerical guard rejected more draws than allowed: exit code 1.
+    #[error("{}", self.message(&Plain))]
+    Rejected {
+        /// The guard's account of the rejected draws.
+        report: String,
+        /// The largest share allowed.
+        max: f64,
+    },
+    /// The run itself failed (I/O): exit code 1.
     #[error("{0}")]
     Runtime(String),
     /// Stopped by SIGINT or SIGTERM: exit code 130.
@@ -79,13 +41,27 @@ pub enum Error {
 }
 
 impl Error {
-    /// The process exit code for this error (documented in the README).
+    /// The process exit code for this error (documented in the user guide).
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Setting { .. } | Error::Input(_) => 2,
-            Error::Runtime(_) => 1,
+            Error::Setting(_) | Error::Config(_) | Error::Input(_) => 2,
+            Error::Runtime(_) | Error::Rejected { .. } => 1,
             Error::Interrupted => 130,
             Error::OutputClosed => 0,
+        }
+    }
+
+    /// The error as a front end words it.
+    pub fn message(&self, w: &dyn Words) -> String {
+        match self {
+            Error::Setting(i) => i.message(w),
+            Error::Config(e) => e.render(w),
+            Error::Rejected { report, max } => format!(
+                "{report}\nThat is more than {} {max} of the draws, so no results were written: an input's distribution reaches values the model cannot use (see the inputs above); narrow it, or {}.",
+                w.setting(Setting::MaxRejected),
+                w.hint(&Hint::RaiseMaxRejected)
+            ),
+            e => e.to_string(),
         }
     }
 
@@ -110,16 +86,28 @@ impl Error {
         value: impl std::fmt::Display,
         valid: impl Into<String>,
     ) -> Error {
-        Error::Setting {
-            setting,
-            value: value.to_string(),
-            valid: valid.into(),
-        }
+        Error::Setting(Invalid::new(setting, value, valid))
+    }
+
+    /// A setting out of range, with a hint on what to do.
+    pub fn setting_hint(
+        setting: Setting,
+        value: impl std::fmt::Display,
+        valid: impl Into<String>,
+        hint: Hint,
+    ) -> Error {
+        Error::Setting(Invalid::new(setting, value, valid).hint(hint))
     }
 }
 
 impl From<crate::config::ConfigError> for Error {
     fn from(e: crate::config::ConfigError) -> Error {
-        Error::Input(e.rendered)
+        Error::Config(e)
+    }
+}
+
+impl From<Invalid> for Error {
+    fn from(i: Invalid) -> Error {
+        Error::Setting(i)
     }
 }

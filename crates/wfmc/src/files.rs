@@ -661,10 +661,12 @@ impl FileStaging {
                 )));
             }
             Ok(_) if !replace_any && !is_ours(&abs) => {
-                return Err(Error::Input(format!(
-                    "{}: exists and is not {what} wfmc wrote; wfmc does not replace it unless you pass --overwrite",
-                    shown.display()
-                )));
+                return Err(Error::setting_hint(
+                    crate::wording::Setting::Out,
+                    shown.display(),
+                    format!("exists and is not {what} wfmc wrote"),
+                    crate::wording::Hint::Overwrite,
+                ));
             }
             _ => {}
         }
@@ -727,15 +729,15 @@ pub fn require_ours(dir: &Path) -> Result<(), Error> {
     match inspect(&abs)? {
         Found::Ours(_) => Ok(()),
         Found::Missing => Err(Error::Input(format!(
-            "{}: no such folder; give a results folder written by `wfmc run`",
+            "{}: no such folder; give a results folder wfmc wrote",
             dir.display()
         ))),
         Found::Empty => Err(Error::Input(format!(
-            "{}: an empty folder; give a results folder written by `wfmc run`",
+            "{}: an empty folder; give a results folder wfmc wrote",
             dir.display()
         ))),
         Found::Foreign(entries) => Err(Error::Input(format!(
-            "{}: not a results folder wfmc wrote (no {MARKER}, or it holds {} besides); give a folder written by `wfmc run` or `wfmc merge`",
+            "{}: not a results folder wfmc wrote (no {MARKER}, or it holds {} besides); give a folder a run or a merge wrote",
             dir.display(),
             list_some(&entries)
         ))),

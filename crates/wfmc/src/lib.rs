@@ -1,29 +1,35 @@
-//! wfmc: a Monte Carlo uncertainty and sensitivity simulator for the NHS digital
-//! workforce projection of Health Education England's *Data Driven Healthcare in 2030*.
+//! wfmc: a Monte Carlo uncertainty and sensitivity simulator for workforce
+//! projections; its built-in config is Health Education England's projection of the
+//! NHS digital workforce, *Data Driven Healthcare in 2030*.
 //!
-//! The crate is a library first; the `wfmc` binary only parses arguments and calls it.
+//! This crate is the library and knows no front end: the command line
+//! (`crates/wfmc-cli`), its explorer's server and the Python extension (`python/`)
+//! are crates of their own that call [`jobs`] alone. The model is described in the
+//! user guide (`docs/src/model.md`).
 //!
-//! Layers, lowest first. A module uses only modules of its own layer or below
-//! (`tests/architecture.rs` reads every `crate::` path and fails on one that goes up):
+//! Layers, lowest first. A module uses only modules of lower layers, and modules of
+//! one layer do not use each other in a cycle (`tests/architecture.rs` reads every
+//! `crate::` path, grouped imports and re-exports included, and fails otherwise):
 //!
-//! 1. [`dims`]: scenarios, areas, job levels and years;
-//! 2. [`published`]: the report's own published figures, for comparison;
-//! 3. [`distributions`]: the distribution syntax, sampling and quantiles;
-//! 4. [`config`]: reading configs (published inputs and their distributions);
-//! 5. [`error`]: the error type and its exit codes;
-//! 6. [`files`]: writing results without destroying what wfmc did not write;
-//! 7. [`model`]: the 2020–2030 projection for one set of inputs, its output layout
-//!    and the outputs the analyses report on;
-//! 8. [`sampling`]: drawing every uncertain input, chunk by chunk;
-//! 9. [`stats`]: streaming moments, quantile sketches, shortfalls and rank sums;
-//! 10. [`engine`]: parallel, reproducible runs (chunks, shards, partial results);
-//! 11. [`sensitivity`], [`explore`]: tornado, rank correlation, Sobol indices;
-//!     sweeps and supply targets;
-//! 12. [`results`]: the files of a results folder, one module each: name, row
-//!     struct, write and read;
-//! 13. [`report`]: tables, charts and report.html for people;
-//! 14. [`jobs`]: whole jobs: a run into a results folder, merging shards,
-//!     adding to and rebuilding results folders.
+//! 1. [`wording`]: the settings, override sources and hints a message names, which
+//!    each front end words its own way;
+//! 2. [`dims`]: scenarios, areas, job levels and years;
+//! 3. [`published`]: the report's own published figures, for comparison;
+//! 4. [`distributions`]: the distribution syntax, sampling and quantiles;
+//! 5. [`config`]: reading configs (published inputs and their distributions);
+//! 6. [`error`]: the error type and its exit codes;
+//! 7. [`files`]: writing results without destroying what wfmc did not write;
+//! 8. [`model`]: the projection for one set of inputs, its output layout and the
+//!    outputs the analyses report on;
+//! 9. [`sampling`]: drawing every uncertain input, chunk by chunk;
+//! 10. [`stats`]: streaming moments, quantile sketches, shortfalls and rank sums;
+//! 11. [`engine`]: parallel, reproducible runs (chunks, shards, precision targets);
+//! 12. [`sensitivity`], [`explore`]: tornado, rank correlation, Sobol indices;
+//!     sweep grids, supply targets and paired comparisons;
+//! 13. [`results`]: the files wfmc writes, one module each, listed once in
+//!     [`results::registry`]; partial results and sweep parts;
+//! 14. [`report`]: tables, charts and report.html for people;
+//! 15. [`jobs`]: every job as a typed request and outcome, the front ends' one door.
 #![warn(missing_docs)]
 
 pub mod config;
@@ -41,6 +47,7 @@ pub mod results;
 pub mod sampling;
 pub mod sensitivity;
 pub mod stats;
+pub mod wording;
 
 pub use config::Config;
 pub use error::Error;

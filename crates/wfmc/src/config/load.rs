@@ -122,13 +122,11 @@ impl Config {
         let mut r = Reader::default();
         let cfg = r.config(&tree, text, origin);
         match cfg {
-            Some(mut c) if r.problems.is_empty() && r.n_rendered == 0 => {
+            Some(mut c) if r.problems.is_empty() && r.returns.is_empty() => {
                 c.source.push_str(&r.extra_source);
                 Ok(c)
             }
-            _ => {
-                Err(ConfigError::new_in(chain, r.problems).with_rendered(&r.rendered, r.n_rendered))
-            }
+            _ => Err(ConfigError::new_in(chain, r.problems).with_returns(r.returns)),
         }
     }
 }
@@ -158,11 +156,11 @@ pub(super) fn resolve_extends(
         ConfigError::new(
             origin,
             text,
-            vec![Problem {
-                path: vec!["extends".into()],
-                headline: "cannot read the config it extends".into(),
+            vec![Problem::new(
+                vec!["extends".into()],
+                "cannot read the config it extends",
                 detail,
-            }],
+            )],
         )
     };
     let Value::String(rel) = v else {

@@ -1,11 +1,13 @@
-//! Overrides: `--set PATH=VALUE` and the config's stress profiles (`--stress NAME`).
+//! Overrides: `PATH=VALUE` settings and the config's stress profiles and
+//! interventions.
 //!
 //! An override replaces one value of the config tree, then the whole config is read
 //! again, so an override is validated exactly like the file: a bad value gets the
-//! same message it would get in the file, located at the `--set` that caused it.
+//! same message it would get in the file, blamed on the override that caused it.
 
 use super::{Band, Config, ConfigError, Factor, Problem, Reader, locate};
 use crate::dims::{Area, Scenario};
+use crate::wording::{Hint, Invalid, OverrideSource, Setting, Words};
 use toml::{Table, Value};
 
 /// One override: a config path and the value to put there.
@@ -15,34 +17,54 @@ pub struct Override {
     pub path: String,
     /// The value, as TOML.
     pub value: Value,
-    /// Where it came from, e.g. `--set salary_growth=0.042` or `stress realised-pay`.
-    pub origin: String,
+    /// Where it came from (a setting, a stress profile, an intervention, a sweep).
+    pub origin: OverrideSource,
 }
 
 impl Override {
     /// Parses `PATH=VALUE`. VALUE is read as TOML when it is TOML (`0.042`,
     /// `[0.03, 0.04]`, `{ base = 0.027, dist = "…" }`, `"8a"`) and as a string
     /// otherwise, so distribution syntax needs no quotes: `normal(0.10, 0.02)`.
-    pub fn parse(text: &str) -> Result<Override, String> {
+    pub fn parse(text: &str) -> Result<Override, Invalid> {
+        let bad = |shown: String, why: &str| Invalid::new(Setting::Set, shown, why);
         let Some((path, value)) = text.split_once('=') else {
-            return Err(format!(
-                "--set `{text}`: expected PATH=VALUE, e.g. salary_growth=0.042 or supply.ict.flow_rate=\"normal(0.03, 0.01)\""
+            return Err(bad(
+                format!("`{text}`"),
+                "expected PATH=VALUE, e.g. salary_growth=0.042 or supply.ict.flow_rate=\"normal(0.03, 0.01)\"",
             ));
         };
         let (path, value) = (path.trim(), value.trim());
         if path.is_empty() || value.is_empty() {
-            return Err(format!("--set `{text}`: both PATH and VALUE are needed"));
+            return Err(bad(format!("`{text}`"), "both PATH and VALUE are needed"));
         }
         if let Some(c) = text.chars().find(|c| c.is_control()) {
-            return Err(format!(
-                "--set {path}: the value holds a control character ({c:?}); a value is one line, e.g. 0.03 or \"normal(0.03, 0.01)\""
+            return Err(bad(
+                path.to_string(),
+                &format!(
+                    "the value holds a control character ({c:?}); a value is one line, e.g. 0.03 or \"normal(0.03, 0.01)\""
+                ),
             ));
         }
         Ok(Override {
             path: path.to_string(),
-            value: toml_value(value).map_err(|e| format!("--set {path}={value}: {e}"))?,
-            origin: format!("--set {path}={value}"),
+            value: toml_value(value).map_err(|e| bad(format!("{path}={value}"), &e))?,
+            origin: OverrideSource::Set {
+                path: path.to_string(),
+                value: value.to_string(),
+            },
         })
+    }
+
+    /// `value` (TOML) at `path`, set directly.
+    pub fn new(path: &str, value: Value) -> Override {
+        Override {
+            path: path.to_string(),
+            origin: OverrideSource::Set {
+                path: path.to_string(),
+                value: value.to_string(),
+            },
+            value,
+        }
     }
 
     /// `path=value` as recorded in manifests.
@@ -107,16 +129,14 @@ pub fn settable_paths(factors: &[Factor], scale: &[Band], interventions: &[Strin
     v
 }
 
-/// Ok if `path` may be overridden; else a hint naming the nearest valid paths.
+/// Ok if `path` may be overridden; else the nearest valid paths (where
+/// [`Hint::ListPaths`] applies).
 pub fn check_path(path: &str, valid: &[String]) -> Result<(), String> {
     if valid.iter().any(|v| v == path) {
         return Ok(());
     }
     let near = locate::nearest_n(path, valid, 3);
-    Err(format!(
-        "nearest valid paths: {}; `wfmc stress --paths` lists them all",
-        near.join(", ")
-    ))
+    Err(format!("nearest valid paths: {}", near.join(", ")))
 }
 
 /// Sets `path` (dotted) in `tree`, creating tables on the way.
@@ -151,7 +171,7 @@ impl Config {
     /// What `list` changes in this config, one `- PATH = OLD` / `+ PATH = NEW` pair
     /// per override in order (`OLD` is `(not given)` where the file gives none):
     /// the config diff a reviewer can paste into a copy of the file.
-    pub fn diff(&self, list: &[Override]) -> String {
+    pub fn diff(&self, list: &[Override], w: &dyn Words) -> String {
         let mut out = String::new();
         for o in list {
             let old = self.value_text(&o.path).unwrap_or_else(|| {
@@ -162,7 +182,10 @@ impl Config {
             });
             out.push_str(&format!(
                 "# {}\n- {} = {old}\n+ {} = {}\n",
-                o.origin, o.path, o.path, o.value
+                w.source(&o.origin),
+                o.path,
+                o.path,
+                o.value
             ));
         }
         out
@@ -190,25 +213,30 @@ impl Config {
     }
 
     /// The overrides of the stress profiles `names`, in order.
-    pub fn stress_overrides(&self, names: &[String]) -> Result<Vec<Override>, String> {
+    pub fn stress_overrides(&self, names: &[String]) -> Result<Vec<Override>, Invalid> {
         let mut out = vec![];
         for n in names {
             let Some(p) = self.stress.iter().find(|p| &p.name == n) else {
-                let names: Vec<String> = self.stress.iter().map(|p| p.name.clone()).collect();
-                return Err(format!(
-                    "--stress {n}: no such profile in {}; profiles: {} (see `wfmc stress --list`)",
-                    self.origin,
-                    if names.is_empty() {
-                        "none".into()
-                    } else {
-                        names.join(", ")
-                    }
-                ));
+                let names: Vec<&str> = self.stress.iter().map(|p| p.name.as_str()).collect();
+                return Err(Invalid::new(
+                    Setting::Stress,
+                    n,
+                    format!(
+                        "no such profile in {}; profiles: {}",
+                        self.origin,
+                        list_or_none(&names)
+                    ),
+                )
+                .hint(Hint::ListProfiles));
             };
             out.extend(p.set.iter().map(|(path, value)| Override {
                 path: path.clone(),
                 value: value.clone(),
-                origin: format!("stress {n}: {path} = {value}"),
+                origin: OverrideSource::Stress {
+                    profile: n.clone(),
+                    path: path.clone(),
+                    value: value.to_string(),
+                },
             }));
         }
         Ok(out)
@@ -217,28 +245,31 @@ impl Config {
     /// The overrides that apply the interventions `names` (`--intervention NAME`:
     /// `interventions.NAME.active = true`), in order. A name may join several with
     /// `+` (a portfolio: `--intervention a+b`).
-    pub fn intervention_overrides(&self, names: &[String]) -> Result<Vec<Override>, String> {
+    pub fn intervention_overrides(&self, names: &[String]) -> Result<Vec<Override>, Invalid> {
         let mut out = vec![];
         for n in names.iter().flat_map(|n| n.split('+')).map(str::trim) {
             if !self.interventions.iter().any(|i| i.name == n) {
                 let all: Vec<&str> = self.interventions.iter().map(|i| i.name.as_str()).collect();
-                let hint = locate::nearest(n, all.iter().copied())
+                let near = locate::nearest(n, all.iter().copied())
                     .map(|x| format!("did you mean `{x}`? "))
                     .unwrap_or_default();
-                return Err(format!(
-                    "--intervention {n}: no such intervention in {}; {hint}interventions: {} (see `wfmc stress --list`)",
-                    self.origin,
-                    if all.is_empty() {
-                        "none".into()
-                    } else {
-                        all.join(", ")
-                    }
-                ));
+                return Err(Invalid::new(
+                    Setting::Intervention,
+                    n,
+                    format!(
+                        "no such intervention in {}; {near}interventions: {}",
+                        self.origin,
+                        list_or_none(&all)
+                    ),
+                )
+                .hint(Hint::ListProfiles));
             }
             out.push(Override {
                 path: format!("interventions.{n}.active"),
                 value: Value::Boolean(true),
-                origin: format!("--intervention {n}"),
+                origin: OverrideSource::Intervention {
+                    name: n.to_string(),
+                },
             });
         }
         Ok(out)
@@ -251,7 +282,7 @@ impl Config {
             .iter()
             .map(|s| Override::parse(s))
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| ConfigError::single(&self.origin, "bad override", e))?;
+            .map_err(|e| ConfigError::single(&self.origin, "bad override", e.to_string()))?;
         self.with_overrides(&list)
     }
 
@@ -263,31 +294,31 @@ impl Config {
         }
         let valid = self.settable_paths();
         let mut problems = vec![];
-        let (mut rendered, mut n_rendered) = (String::new(), 0);
+        let mut returns = vec![];
         let mut tree = self.tree.clone();
         for o in list {
             match check_path(&o.path, &valid) {
                 Ok(()) => set(&mut tree, &o.path, o.value.clone()),
-                Err(hint) => problems.push(Problem {
-                    path: vec![],
-                    headline: format!("unknown input `{}` in {}", o.path, o.origin),
-                    detail: hint,
-                }),
+                Err(near) => {
+                    let mut p = Problem::new(vec![], format!("unknown input `{}`", o.path), near)
+                        .with_hint(Hint::ListPaths);
+                    p.blame = Some(o.origin.clone());
+                    problems.push(p);
+                }
             }
         }
         if problems.is_empty() {
             let mut r = Reader::default();
             if let Some(mut c) = r.config(&tree, &self.source, &self.origin)
                 && r.problems.is_empty()
-                && r.n_rendered == 0
+                && r.returns.is_empty()
             {
                 c.source.push_str(&r.extra_source);
                 c.overrides = self.overrides.clone();
                 c.overrides.extend(list.iter().map(Override::describe));
                 return Ok(c);
             }
-            rendered = std::mem::take(&mut r.rendered);
-            n_rendered = r.n_rendered;
+            returns = std::mem::take(&mut r.returns);
             // Blame the override whose path the problem lies under (the last one
             // that set it); other problems cannot come from overrides.
             for mut p in r.problems {
@@ -297,13 +328,21 @@ impl Config {
                         || dotted.starts_with(&format!("{}.", o.path))
                         || o.path.starts_with(&format!("{dotted}."))
                 }) {
-                    p.headline = format!("{} in {}", p.headline, o.origin);
+                    p.blame = Some(o.origin.clone());
                 }
                 problems.push(p);
             }
         }
-        Err(ConfigError::from_overrides(&self.origin, problems)
-            .with_rendered(&rendered, n_rendered))
+        Err(ConfigError::from_overrides(&self.origin, problems).with_returns(returns))
+    }
+}
+
+/// `names` joined with commas, or `none`.
+fn list_or_none(names: &[&str]) -> String {
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
     }
 }
 
@@ -339,12 +378,13 @@ mod tests {
         let o = Override::parse("supply.clinical_informatic.flow_rate=0").unwrap();
         let e = cfg.with_overrides(&[o]).unwrap_err();
         assert!(
-            e.rendered.contains("supply.clinical_informatics.flow_rate"),
+            e.to_string()
+                .contains("supply.clinical_informatics.flow_rate"),
             "{e}"
         );
         assert!(
-            e.rendered
-                .contains("--set supply.clinical_informatic.flow_rate=0"),
+            e.to_string()
+                .contains("set supply.clinical_informatic.flow_rate=0"),
             "{e}"
         );
     }
@@ -355,9 +395,9 @@ mod tests {
         let o = Override::parse("salary_growth=normal(0.03, -1)").unwrap();
         let e = cfg.with_overrides(&[o]).unwrap_err();
         assert!(
-            e.rendered.contains("--set salary_growth=normal(0.03, -1)"),
+            e.to_string().contains("set salary_growth=normal(0.03, -1)"),
             "{e}"
         );
-        assert!(e.rendered.contains("sd"), "{e}");
+        assert!(e.to_string().contains("sd"), "{e}");
     }
 }

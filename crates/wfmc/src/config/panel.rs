@@ -76,6 +76,8 @@ pub struct CsvProblem {
     pub headline: String,
     /// What was found and what would be valid.
     pub detail: String,
+    /// What to do about it.
+    pub hint: Option<crate::wording::Hint>,
 }
 
 impl Panel {
@@ -178,6 +180,7 @@ impl Panel {
                         span,
                         headline: "unreadable CSV".into(),
                         detail: e.to_string(),
+                        hint: None,
                     });
                     break;
                 }
@@ -206,6 +209,7 @@ impl Panel {
                         span: Some(field_span(0)),
                         headline: "wrong header".into(),
                         detail: format!("found `{}`, expected `{HEADER}`", got.join(",")),
+                        hint: None,
                     });
                     return Err(problems);
                 }
@@ -219,6 +223,7 @@ impl Panel {
                     span: Some(field_span(0)),
                     headline: "wrong number of fields".into(),
                     detail: format!("found {}, expected 7: {HEADER}", rec.len()),
+                    hint: None,
                 });
                 continue;
             }
@@ -227,6 +232,7 @@ impl Panel {
                     span: Some(field_span(i)),
                     headline: headline.into(),
                     detail,
+                    hint: None,
                 })
             };
             let name = rec[0].to_string();
@@ -335,6 +341,7 @@ impl Panel {
                 span: None,
                 headline: "no returns".into(),
                 detail: format!("the file has a header but no rows; expected rows of {HEADER}"),
+                hint: None,
             });
         }
         let mut answers = vec![[[None; N_AREAS]; N_SCENARIOS]; names.len()];
@@ -355,6 +362,7 @@ impl Panel {
                         Area::ALL[a].key(),
                         missing_levels.join(", ")
                     ),
+                    hint: None,
                 });
                 continue;
             }
@@ -369,6 +377,7 @@ impl Panel {
                         Scenario::ALL[s].key(),
                         Area::ALL[a].key()
                     ),
+                    hint: None,
                 });
                 continue;
             }
@@ -397,11 +406,9 @@ impl Panel {
                         detail: if nobody {
                             "no forecaster answered it; every scenario and area needs at least one return".into()
                         } else {
-                            format!(
-                                "{} left it out; pass --allow-missing skip (or set `missing = \"skip\"` under [forecasters]) to average over those who answered",
-                                gaps.join(", ")
-                            )
+                            format!("{} left it out", gaps.join(", "))
                         },
+                        hint: (!nobody).then_some(crate::wording::Hint::SkipMissing),
                     });
                 }
             }
@@ -416,6 +423,7 @@ impl Panel {
                     span: None,
                     headline: format!("weight for unknown forecaster `{n}`"),
                     detail: format!("forecasters in the file: {}", names.join(", ")),
+                    hint: None,
                 });
             }
         }
@@ -425,6 +433,7 @@ impl Panel {
                 span: None,
                 headline: "bad forecaster weights".into(),
                 detail: "weights must be finite, ≥ 0 and not all 0".into(),
+                hint: None,
             });
         } else {
             for x in &mut w {

@@ -16,10 +16,8 @@ pub(super) struct Family_ {
 pub struct Reader {
     /// Problems found so far.
     pub problems: Vec<Problem>,
-    /// Problems already rendered against another file (the forecaster returns).
-    pub rendered: String,
-    /// How many problems `rendered` holds.
-    pub n_rendered: usize,
+    /// Problems located in another file (the forecaster returns).
+    pub(crate) returns: Vec<super::error::Returned>,
     /// Text of files read besides the config (hashed with it).
     pub extra_source: String,
 }
@@ -46,11 +44,7 @@ pub(super) fn type_name(v: &Value) -> &'static str {
 
 impl Reader {
     pub(super) fn problem(&mut self, path: Path_, headline: &str, detail: impl Into<String>) {
-        self.problems.push(Problem {
-            path,
-            headline: headline.to_string(),
-            detail: detail.into(),
-        });
+        self.problems.push(Problem::new(path, headline, detail));
     }
 
     pub(super) fn keys(&mut self, t: &Table, path: &[String], allowed: &[&str]) {
@@ -782,8 +776,7 @@ impl Reader {
     }
 
     /// `[forecasters]`: returns = "FILE.csv" (relative to the config), mode, missing,
-    /// weights. Problems in the CSV are rendered against the CSV into
-    /// [`Reader::rendered`].
+    /// weights. Problems in the CSV are located in the CSV.
     pub(super) fn panel(
         &mut self,
         root: &Table,
@@ -858,15 +851,10 @@ impl Reader {
             }
             Err(ps) => {
                 for p in ps {
-                    self.rendered.push_str(&locate::render(
-                        &shown,
-                        &text,
-                        p.span,
-                        &p.headline,
-                        &p.detail,
-                    ));
-                    self.rendered.push('\n');
-                    self.n_rendered += 1;
+                    let mut problem = Problem::new(vec![], p.headline, p.detail);
+                    problem.hint = p.hint;
+                    self.returns
+                        .push(super::error::Returned::new(&shown, &text, p.span, problem));
                 }
                 None
             }
@@ -939,11 +927,14 @@ impl Reader {
             };
             let mut sets = vec![];
             for (path, value) in set {
-                if let Err(hint) = overrides::check_path(path, &valid) {
-                    self.problem(
-                        join(&join(&p, "set"), path),
-                        &format!("unknown input `{path}`"),
-                        hint,
+                if let Err(near) = overrides::check_path(path, &valid) {
+                    self.problems.push(
+                        Problem::new(
+                            join(&join(&p, "set"), path),
+                            format!("unknown input `{path}`"),
+                            near,
+                        )
+                        .with_hint(crate::wording::Hint::ListPaths),
                     );
                 } else {
                     sets.push((path.clone(), value.clone()));

@@ -10,7 +10,7 @@
 pub mod draws;
 pub mod guard;
 pub mod paired;
-pub mod partial;
+
 pub mod until;
 
 pub use crate::sampling::{Sampler, Sampling, chunk_rng};
@@ -317,10 +317,10 @@ impl RunState {
     pub fn check_rejected(&self, max: f64) -> Result<(), Error> {
         let all = self.acc.draws + self.guard.total();
         if self.guard.total() as f64 > max * all as f64 {
-            return Err(Error::Runtime(format!(
-                "{}\nThat is more than --max-rejected {max} of the draws, so no results were written: an input's distribution reaches values the model cannot use (see the inputs above); narrow it, or raise --max-rejected to accept the loss.",
-                self.guard.describe(all)
-            )));
+            return Err(Error::Rejected {
+                report: self.guard.describe(all),
+                max,
+            });
         }
         Ok(())
     }

@@ -1,5 +1,5 @@
-//! `wfmc run --until`: replicate blocks until every named 2030 estimate reaches its
-//! stated precision.
+//! Runs that stop at a stated precision: replicate blocks until every named
+//! estimate of the last year reaches its standard error.
 //!
 //! The run goes in rounds of whole blocks of [`UNTIL_BLOCK_CHUNKS`] chunks: first
 //! [`MIN_BLOCKS`] (so the first standard errors rest on some degrees of freedom),
@@ -11,7 +11,7 @@
 use super::{Control, RunSpec, RunState, Runner, Shard};
 use crate::config::Config;
 use crate::dims::{Area, END_YEAR, Scenario};
-use crate::error::Error;
+use crate::error::{Error, Invalid, Setting};
 use crate::model::Metric;
 use crate::stats::Summary;
 use std::fmt;
@@ -95,14 +95,18 @@ pub struct Target {
 }
 
 impl FromStr for Target {
-    type Err = String;
+    type Err = Invalid;
     /// `p_shortfall_se=0.001`, `percentile_se=50` or `mean_se=5`.
-    fn from_str(s: &str) -> Result<Target, String> {
+    fn from_str(s: &str) -> Result<Target, Invalid> {
         let names: Vec<&str> = Measure::ALL.iter().map(|(_, n)| *n).collect();
         let usage = || {
-            format!(
-                "--until `{s}`: expected NAME=SE with NAME one of {}, e.g. p_shortfall_se=0.001",
-                names.join(", ")
+            Invalid::new(
+                Setting::Until,
+                format!("`{s}`"),
+                format!(
+                    "expected NAME=SE with NAME one of {}, e.g. p_shortfall_se=0.001",
+                    names.join(", ")
+                ),
             )
         };
         let (name, v) = s.split_once('=').ok_or_else(usage)?;
@@ -113,8 +117,10 @@ impl FromStr for Target {
             .ok_or_else(usage)?;
         let se: f64 = v.trim().parse().map_err(|_| usage())?;
         if !(se.is_finite() && se > 0.0) {
-            return Err(format!(
-                "--until `{s}`: the standard error must be a positive number"
+            return Err(Invalid::new(
+                Setting::Until,
+                format!("`{s}`"),
+                "the standard error must be a positive number",
             ));
         }
         Ok(Target { measure, se })
@@ -206,12 +212,18 @@ pub fn run(
     progress: &dyn Fn(&Check),
 ) -> Result<Outcome, Error> {
     if spec.shard != Shard::ALL {
-        return Err(Error::Input(
-            "--until stops where its checks say, so it cannot be split into shards; run shards with a fixed --draws".into(),
+        return Err(Error::setting(
+            Setting::Shard,
+            spec.shard,
+            "a run with precision targets stops where its checks say, so it cannot be split into shards",
         ));
     }
     if targets.is_empty() {
-        return Err(Error::Input("--until needs at least one target".into()));
+        return Err(Error::setting(
+            Setting::Until,
+            "",
+            "give at least one precision target",
+        ));
     }
     let spec = RunSpec {
         block_chunks: UNTIL_BLOCK_CHUNKS,

@@ -23,7 +23,7 @@ use crate::stats::{Sketch, sketch};
 /// What to solve for.
 #[derive(Debug, Clone)]
 pub struct TargetSpec {
-    /// Areas to solve for (with `--all`: those short more often than `p`).
+    /// Areas to solve for.
     pub areas: Vec<Area>,
     /// Scenario.
     pub scenario: Scenario,
@@ -69,15 +69,11 @@ fn gap_index(s: Scenario, a: Area, k: usize) -> usize {
 /// Solves for every area of `t`. `spec` gives draws, seed and threads.
 pub fn solve(cfg: &Config, t: &TargetSpec, spec: &RunSpec) -> Result<Vec<Answer>, Error> {
     if !(t.p > 0.0 && t.p < 1.0) {
-        return Err(Error::setting(
-            crate::error::Setting::PShortfall,
-            t.p,
-            "give a probability strictly between 0 and 1",
-        ));
+        return Err(p_invalid(t.p));
     }
     if t.year == 0 {
         return Err(Error::setting(
-            crate::error::Setting::TargetYear,
+            crate::error::Setting::Year,
             2020,
             "extra inflow starts in 2021, so it cannot change 2020; give 2021–2030",
         ));
@@ -198,7 +194,16 @@ pub fn solve(cfg: &Config, t: &TargetSpec, spec: &RunSpec) -> Result<Vec<Answer>
         .collect())
 }
 
-/// The areas short in `year` more often than `p` (for `--all`), from a quick pass.
+/// A target probability outside (0, 1).
+fn p_invalid(p: f64) -> Error {
+    Error::setting(
+        crate::error::Setting::PShortfall,
+        p,
+        "give a probability strictly between 0 and 1",
+    )
+}
+
+/// The areas short in `year` more often than `p`, from a quick pass.
 pub fn short_areas(
     cfg: &Config,
     s: Scenario,
@@ -206,6 +211,9 @@ pub fn short_areas(
     p: f64,
     spec: &RunSpec,
 ) -> Result<Vec<Area>, Error> {
+    if !(p > 0.0 && p < 1.0) {
+        return Err(p_invalid(p));
+    }
     let idx: Vec<usize> = Area::ALL.iter().map(|&a| gap_index(s, a, year)).collect();
     let parts = engine::map_chunks(
         cfg,

@@ -4,11 +4,11 @@
 
 use crate::config::Config;
 use crate::engine::{self, Control, RunSpec};
-use crate::error::Error;
+use crate::error::{Error, Words};
 use crate::report::charts::{self, Chart, Section};
 use crate::results::{self, Folder};
 
-/// What to run: the same words as `wfmc run --stress … --set … --draws … --seed …`.
+/// What to run: stress profiles, overrides, draws and seed, as a run takes them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     /// Stress profiles of the config, in order.
@@ -52,16 +52,23 @@ pub struct View {
     pub shortfall_csv: String,
     /// `summary.json`'s text.
     pub summary_json: String,
-    /// The `wfmc run` command that writes these numbers.
+    /// The command line that writes these numbers.
     pub command: String,
     /// What the overrides change in the config ([`Config::diff`]).
     pub diff: String,
 }
 
-/// Runs `req` on `base` with `threads` workers (plain `wfmc run` sampling; no rank
+/// Runs `req` on `base` with `threads` workers (a run's default sampling; no rank
 /// correlations, which the view does not show and whose pilot would cost more than
-/// the draws of a small run). `control` cancels it.
-pub fn run(base: &Config, req: &Request, threads: usize, control: &Control) -> Result<View, Error> {
+/// the draws of a small run). `control` cancels it; `words` names the overrides in
+/// the config diff.
+pub fn run(
+    base: &Config,
+    req: &Request,
+    threads: usize,
+    control: &Control,
+    words: &dyn Words,
+) -> Result<View, Error> {
     let list = super::override_list(base, &req.stress, &[], &req.set)?;
     let cfg = base.with_overrides(&list)?;
     let spec = RunSpec {
@@ -87,25 +94,90 @@ pub fn run(base: &Config, req: &Request, threads: usize, control: &Control) -> R
         shortfall_csv: results::shortfall::write(&summary),
         summary_json: results::summary::write(&cfg, &summary, &state.acc.centre),
         folder: Folder::from_run(&cfg, &spec, &state, &summary, &command),
-        diff: base.diff(&list),
+        diff: base.diff(&list, words),
         command,
         cfg,
         spec,
     })
 }
 
-/// The charts of a view: the fan charts, shortfall heat maps and tornadoes of
-/// `report.html` (not the costs and job levels, which the page does not show).
-pub fn charts(v: &View) -> Result<Vec<Chart>, Error> {
-    Ok(charts::all_checked(&v.folder)?
-        .into_iter()
-        .filter(|c| {
-            matches!(
-                c.section,
-                Section::Fan | Section::Shortfall | Section::Tornado
-            )
-        })
-        .collect())
+impl View {
+    /// The charts of the view: the fan charts, shortfall heat maps and tornadoes of
+    /// `report.html` (not the costs and job levels, which the page does not show).
+    pub fn charts(&self) -> Result<Vec<Chart>, Error> {
+        Ok(charts::all_checked(&self.folder)?
+            .into_iter()
+            .filter(|c| {
+                matches!(
+                    c.section,
+                    Section::Fan | Section::Shortfall | Section::Tornado
+                )
+            })
+            .collect())
+    }
+
+    /// The headline tables of `report.html`, as HTML.
+    pub fn headline_html(&self) -> String {
+        crate::report::html::headline_tables(&self.folder)
+    }
+
+    /// This view beside `base` (its baseline on the same draws), as HTML.
+    pub fn comparison_html(&self, base: &View) -> String {
+        crate::report::html::comparison(&base.folder, &self.folder)
+    }
+}
+
+/// One area as the explorer's controls show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaShape {
+    /// Its key.
+    pub key: String,
+    /// Its label.
+    pub label: String,
+    /// The base flow rate.
+    pub flow_rate: f64,
+    /// The base extra inflow, WTE a year.
+    pub extra_inflow: f64,
+    /// The base demand ratio per scenario key.
+    pub ratio: Vec<(String, f64)>,
+}
+
+/// The config's dimensions and per-area base values, for a page's controls.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    /// Scenarios: key and label.
+    pub scenarios: Vec<(String, String)>,
+    /// Areas.
+    pub areas: Vec<AreaShape>,
+    /// Calendar years, first to last.
+    pub years: Vec<u32>,
+}
+
+/// The shape of `cfg`.
+pub fn shape(cfg: &Config) -> Shape {
+    use crate::dims::{Area, Scenario};
+    Shape {
+        scenarios: Scenario::ALL
+            .iter()
+            .map(|s| (s.key().to_string(), s.label().to_string()))
+            .collect(),
+        areas: Area::ALL
+            .iter()
+            .map(|&a| AreaShape {
+                key: a.key().to_string(),
+                label: a.label().to_string(),
+                flow_rate: cfg.area(a).flow.base,
+                extra_inflow: cfg.area(a).extra_inflow,
+                ratio: Scenario::ALL
+                    .iter()
+                    .map(|&s| (s.key().to_string(), cfg.demand_of(s, a).ratio.base))
+                    .collect(),
+            })
+            .collect(),
+        years: (0..crate::dims::N_YEARS)
+            .map(crate::dims::year_of)
+            .collect(),
+    }
 }
 
 #[cfg(test)]
@@ -121,8 +193,8 @@ mod tests {
             draws: 12_000,
             seed: 5,
         };
-        let v = run(&cfg, &req, 2, &Control::default()).unwrap();
-        let state = crate::jobs::run(
+        let v = run(&cfg, &req, 2, &Control::default(), &crate::error::Plain).unwrap();
+        let state = crate::engine::run(
             &v.cfg,
             &RunSpec {
                 draws: 12_000,
@@ -152,7 +224,7 @@ mod tests {
             "{}",
             v.diff
         );
-        let shown = charts(&v).unwrap();
+        let shown = v.charts().unwrap();
         assert!(shown.iter().any(|c| c.section == Section::Fan));
         assert!(shown.iter().any(|c| c.section == Section::Shortfall));
         assert!(shown.iter().any(|c| c.section == Section::Tornado));
@@ -168,8 +240,8 @@ mod tests {
             draws: 1000,
             seed: 1,
         };
-        let e = run(&cfg, &req, 1, &Control::default()).unwrap_err();
-        let cli = crate::jobs::apply_overrides(&cfg, &[], &req.set).unwrap_err();
+        let e = run(&cfg, &req, 1, &Control::default(), &crate::error::Plain).unwrap_err();
+        let cli = crate::jobs::apply(&cfg, &[], &[], &req.set).unwrap_err();
         assert_eq!(e.to_string(), cli.to_string());
         assert!(e.to_string().contains("salary_growth"), "{e}");
     }

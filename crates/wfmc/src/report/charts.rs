@@ -91,7 +91,7 @@ pub fn to_png(svg: &str) -> Result<Vec<u8>, String> {
 /// Without the `png` feature there is no PNG renderer; say how to get one.
 #[cfg(not(feature = "png"))]
 pub fn to_png(_svg: &str) -> Result<Vec<u8>, String> {
-    Err("this wfmc was built without PNG support; build it with `cargo build --release --features png`".into())
+    Err("this wfmc was built without PNG support (its cargo feature `png`)".into())
 }
 
 /// Renders with plotters into an SVG string, adding a `<title>` for accessibility

@@ -361,7 +361,11 @@ fn reproduce(r: &Results) -> String {
 
 fn sobol(r: &Results, out: &mut String) {
     let Some(rows) = &r.sobol else {
-        out.push_str("<p>Variance shares (Sobol indices) are not in this folder: run <code>wfmc sobol --out DIR</code>, then <code>wfmc report DIR</code>, to add them here.</p>");
+        let _ = write!(
+            out,
+            "<p>Variance shares (Sobol indices) are not in this folder: {}.</p>",
+            super::command::ADD_SOBOL
+        );
         return;
     };
     let n = rows.first().map_or(0, |x| x.n);

@@ -1,13 +1,17 @@
 //! What people read: [`point`] renders the point model's tables, CSV and JSON;
 //! [`run`] the table a run prints; [`terminal`] the tornado, Sobol and target
 //! tables and stress listings; [`charts`] draws a results folder's SVGs and [`html`]
-//! its `report.html`, both from the folder's files ([`crate::results::Folder`]).
+//! its `report.html`, both from the folder's files ([`crate::results::Folder`]);
+//! [`command`] the command line that reproduces a run.
 
 pub mod charts;
+pub mod command;
 pub mod html;
 pub mod point;
 pub mod run;
 pub mod terminal;
+
+pub use command::run_command;
 
 /// Formats a number with thousands separators and no decimals, like the report.
 pub fn thousands(x: f64) -> String {
@@ -40,35 +44,6 @@ pub fn signed(x: f64) -> String {
 /// `s` in single quotes for a POSIX shell (a `'` inside becomes `'\''`).
 pub fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
-}
-
-/// The `wfmc run` command line that reproduces a run: the config (`origin`, left
-/// out for the built-in one), draws, seed, the Sobol rows when not the default,
-/// the stress profiles and the `--set` overrides, in the order they apply.
-pub fn run_command(
-    origin: &str,
-    draws: u64,
-    seed: u64,
-    sobol_rows: Option<u64>,
-    stress: &[String],
-    set: &[String],
-) -> String {
-    use std::fmt::Write as _;
-    let mut cmd = String::from("wfmc run");
-    if !origin.starts_with('<') {
-        let _ = write!(cmd, " --config {}", shell_quote(origin));
-    }
-    let _ = write!(cmd, " --draws {draws} --seed {seed}");
-    if let Some(n) = sobol_rows.filter(|&n| n != crate::sensitivity::sobol::DEFAULT_N as u64) {
-        let _ = write!(cmd, " --sobol {n}");
-    }
-    for s in stress {
-        let _ = write!(cmd, " --stress {}", shell_quote(s));
-    }
-    for o in set {
-        let _ = write!(cmd, " --set {}", shell_quote(o));
-    }
-    cmd
 }
 
 /// A text table with right-aligned columns after the first.

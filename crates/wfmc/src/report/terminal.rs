@@ -132,39 +132,7 @@ pub fn target(t: &TargetSpec, answers: &[Answer]) -> String {
     )
 }
 
-/// `wfmc stress`: every path `--set` accepts (`paths`), and the stress profiles with
-/// what each sets (`list`, or when nothing else is asked for).
-pub fn stress(cfg: &crate::config::Config, list: bool, paths: bool) -> String {
-    let mut text = String::new();
-    if paths {
-        for p in cfg.settable_paths() {
-            text.push_str(&p);
-            text.push('\n');
-        }
-    }
-    if list || !paths {
-        if cfg.stress.is_empty() {
-            text.push_str(&format!("{} has no stress profiles\n", cfg.origin));
-        }
-        for p in &cfg.stress {
-            text.push_str(&format!("{}\n  {}\n", p.name, p.description));
-            for (path, v) in &p.set {
-                text.push_str(&format!("    {path} = {v}\n"));
-            }
-        }
-        if !cfg.interventions.is_empty() {
-            text.push_str(
-                "\nInterventions (--intervention NAME; wfmc compare --intervention NAME):\n",
-            );
-        }
-        for i in &cfg.interventions {
-            text.push_str(&format!("{}\n  {}\n", i.name, i.description));
-        }
-    }
-    text
-}
-
-/// `wfmc compare`'s table: per variant and scenario, the change in `year` of
+/// A comparison's table: per variant and scenario, the change in `year` of
 /// P(shortfall), the expected shortfall and the cost, each ± its paired standard
 /// error, and the cost per WTE-year of shortfall avoided 2021–2030, for the areas
 /// the variant changes and the total.

@@ -1,21 +1,25 @@
-//! The files of a results folder, one module per file, as hyperfine's `export/` has
-//! one exporter per format: each owns its file name, its header and row struct (serde,
-//! read and written by the `csv` crate), `write` and `read`. Writers (`wfmc run`,
-//! `merge`, `tornado`, `sobol`) and readers (`wfmc report`, the charts) go through the
-//! same structs, so a file's format is stated once.
+//! The files wfmc writes, one module per format, as hyperfine's `export/` has one
+//! exporter per format: each owns its file name, its header and row struct (serde,
+//! read and written by the `csv` crate), `write` and `read`. The files of a results
+//! folder are listed once, in [`registry::FILES`], which writing a run's folder,
+//! reading one back ([`Folder::load`]) and the Python package's in-memory files all
+//! walk. Beside them: the partial result of a shard ([`partial`]) and the sweep CSV
+//! with its sharded parts ([`sweep`]).
 //!
-//! Adding an output file: a module here (name, row, `write`, `read`), a line in
-//! [`crate::jobs`] that writes it, and, if the report shows it, a field of
-//! [`Folder`].
+//! Adding an output file: a module here (name, row, `write`, `read`), its row in
+//! [`registry::FILES`], and, if the report shows it, a field of [`Folder`].
 
 pub mod assumptions;
 pub mod bands;
 pub mod compare;
 pub mod correlation;
 pub mod manifest;
+pub mod partial;
+pub mod registry;
 pub mod shortfall;
 pub mod sobol;
 pub mod summary;
+pub mod sweep;
 pub mod tornado;
 
 use crate::error::Error;
@@ -69,34 +73,42 @@ pub fn write_csv<R: serde::Serialize>(rows: impl IntoIterator<Item = R>) -> Stri
     String::from_utf8(w.into_inner().expect("in memory")).expect("UTF-8")
 }
 
-/// Reads the CSV file `name` of folder `dir` into rows, by header names.
-pub fn read_csv<R: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<Vec<R>, Error> {
+/// Reads the bytes of file `name` of folder `dir`.
+fn read_bytes(dir: &Path, name: &str) -> Result<Vec<u8>, Error> {
     let p = dir.join(name);
-    let bad = |m: String| Error::Input(format!("{}: {m}", p.display()));
-    let text = std::fs::read_to_string(&p).map_err(|e| {
-        bad(format!(
-            "{e}; is {} a results folder written by `wfmc run`?",
+    std::fs::read(&p).map_err(|e| {
+        Error::Input(format!(
+            "{}: {e}; is {} a results folder wfmc wrote?",
+            p.display(),
             dir.display()
         ))
-    })?;
-    csv::Reader::from_reader(text.as_bytes())
+    })
+}
+
+/// Parses CSV text (shown as `shown` in messages) into rows, by header names.
+pub fn parse_csv<R: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    shown: &str,
+) -> Result<Vec<R>, Error> {
+    let bad = |m: String| Error::Input(format!("{shown}: {m}"));
+    csv::Reader::from_reader(bytes)
         .deserialize()
         .enumerate()
         .map(|(i, r)| r.map_err(|e| bad(format!("row {}: {e}", i + 2))))
         .collect()
 }
 
+/// Reads the CSV file `name` of folder `dir` into rows, by header names.
+pub fn read_csv<R: serde::de::DeserializeOwned>(dir: &Path, name: &str) -> Result<Vec<R>, Error> {
+    let bytes = read_bytes(dir, name)?;
+    parse_csv(&bytes, &dir.join(name).display().to_string())
+}
+
 /// Reads the JSON file `name` of folder `dir`.
 pub fn read_json(dir: &Path, name: &str) -> Result<serde_json::Value, Error> {
     let p = dir.join(name);
-    let text = std::fs::read_to_string(&p).map_err(|e| {
-        Error::Input(format!(
-            "{}: {e}; is {} a results folder written by `wfmc run`?",
-            p.display(),
-            dir.display()
-        ))
-    })?;
-    serde_json::from_str(&text).map_err(|e| Error::Input(format!("{}: {e}", p.display())))
+    let bytes = read_bytes(dir, name)?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::Input(format!("{}: {e}", p.display())))
 }
 
 /// Pretty JSON with a final newline, as every JSON file of a folder is written.
@@ -106,8 +118,8 @@ pub fn json_text(doc: &serde_json::Value) -> String {
     s
 }
 
-/// A results folder read back: what `wfmc report` draws its charts and page from.
-#[derive(Debug, Clone)]
+/// A results folder read back: what the report's charts and page are drawn from.
+#[derive(Debug, Clone, Default)]
 pub struct Folder {
     /// `bands.csv`.
     pub bands: bands::Bands,
@@ -128,26 +140,18 @@ pub struct Folder {
 }
 
 impl Folder {
-    /// Reads the folder `dir`.
+    /// Reads the folder `dir`: every file of [`registry::FILES`] it has (and must).
     pub fn load(dir: &Path) -> Result<Folder, Error> {
-        Ok(Folder {
-            bands: bands::read(dir)?,
-            shortfall: shortfall::read(dir)?,
-            tornado: tornado::read(dir)?,
-            summary: read_json(dir, summary::FILE)?,
-            manifest: read_json(dir, MANIFEST_FILE)?,
-            assumptions: read_json(dir, ASSUMPTIONS_FILE)?,
-            sobol: if dir.join(sobol::FILE).exists() {
-                Some(sobol::read(dir)?)
-            } else {
-                None
-            },
-            compare: if dir.join(compare::FILE).exists() {
-                Some(compare::read(dir)?)
-            } else {
-                None
-            },
-        })
+        let mut f = Folder::default();
+        for file in registry::FILES {
+            let path = dir.join(file.name());
+            if !file.required() && !path.exists() {
+                continue;
+            }
+            let bytes = read_bytes(dir, file.name())?;
+            file.read(&bytes, &path.display().to_string(), &mut f)?;
+        }
+        Ok(f)
     }
 
     /// The folder a run of `spec` on `cfg` would write, kept in memory (no Sobol

@@ -10,7 +10,7 @@
 //! anything is allocated, and the decoded state must agree with itself (draw counts
 //! with the chunk range, every sketch's total with the draws).
 
-use super::{RunSpec, RunState, Shard};
+use crate::engine::{self, RunSpec, RunState, Shard};
 use crate::error::Error;
 use crate::stats::ranks::RankCorr;
 use crate::stats::{Accumulator, ExactSum, Replicates};
@@ -28,7 +28,7 @@ const MAX_KEY: i64 = 1 << 21;
 /// The `shard` of a merged header.
 const MERGED: &str = "merged";
 /// File name of a partial result inside a shard's output folder.
-pub const PARTIAL_FILE: &str = "partial.wfmc";
+pub const FILE: &str = "partial.wfmc";
 
 /// What a partial result claims to be part of; merge checks these agree.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -207,11 +207,11 @@ pub struct Expect {
 impl Expect {
     /// The sizes of a run of `cfg`.
     pub fn of(cfg: &crate::config::Config) -> Expect {
-        let sampler = super::Sampler::new(cfg);
+        let sampler = engine::Sampler::new(cfg);
         Expect {
             n_series: crate::model::Layout::LEN,
             n_short: crate::stats::N_SHORT,
-            n_in: super::ranked_groups(&sampler).len(),
+            n_in: engine::ranked_groups(&sampler).len(),
             n_out: crate::model::outputs().len(),
         }
     }
@@ -415,7 +415,7 @@ pub fn decode_body(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunSta
     reps.lin = get_sums(&mut c, n_est, "replicate sums")?;
     reps.sq = get_sums(&mut c, n_est, "replicate sums of squares")?;
     let gl = c.len(1 << 24)?;
-    let guard: super::guard::Guard =
+    let guard: engine::guard::Guard =
         serde_json::from_slice(c.bytes(gl)?).map_err(|e| format!("guard record: {e}"))?;
     if guard.total() != rejected {
         return Err(format!(
@@ -440,10 +440,10 @@ pub fn decode_body(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunSta
 /// Draws and blocks of the shard a header describes, checking the header agrees
 /// with itself.
 fn shard_draws(h: &PartialHeader) -> Result<(u64, u64), String> {
-    if h.draws == 0 || h.draws > super::MAX_DRAWS {
+    if h.draws == 0 || h.draws > engine::MAX_DRAWS {
         return Err(format!("{} draws in the header", h.draws));
     }
-    if h.block_chunks == 0 || h.block_chunks > super::MAX_BLOCK_CHUNKS {
+    if h.block_chunks == 0 || h.block_chunks > engine::MAX_BLOCK_CHUNKS {
         return Err(format!("blocks of {} chunks in the header", h.block_chunks));
     }
     let spec = h.spec()?;
@@ -469,7 +469,7 @@ pub fn write(path: &Path, header: &PartialHeader, state: &RunState) -> Result<()
 /// Reads and verifies a partial result from a file or from a shard's output folder.
 pub fn read(path: &Path, expect: &Expect) -> Result<(PartialHeader, RunState), Error> {
     let file = if path.is_dir() {
-        path.join(PARTIAL_FILE)
+        path.join(FILE)
     } else {
         path.to_path_buf()
     };
@@ -528,7 +528,7 @@ pub fn merge(parts: Vec<(PartialHeader, RunState)>) -> Result<(PartialHeader, Ru
         .map(|(h, _)| (h.chunk_start, h.chunk_end, h.shard.clone()))
         .collect();
     ranges.sort();
-    let n_chunks = first.draws.div_ceil(super::CHUNK_DRAWS);
+    let n_chunks = first.draws.div_ceil(engine::CHUNK_DRAWS);
     let mut next = 0;
     for (s, e, name) in &ranges {
         if *s != next {
