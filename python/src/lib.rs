@@ -605,7 +605,7 @@ fn target<'py>(
         .iter()
         .map(|a| {
             let d = pyo3::types::PyDict::new(py);
-            d.set_item("area", a.area.key())?;
+            d.set_item("area", t.area(a))?;
             d.set_item("scenario", t.scenario())?;
             d.set_item("year", t.year())?;
             d.set_item("p_shortfall", a.p0.0)?;

@@ -264,7 +264,7 @@ pub fn target(a: &TargetArgs) -> Result<(), Error> {
             t.draws,
             t.seed,
             t.sampling,
-            jobs::TargetOutcome::inflow_path(x),
+            t.inflow_path(x),
             x.inflow
         );
     }

@@ -5,7 +5,6 @@
 mod common;
 
 use wfmc::Config;
-use wfmc::dims::{Area, Scenario, year_index};
 use wfmc::engine::{Control, RunSpec, Sampling};
 use wfmc::explore::compare::{self, Measure, Variant};
 use wfmc::jobs;
@@ -28,8 +27,8 @@ fn bands(c: &Config, draws: u64) -> (String, String) {
         .unwrap()
         .summary();
     (
-        wfmc::results::bands::write(&s),
-        wfmc::results::shortfall::write(&s),
+        wfmc::results::bands::write(&s, &c.dims),
+        wfmc::results::shortfall::write(&s, &c.dims),
     )
 }
 
@@ -63,7 +62,8 @@ fn an_intake_with_full_completion_and_no_attrition_is_extra_inflow() {
 #[test]
 fn a_retention_lever_is_the_flow_rate_plus_delta() {
     let base = Config::builtin();
-    let g = base.area(Area::Ict).flow.base;
+    let ict = base.dims.area("ict").unwrap();
+    let g = base.area(ict).flow.base;
     let with = cfg(
         &[
             "interventions.ict-retention.retention.delta=0.01",
@@ -107,8 +107,9 @@ fn a_retention_lever_is_the_flow_rate_plus_delta() {
     );
     let (p0, p1) = (wfmc::model::point(&base), wfmc::model::point(&later));
     let supply = |v: &[f64], year: u32| {
-        let s = wfmc::model::Series::from_keys("supply", "data_driven", "ict", year).unwrap();
-        v[s.index()]
+        let d = wfmc::dims::Dims::report();
+        let s = d.series("supply", "data_driven", "ict", year).unwrap();
+        v[wfmc::model::Layout::of(&d).index(&s)]
     };
     assert_eq!(supply(&p0, 2024), supply(&p1, 2024));
     let expect = supply(&p0, 2024) * (1.0 + g + 0.01);
@@ -211,9 +212,10 @@ fn cost_arithmetic_by_hand() {
         ..RunSpec::default()
     };
     let c = compare::run(&base, &variants, &spec, &Control::default()).unwrap();
-    let ci = Some(Area::ClinicalInformatics.index());
-    let k = year_index(2025).unwrap();
-    let row = |m| c.get(0, Scenario::DataDriven.index(), ci, k, m).unwrap();
+    let d = wfmc::dims::Dims::report();
+    let ci = d.area("clinical_informatics");
+    let k = d.year_index(2025).unwrap();
+    let row = |m| c.get(0, 0, ci, k, m).unwrap();
     // Cohorts: 2022 half size (ramp 2), then 100 a year; 80 % join, 10 % a year
     // leave: in post in 2025: 0.8 × (50·0.9³ + 100·0.9² + 100·0.9 + 100) = 245.96.
     let in_post = 0.8 * (50.0 * 0.9f64.powi(3) + 100.0 * 0.81 + 100.0 * 0.9 + 100.0);
@@ -240,23 +242,11 @@ fn cost_arithmetic_by_hand() {
     // over the shortfall avoided over them.
     let (mut dc, mut ds) = (0.0, 0.0);
     for k in 1..11 {
-        let r = |m| {
-            c.get(0, Scenario::DataDriven.index(), ci, k, m)
-                .unwrap()
-                .change
-        };
+        let r = |m| c.get(0, 0, ci, k, m).unwrap().change;
         dc += r(Measure::Cost);
         ds -= r(Measure::ExpectedShortfall);
     }
-    let ratio = c
-        .get(
-            0,
-            Scenario::DataDriven.index(),
-            ci,
-            10,
-            Measure::CostPerWteYearAvoided,
-        )
-        .unwrap();
+    let ratio = c.get(0, 0, ci, 10, Measure::CostPerWteYearAvoided).unwrap();
     assert!(
         (ratio.change - dc / ds).abs() < 1e-9 * ratio.change,
         "{ratio:?}"

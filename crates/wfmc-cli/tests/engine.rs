@@ -3,10 +3,20 @@
 mod common;
 
 use wfmc::config::Config;
-use wfmc::dims::{Area, Scenario};
+use wfmc::dims::Dims;
 use wfmc::engine::{self, Control, RunSpec, Sampler, Shard};
 use wfmc::model::{Inputs, Layout, Metric, Series, evaluate, point};
-use wfmc::stats::{Summary, shortfall_slot, sketch};
+use wfmc::stats::{Summary, sketch};
+
+/// The report's layout.
+fn lay() -> Layout {
+    Layout::of(&Dims::report())
+}
+
+/// The report's index of area `key`.
+fn area(key: &str) -> usize {
+    Dims::report().area(key).unwrap()
+}
 
 fn spec(draws: u64, threads: usize) -> RunSpec {
     RunSpec {
@@ -47,7 +57,7 @@ fn collapsed_draws_equal_the_point_model() {
     let mut rng = engine::chunk_rng(1, 0);
     let mut x = sampler.base().clone();
     let mut raw = vec![0.0; sampler.raw_len()];
-    let mut out = vec![0.0; Layout::LEN];
+    let mut out = vec![0.0; lay().len()];
     for _ in 0..100 {
         sampler.sample(&mut rng, &mut raw, &mut x);
         assert_eq!(x, Inputs::base(&cfg));
@@ -56,7 +66,7 @@ fn collapsed_draws_equal_the_point_model() {
     }
     let s = run(&cfg, 10_000);
     for (i, st) in s.series.iter().enumerate() {
-        assert_eq!(st.mean, p[i], "{:?}", Layout::series_at(i));
+        assert_eq!(st.mean, p[i], "{:?}", lay().series_at(i));
         assert_eq!(st.sd, 0.0);
         for q in st.percentiles {
             assert!(
@@ -83,8 +93,7 @@ fn probability_of_shortfall_matches_closed_form() {
     });
     for sampling in SAMPLINGS {
         let s = run_by(&cfg, 200_000, sampling);
-        let sf =
-            &s.shortfall[shortfall_slot(Scenario::DataDriven.index(), Some(Area::Ict.index()), 1)];
+        let sf = &s.shortfall[lay().short_slot(0, Some(area("ict")), 1)];
         let z = (0.02f64 - 0.05) / (0.03f64.powi(2) + 0.02f64.powi(2)).sqrt();
         let expect = wfmc::distributions::phi(z); // P(X > 0) = Φ(mean / sd)
         assert!(
@@ -94,13 +103,12 @@ fn probability_of_shortfall_matches_closed_form() {
             sf.se
         );
         // 2030: D = W·R, S = W(1+g)^10: check the mean of demand against E[R]·W exactly.
-        let d = &s.series[Series {
-            scenario: Scenario::DataDriven,
-            area: Some(Area::Ict),
+        let d = s.of(&Series {
+            scenario: 0,
+            area: Some(area("ict")),
             year: 10,
             metric: Metric::Demand,
-        }
-        .index()];
+        });
         assert!(
             (d.mean - 16407.0 * 1.2).abs() < 4.0 * d.se_mean,
             "{} ± {}",
@@ -124,13 +132,12 @@ fn quantiles_of_a_lognormal_within_sketch_accuracy_plus_sampling_error() {
     let n = 200_000u64;
     for sampling in SAMPLINGS {
         let s = run_by(&cfg, n, sampling);
-        let d = &s.series[Series {
-            scenario: Scenario::DataDriven,
-            area: Some(Area::ClinicalInformatics),
+        let d = s.of(&Series {
+            scenario: 0,
+            area: Some(area("clinical_informatics")),
             year: 10,
             metric: Metric::Demand,
-        }
-        .index()];
+        });
         let sigma = 0.25f64;
         let mu = 13731f64.ln() - sigma * sigma / 2.0;
         for (i, (name, q)) in wfmc::stats::PERCENTILES.iter().enumerate() {
@@ -264,13 +271,13 @@ fn twin_series_are_equal_in_every_draw() {
     let mut rng = engine::chunk_rng(3, 0);
     let mut x = sampler.base().clone();
     let mut raw = vec![0.0; sampler.raw_len()];
-    let mut out = vec![0.0; Layout::LEN];
-    let twins: Vec<(usize, usize)> = (0..Layout::LEN)
-        .filter_map(|j| Layout::twin(j).map(|t| (j, t)))
+    let mut out = vec![0.0; lay().len()];
+    let twins: Vec<(usize, usize)> = (0..lay().len())
+        .filter_map(|j| lay().twin(j).map(|t| (j, t)))
         .collect();
     // Supply, its cost and the flat cost of the second scenario, every area and total.
     assert_eq!(twins.len(), 3 * 10 * 11);
-    let series = Layout::series();
+    let series = lay().series();
     for &(j, t) in &twins {
         let (a, b) = (series[j], series[t]);
         assert!(
@@ -294,8 +301,6 @@ fn twin_series_are_equal_in_every_draw() {
 
 #[test]
 fn summary_reads_like_the_question() {
-    use wfmc::dims::{Area, Scenario};
-    use wfmc::model::{Metric, Series};
     use wfmc::stats::{ShortStat, Stat};
     let cfg = wfmc::Config::builtin();
     let spec = engine::RunSpec {
@@ -306,41 +311,36 @@ fn summary_reads_like_the_question() {
     let s = engine::run(&cfg, &spec, &engine::Control::default())
         .unwrap()
         .summary();
-    let dd = Scenario::DataDriven;
-    let direct = &s.series[Series {
-        scenario: dd,
-        area: Some(Area::Ict),
-        year: 10,
+    let (ict, k) = (Some(area("ict")), 10);
+    let direct = s.of(&Series {
+        scenario: 0,
+        area: ict,
+        year: k,
         metric: Metric::Gap,
-    }
-    .index()];
+    });
     assert_eq!(
-        s.percentile(dd, Area::Ict, 2030, Metric::Gap, 0.05),
+        s.get(0, ict, k, Metric::Gap, Stat::Percentile(0.05)),
         Some(direct.percentiles[0])
     );
-    assert_eq!(s.mean(dd, Area::Ict, 2030, Metric::Gap), Some(direct.mean));
-    assert_eq!(
-        s.get(dd, Area::Ict, 2030, Metric::Gap, Stat::Sd),
-        Some(direct.sd)
-    );
-    assert_eq!(s.percentile(dd, Area::Ict, 2030, Metric::Gap, 0.07), None);
-    assert_eq!(s.mean(dd, Area::Ict, 2031, Metric::Gap), None);
-    assert!(
-        s.series_of(dd, Area::Ict, 2030, Metric::GrossShortfall)
-            .is_none()
-    );
-    assert!(
-        s.series_of(dd, None, 2030, Metric::GrossShortfall)
-            .is_some()
-    );
+    assert_eq!(s.get(0, ict, k, Metric::Gap, Stat::Mean), Some(direct.mean));
+    assert_eq!(s.get(0, ict, k, Metric::Gap, Stat::Sd), Some(direct.sd));
+    assert_eq!(s.get(0, ict, k, Metric::Gap, Stat::Percentile(0.07)), None);
+    assert_eq!(s.get(0, ict, 11, Metric::Gap, Stat::Mean), None);
+    assert!(s.series_of(0, ict, k, Metric::GrossShortfall).is_none());
+    assert!(s.series_of(0, None, k, Metric::GrossShortfall).is_some());
+    // Names through the dimensions.
+    let d = Dims::report();
+    let by_name = d.series("gap", "data_driven", "ict", 2030).unwrap();
+    assert_eq!(s.of(&by_name).mean, direct.mean);
+    assert!(d.series("gap", "data_driven", "ict", 2031).is_err());
     // Cubes: scenario × (areas, then total) × year.
     let cube = s.cube(Metric::Gap, Stat::Percentile(0.95));
     assert_eq!(cube.shape(), &[2, 10, 11]);
-    assert_eq!(cube[[0, Area::Ict.index(), 10]], direct.percentiles[6]);
+    assert_eq!(cube[[0, area("ict"), 10]], direct.percentiles[6]);
     let gross = s.cube(Metric::GrossShortfall, Stat::Mean);
     assert!(gross[[1, 0, 5]].is_nan() && gross[[1, 9, 5]].is_finite());
     let p = s.shortfall_cube(ShortStat::P);
-    let total = s.shortfall_of(Scenario::DataDesert, None, 2030).unwrap();
+    let total = s.shortfall_of(1, None, 10).unwrap();
     assert_eq!(p[[1, 9, 10]], total.p);
 }
 
@@ -412,8 +412,9 @@ fn draws_table_holds_the_runs_draws() {
     use engine::draws::{Column, fill, inputs};
     let cfg = Config::builtin();
     let n = 10_000;
-    let gap = Series::from_keys("gap", "data_driven", "total", 2030).unwrap();
-    let ict = Series::from_keys("demand", "data_desert", "ict", 2025).unwrap();
+    let d = Dims::report();
+    let gap = d.series("gap", "data_driven", "total", 2030).unwrap();
+    let ict = d.series("demand", "data_desert", "ict", 2025).unwrap();
     let (g, name) = inputs(&cfg).into_iter().next().unwrap();
     let cols = [Column::Output(gap), Column::Output(ict), Column::Input(g)];
     let table = |sp: &RunSpec| {
@@ -436,11 +437,11 @@ fn draws_table_holds_the_runs_draws() {
     let summary = run(&cfg, n);
     for (j, s) in [gap, ict].iter().enumerate() {
         let mean = one.iter().skip(j).step_by(3).sum::<f64>() / n as f64;
-        let want = summary.series[s.index()].mean;
+        let want = summary.of(s).mean;
         assert!(
             (mean - want).abs() <= 1e-9 * want.abs(),
             "{}: {mean} vs {want}",
-            s.label()
+            d.series_label(s)
         );
     }
     // The input column varies and stays in its distribution's range.
@@ -453,17 +454,20 @@ fn draws_table_holds_the_runs_draws() {
 
 #[test]
 fn series_names_round_trip_and_bad_names_say_what_is_valid() {
-    for s in Layout::series() {
-        let l = s.label();
+    let d = Dims::report();
+    for s in lay().series() {
+        let l = d.series_label(&s);
         let p: Vec<&str> = l.split('/').collect();
-        let back = Series::from_keys(p[0], p[1], p[2], p[3].parse().unwrap()).unwrap();
+        let back = d.series(p[0], p[1], p[2], p[3].parse().unwrap()).unwrap();
         assert_eq!(back, s, "{l}");
     }
-    let e = Series::from_keys("gapp", "data_driven", "total", 2030).unwrap_err();
+    let e = d.series("gapp", "data_driven", "total", 2030).unwrap_err();
     assert!(e.contains("valid metrics are") && e.contains("gap"), "{e}");
-    let e = Series::from_keys("gap", "data_driven", "total", 2031).unwrap_err();
+    let e = d.series("gap", "data_driven", "total", 2031).unwrap_err();
     assert!(e.contains("2020 to 2030"), "{e}");
-    let e = Series::from_keys("gross_shortfall", "data_driven", "ict", 2030).unwrap_err();
+    let e = d
+        .series("gross_shortfall", "data_driven", "ict", 2030)
+        .unwrap_err();
     assert!(e.contains("total only"), "{e}");
 }
 

@@ -210,7 +210,7 @@ fn a_crafted_partial_cannot_make_merge_allocate() {
     let out = d.path().join("m");
     // A valid frame (length and checksum right) around bodies that claim huge sizes.
     let frame = |body: &[u8]| {
-        let mut f = b"WFMCPRT5".to_vec();
+        let mut f = b"WFMCPRT6".to_vec();
         f.extend_from_slice(&(body.len() as u64).to_le_bytes());
         f.extend_from_slice(body);
         let crc = crc32fast::hash(&f);
@@ -219,7 +219,11 @@ fn a_crafted_partial_cannot_make_merge_allocate() {
     };
     let cfg = wfmc::Config::builtin();
     let expect = wfmc::results::partial::Expect::of(&cfg);
-    let header = br#"{"version":"0.1.0","config_name":"hee-2021","config_origin":"x","config_hash":"x","seed":1,"draws":4096,"shard":"1/1","chunk_start":0,"chunk_end":1,"sobol_rows":0,"sampling":"rqmc","block_chunks":1}"#;
+    let header = format!(
+        r#"{{"version":"0.1.0","config_name":"hee-2021","config_origin":"x","config_hash":"x","dimensions":"{}","seed":1,"draws":4096,"shard":"1/1","chunk_start":0,"chunk_end":1,"sobol_rows":0,"sampling":"rqmc","block_chunks":1}}"#,
+        cfg.dims.signature()
+    );
+    let header = header.as_bytes();
     let mut body = vec![header.len() as u8, 1];
     body.truncate(0);
     body.push((header.len() & 0x7f) as u8 | 0x80);
@@ -237,7 +241,7 @@ fn a_crafted_partial_cannot_make_merge_allocate() {
         "crafted.wfmc",
     );
     // The 229-byte file of the issue's report: a bare magic and huge lengths.
-    let mut raw = b"WFMCPRT5".to_vec();
+    let mut raw = b"WFMCPRT6".to_vec();
     raw.extend_from_slice(&[0xff; 221]);
     std::fs::write(&f, &raw).unwrap();
     fails(&wfmc(&["merge", s(&f), "--out", s(&out)]), 2, "damaged");

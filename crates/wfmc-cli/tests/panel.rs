@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use wfmc::Config;
-use wfmc::dims::{Area, Level, Scenario};
+use wfmc::dims::Dims;
 use wfmc::engine::{self, RunSpec, Shard};
 use wfmc::model::{Layout, Metric, Series, point};
 
@@ -30,22 +30,23 @@ fn panel_config(dir: &Path, returns: &str, mode: &str) -> Config {
 /// the typical trust times `scale[f]`.
 fn returns(scale: &[f64]) -> String {
     let cfg = Config::builtin();
-    let mut s = format!("{}\n", wfmc::config::panel::HEADER);
+    let dims = cfg.dims();
+    let mut s = format!("{}\n", wfmc::config::panel::header(dims, 2025));
     for (f, k) in scale.iter().enumerate() {
-        for &sc in Scenario::ALL {
-            for &a in Area::ALL {
+        for sc in 0..dims.n_scenarios() {
+            for a in 0..dims.n_areas() {
                 let ac = cfg.area(a);
-                let tt = ac.typical_trust.unwrap();
+                let tt = ac.typical_trust.as_ref().unwrap();
                 let d = cfg.demand_of(sc, a);
-                let total = d.demand_2030 * tt.iter().sum::<f64>() / ac.workforce.base;
-                let mix: f64 = d.levels_2030.iter().sum();
-                for (l, &lv) in Level::ALL.iter().zip(&d.levels_2030) {
+                let total = d.demand_last * tt.iter().sum::<f64>() / ac.workforce.base;
+                let mix: f64 = d.levels_last.iter().sum();
+                for (l, &lv) in d.levels_last.iter().enumerate() {
                     s.push_str(&format!(
                         "f{f},{},{},{},{},,{}\n",
-                        sc.key(),
-                        a.key(),
-                        l.key(),
-                        tt[l.index()],
+                        dims.scenario_key(sc),
+                        dims.area_key(a),
+                        dims.level_key(l),
+                        tt[l],
                         k * total * lv / mix
                     ));
                 }
@@ -53,6 +54,18 @@ fn returns(scale: &[f64]) -> String {
         }
     }
     s
+}
+
+/// The storage index of a last-year demand series of the report's layout.
+fn demand(scenario: &str, area: &str) -> usize {
+    let dims = Dims::report();
+    let layout = Layout::of(&dims);
+    layout.index(&Series {
+        scenario: dims.scenario(scenario).unwrap(),
+        area: Some(dims.area(area).unwrap()),
+        year: dims.last(),
+        metric: Metric::Demand,
+    })
 }
 
 fn spec(draws: u64) -> RunSpec {
@@ -73,28 +86,18 @@ fn equal_returns_collapse_to_the_point_model() {
     let got = point(&cfg);
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(1.0);
     for (i, (a, b)) in want.iter().zip(&got).enumerate() {
-        assert!(close(*a, *b), "{:?}: {a} vs {b}", Layout::series_at(i));
+        assert!(
+            close(*a, *b),
+            "{:?}: {a} vs {b}",
+            Layout::of(&Dims::report()).series_at(i)
+        );
     }
     // Every draw too: resampling equal returns changes nothing.
     let draws = engine::map_chunks(&cfg, &spec(4096), Vec::new, |v, _, row| {
-        v.push(
-            row[Series {
-                scenario: Scenario::DataDriven,
-                area: Some(Area::Ict),
-                year: 10,
-                metric: Metric::Demand,
-            }
-            .index()],
-        );
+        v.push(row[demand("data_driven", "ict")]);
     })
     .unwrap();
-    let ict = want[Series {
-        scenario: Scenario::DataDriven,
-        area: Some(Area::Ict),
-        year: 10,
-        metric: Metric::Demand,
-    }
-    .index()];
+    let ict = want[demand("data_driven", "ict")];
     assert!(draws.iter().flatten().all(|d| close(*d, ict)));
 }
 
@@ -105,16 +108,14 @@ fn two_forecaster_bootstrap_takes_three_values_with_known_probabilities() {
     // 0.5, 1 or 1.5 times the published.
     let dir = tempfile::tempdir().unwrap();
     let cfg = panel_config(dir.path(), &returns(&[0.5, 1.5]), "panel-mean");
-    let i = Series {
-        scenario: Scenario::DataDesert,
-        area: Some(Area::ClinicalInformatics),
-        year: 10,
-        metric: Metric::Demand,
-    }
-    .index();
+    let i = demand("data_desert", "clinical_informatics");
+    let dims = Dims::report();
     let published = Config::builtin()
-        .demand_of(Scenario::DataDesert, Area::ClinicalInformatics)
-        .demand_2030;
+        .demand_of(
+            dims.scenario("data_desert").unwrap(),
+            dims.area("clinical_informatics").unwrap(),
+        )
+        .demand_last;
     let n = 40_000;
     let parts = engine::map_chunks(
         &cfg,
@@ -169,21 +170,16 @@ fn example_panel_means_are_the_reports_figures() {
         7
     );
     let out = point(&cfg);
-    for &s in Scenario::ALL {
-        for &a in Area::ALL {
-            let want = Config::builtin().demand_of(s, a).demand_2030;
-            let got = out[Series {
-                scenario: s,
-                area: Some(a),
-                year: 10,
-                metric: Metric::Demand,
-            }
-            .index()];
+    let dims = Dims::report();
+    for s in 0..dims.n_scenarios() {
+        for a in 0..dims.n_areas() {
+            let want = Config::builtin().demand_of(s, a).demand_last;
+            let got = out[demand(dims.scenario_key(s), dims.area_key(a))];
             assert!(
                 (got - want).abs() < 0.5,
                 "{s:?} {a:?}: {got} vs published {want}"
             );
-            let (m, _, n) = p.mean_sd(s.index(), a.index());
+            let (m, _, n) = p.mean_sd(s, a);
             assert!(n >= 7);
             assert!((m * cfg.area(a).workforce.base - want).abs() < 0.5);
         }

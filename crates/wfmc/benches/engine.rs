@@ -128,7 +128,7 @@ fn sampling_and_model_only(c: &mut Criterion) {
     g.bench_function("sample+evaluate", |b| {
         let mut x = sampler.base().clone();
         let mut raw = vec![0.0; sampler.raw_len()];
-        let mut out = vec![0.0; wfmc::model::Layout::LEN];
+        let mut out = vec![0.0; wfmc::model::Layout::of(&cfg.dims).len()];
         b.iter(|| {
             let mut rng = engine::chunk_rng(1, 0);
             for _ in 0..4096 {
@@ -180,7 +180,7 @@ fn accumulate(c: &mut Criterion) {
     let mut x = sampler.base().clone();
     let mut raw = vec![0.0; sampler.raw_len()];
     for _ in 0..4096 {
-        let mut out = vec![0.0; wfmc::model::Layout::LEN];
+        let mut out = vec![0.0; wfmc::model::Layout::of(&cfg.dims).len()];
         sampler.sample(&mut rng, &mut raw, &mut x);
         wfmc::model::evaluate(&x, &mut out);
         rows.push(out);
@@ -188,7 +188,7 @@ fn accumulate(c: &mut Criterion) {
     let mut g = c.benchmark_group("accumulate");
     g.throughput(Throughput::Elements(rows.len() as u64));
     g.bench_function("all_series", |b| {
-        let mut acc = wfmc::stats::Accumulator::new(wfmc::model::point(&cfg));
+        let mut acc = wfmc::stats::Accumulator::new(wfmc::model::point(&cfg), wfmc::model::Layout::of(&cfg.dims));
         b.iter(|| {
             for r in &rows {
                 acc.add(r);

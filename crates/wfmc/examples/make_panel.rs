@@ -15,19 +15,14 @@
 //! difference is spread over the other levels, so the area total still matches.
 
 use wfmc::Config;
-use wfmc::dims::{Area, Level, N_LEVELS, Scenario};
 
 const M: [f64; 7] = [0.55, 0.70, 0.85, 1.00, 1.15, 1.30, 1.45];
 
 /// Figure 5.1, Scenario A (data_driven): 2025 and 2030 WTE by level.
-fn real(s: Scenario, a: Area) -> Option<([f64; 4], [f64; 4])> {
-    match (s, a) {
-        (Scenario::DataDriven, Area::ClinicalCoding) => {
-            Some(([0.0, 1.0, 10.0, 6.0], [0.0, 1.0, 6.0, 1.0]))
-        }
-        (Scenario::DataDriven, Area::HealthRecords) => {
-            Some(([0.0, 2.0, 12.0, 30.0], [1.0, 2.0, 20.0, 15.0]))
-        }
+fn real(scenario: &str, area: &str) -> Option<([f64; 4], [f64; 4])> {
+    match (scenario, area) {
+        ("data_driven", "clinical_coding") => Some(([0.0, 1.0, 10.0, 6.0], [0.0, 1.0, 6.0, 1.0])),
+        ("data_driven", "health_records") => Some(([0.0, 2.0, 12.0, 30.0], [1.0, 2.0, 20.0, 15.0])),
         _ => None,
     }
 }
@@ -42,40 +37,38 @@ fn main() {
     println!(
         "# examples/make_panel.rs so the panel mean equals the report's published 2030 demand."
     );
-    println!("{}", wfmc::config::panel::HEADER);
+    let dims = cfg.dims();
+    println!("{}", wfmc::config::panel::header(dims, 2025));
+    let n_levels = dims.n_levels();
     let mut rows: Vec<String> = vec![];
-    for &s in Scenario::ALL {
-        for &a in Area::ALL {
+    for s in 0..dims.n_scenarios() {
+        for a in 0..dims.n_areas() {
+            let (sk, ak) = (dims.scenario_key(s), dims.area_key(a));
             let ac = cfg.area(a);
             let tt = ac
                 .typical_trust
+                .as_ref()
                 .expect("built-in config has the typical trust");
             let d = cfg.demand_of(s, a);
-            let total = d.demand_2030 * tt.iter().sum::<f64>() / ac.workforce.base;
-            let mix: f64 = d.levels_2030.iter().sum();
-            let target: [f64; N_LEVELS] = d.levels_2030.map(|l| total * l / mix);
-            let real = real(s, a);
+            let total = d.demand_last * tt.iter().sum::<f64>() / ac.workforce.base;
+            let mix: f64 = d.levels_last.iter().sum();
+            let target: Vec<f64> = d.levels_last.iter().map(|l| total * l / mix).collect();
+            let real = real(sk, ak);
             let n = if real.is_some() { 8.0 } else { 7.0 };
             // What the seven synthetic forecasters must add up to, level by level.
-            let mut need = [0.0; N_LEVELS];
-            for l in 0..N_LEVELS {
-                need[l] = n * target[l] - real.map_or(0.0, |r| r.1[l]);
-            }
+            let mut need: Vec<f64> = (0..n_levels)
+                .map(|l| (n * target[l] - real.map_or(0.0, |r| r.1[l])).max(0.0))
+                .collect();
             let want: f64 = n * total - real.map_or(0.0, |r| r.1.iter().sum::<f64>());
-            for v in need.iter_mut() {
-                *v = v.max(0.0);
-            }
             let have: f64 = need.iter().sum();
             for v in need.iter_mut() {
                 *v *= want / have;
             }
             if let Some((r25, r30)) = real {
-                for l in 0..N_LEVELS {
+                for l in 0..n_levels {
                     rows.push(format!(
-                        "figure-5.1,{},{},{},{},{},{}",
-                        s.key(),
-                        a.key(),
-                        Level::ALL[l].key(),
+                        "figure-5.1,{sk},{ak},{},{},{},{}",
+                        dims.level_key(l),
                         tt[l],
                         r25[l],
                         r30[l]
@@ -83,14 +76,12 @@ fn main() {
                 }
             }
             for j in 0..7 {
-                let m = M[(j + a.index() + 2 * s.index()) % 7];
-                for l in 0..N_LEVELS {
+                let m = M[(j + a + 2 * s) % 7];
+                for l in 0..n_levels {
                     rows.push(format!(
-                        "synthetic-{},{},{},{},{},,{:.6}",
+                        "synthetic-{},{sk},{ak},{},{},,{:.6}",
                         j + 1,
-                        s.key(),
-                        a.key(),
-                        Level::ALL[l].key(),
+                        dims.level_key(l),
                         tt[l],
                         m * need[l] / 7.0
                     ));

@@ -1,16 +1,16 @@
 //! The report's published outputs, with their source lines, for side-by-side tables
 //! and for the tests that pin the point model to them.
 //!
-//! These are outputs of the report, not inputs: the config holds the inputs. Line
-//! numbers point into `shared/seed/hee-data-driven-healthcare-2030.md`.
-
-use crate::dims::Area;
+//! These are outputs of the report, not inputs: the config holds the inputs. Each
+//! figure names its table, or for figures in the running text the line of the text
+//! copy of the report the project works from; they apply to configs of the
+//! report's dimensions ([`crate::dims::Dims::is_report`]).
 
 /// One published row of Tables 3.1–3.3 (Data Driven Future).
 #[derive(Debug, Clone, Copy)]
 pub struct TableRow {
     /// Area, or `None` for the "Total workforce" row.
-    pub area: Option<Area>,
+    pub area: Option<&'static str>,
     /// Line of the Table 3.1 row.
     pub line_t31: u32,
     /// Line of the Table 3.2 row.
@@ -48,12 +48,10 @@ macro_rules! row {
     };
 }
 
-use Area::*;
-
 /// Tables 3.1, 3.2 and 3.3 as printed (Data Driven Future).
 pub const TABLES_3: [TableRow; 10] = [
     row!(
-        Some(ClinicalCoding),
+        Some("clinical_coding"),
         327,
         356,
         453,
@@ -65,7 +63,7 @@ pub const TABLES_3: [TableRow; 10] = [
         132
     ),
     row!(
-        Some(HealthRecords),
+        Some("health_records"),
         328,
         357,
         454,
@@ -77,7 +75,7 @@ pub const TABLES_3: [TableRow; 10] = [
         524
     ),
     row!(
-        Some(InformationManagement),
+        Some("information_management"),
         329,
         358,
         455,
@@ -88,9 +86,9 @@ pub const TABLES_3: [TableRow; 10] = [
         335,
         860
     ),
-    row!(Some(Ict), 330, 359, 456, 5556, 34, 24701, 2738, 839, 1465),
+    row!(Some("ict"), 330, 359, 456, 5556, 34, 24701, 2738, 839, 1465),
     row!(
-        Some(ClinicalInformatics),
+        Some("clinical_informatics"),
         331,
         360,
         457,
@@ -102,7 +100,7 @@ pub const TABLES_3: [TableRow; 10] = [
         1249
     ),
     row!(
-        Some(KnowledgeManagement),
+        Some("knowledge_management"),
         332,
         361,
         458,
@@ -114,7 +112,7 @@ pub const TABLES_3: [TableRow; 10] = [
         119
     ),
     row!(
-        Some(ItProgrammes),
+        Some("it_programmes_project_management"),
         333,
         362,
         459,
@@ -126,7 +124,7 @@ pub const TABLES_3: [TableRow; 10] = [
         381
     ),
     row!(
-        Some(ItStrategy),
+        Some("it_strategy_development"),
         334,
         363,
         460,
@@ -137,21 +135,32 @@ pub const TABLES_3: [TableRow; 10] = [
         80,
         442
     ),
-    row!(Some(ItEducation), 335, 364, 461, 175, 83, 267, -120, 13, 30),
+    row!(
+        Some("it_education_training"),
+        335,
+        364,
+        461,
+        175,
+        83,
+        267,
+        -120,
+        13,
+        30
+    ),
     row!(None, 336, 365, 462, 31914, 69, 60235, -17688, 2054, 5220),
 ];
 
 /// Published 2030 demand, Data Driven Future (Table 3.1), WTE; total last.
-pub const DEMAND_2030_A: [(Option<Area>, f64, u32); 10] = [
-    (Some(ClinicalCoding), 3101.0, 327),
-    (Some(HealthRecords), 12315.0, 328),
-    (Some(InformationManagement), 15961.0, 329),
-    (Some(Ict), 21963.0, 330),
-    (Some(ClinicalInformatics), 13731.0, 331),
-    (Some(KnowledgeManagement), 2199.0, 332),
-    (Some(ItProgrammes), 4859.0, 333),
-    (Some(ItStrategy), 3407.0, 334),
-    (Some(ItEducation), 387.0, 335),
+pub const DEMAND_2030_A: [(Option<&str>, f64, u32); 10] = [
+    (Some("clinical_coding"), 3101.0, 327),
+    (Some("health_records"), 12315.0, 328),
+    (Some("information_management"), 15961.0, 329),
+    (Some("ict"), 21963.0, 330),
+    (Some("clinical_informatics"), 13731.0, 331),
+    (Some("knowledge_management"), 2199.0, 332),
+    (Some("it_programmes_project_management"), 4859.0, 333),
+    (Some("it_strategy_development"), 3407.0, 334),
+    (Some("it_education_training"), 387.0, 335),
     (None, 77923.0, 336),
 ];
 
@@ -159,7 +168,7 @@ pub const DEMAND_2030_A: [(Option<Area>, f64, u32); 10] = [
 #[derive(Debug, Clone, Copy)]
 pub struct TextFigure {
     /// Area, or `None` for the whole workforce.
-    pub area: Option<Area>,
+    pub area: Option<&'static str>,
     /// The number as printed.
     pub value: f64,
     /// The text rounds to the nearest multiple of this.
@@ -182,44 +191,44 @@ macro_rules! tf {
 /// Data Desert 2030 demand stated in each area section ("to the forecasted required
 /// size of …"), WTE.
 pub const DEMAND_2030_B: [TextFigure; 10] = [
-    tf!(Some(ClinicalCoding), 3225, 25, 980),
-    tf!(Some(HealthRecords), 9400, 25, 1129),
-    tf!(Some(InformationManagement), 7150, 25, 1284),
-    tf!(Some(Ict), 8675, 25, 1438),
-    tf!(Some(ClinicalInformatics), 3825, 25, 1594),
-    tf!(Some(KnowledgeManagement), 1125, 25, 1777),
-    tf!(Some(ItProgrammes), 1125, 25, 1920),
-    tf!(Some(ItStrategy), 250, 25, 2131),
-    tf!(Some(ItEducation), 100, 25, 2287),
+    tf!(Some("clinical_coding"), 3225, 25, 980),
+    tf!(Some("health_records"), 9400, 25, 1129),
+    tf!(Some("information_management"), 7150, 25, 1284),
+    tf!(Some("ict"), 8675, 25, 1438),
+    tf!(Some("clinical_informatics"), 3825, 25, 1594),
+    tf!(Some("knowledge_management"), 1125, 25, 1777),
+    tf!(Some("it_programmes_project_management"), 1125, 25, 1920),
+    tf!(Some("it_strategy_development"), 250, 25, 2131),
+    tf!(Some("it_education_training"), 100, 25, 2287),
     tf!(None, 34850, 50, 373),
 ];
 
 /// Data Desert 2030 gap stated in each area section (surplus +, shortfall −), WTE.
 /// The text rounds to 25 mostly, but "around 1,000", "around 3,000" and "around 16,000" are coarser.
 pub const GAP_2030_B: [TextFigure; 9] = [
-    tf!(Some(ClinicalCoding), 1950, 25, 994),
-    tf!(Some(HealthRecords), 3800, 25, 1146),
-    tf!(Some(InformationManagement), 1000, 50, 1290),
-    tf!(Some(Ict), 16000, 100, 1454),
-    tf!(Some(ClinicalInformatics), -725, 25, 1609),
-    tf!(Some(KnowledgeManagement), -575, 25, 1787),
-    tf!(Some(ItProgrammes), 3000, 50, 1935),
-    tf!(Some(ItStrategy), 750, 25, 2148),
-    tf!(Some(ItEducation), 170, 10, 2303),
+    tf!(Some("clinical_coding"), 1950, 25, 994),
+    tf!(Some("health_records"), 3800, 25, 1146),
+    tf!(Some("information_management"), 1000, 50, 1290),
+    tf!(Some("ict"), 16000, 100, 1454),
+    tf!(Some("clinical_informatics"), -725, 25, 1609),
+    tf!(Some("knowledge_management"), -575, 25, 1787),
+    tf!(Some("it_programmes_project_management"), 3000, 50, 1935),
+    tf!(Some("it_strategy_development"), 750, 25, 2148),
+    tf!(Some("it_education_training"), 170, 10, 2303),
 ];
 
 /// Cost of a workforce held at its 2020 size, 2030, stated per section ("baseline
 /// costs"), £m.
 pub const FLAT_COST_2030_M: [TextFigure; 10] = [
-    tf!(Some(ClinicalCoding), 151, 1, 1074),
-    tf!(Some(HealthRecords), 536, 1, 1207),
-    tf!(Some(InformationManagement), 437, 1, 1369),
-    tf!(Some(Ict), 1100, 100, 1528),
-    tf!(Some(ClinicalInformatics), 162, 1, 1708),
-    tf!(Some(KnowledgeManagement), 42, 1, 1869),
-    tf!(Some(ItProgrammes), 136, 1, 2069),
-    tf!(Some(ItStrategy), 104, 1, 2209),
-    tf!(Some(ItEducation), 17, 1, 2366),
+    tf!(Some("clinical_coding"), 151, 1, 1074),
+    tf!(Some("health_records"), 536, 1, 1207),
+    tf!(Some("information_management"), 437, 1, 1369),
+    tf!(Some("ict"), 1100, 100, 1528),
+    tf!(Some("clinical_informatics"), 162, 1, 1708),
+    tf!(Some("knowledge_management"), 42, 1, 1869),
+    tf!(Some("it_programmes_project_management"), 136, 1, 2069),
+    tf!(Some("it_strategy_development"), 104, 1, 2209),
+    tf!(Some("it_education_training"), 17, 1, 2366),
     tf!(None, 2700, 100, 439),
 ];
 

@@ -9,9 +9,8 @@
 
 use crate::config::panel::{Mode, Panel};
 use crate::config::{Config, Input};
-use crate::dims::{Area, N_LEVELS, N_SCENARIOS, Scenario};
 use crate::distributions::{PhiTable, SharesDist};
-use crate::model::{Inputs, wage_index};
+use crate::model::{Inputs, fill_wage_index};
 use rand::SeedableRng;
 use rand::{Rng, RngExt};
 use rand_chacha::ChaCha8Rng;
@@ -218,11 +217,11 @@ impl Target {
     #[inline]
     pub fn set(self, x: &mut Inputs, v: f64) {
         match self {
-            Target::SalaryGrowth => x.wage_index = wage_index(&x.salary_path, v),
+            Target::SalaryGrowth => fill_wage_index(&mut x.wage_index, &x.salary_path, v),
             Target::OnCost => x.on_cost = v,
             Target::Workforce(a) => x.workforce[a] = v,
             Target::Flow(a) => x.flow[a] = v,
-            Target::Ratio(s, a) => x.ratio[s][a] = v,
+            Target::Ratio(s, a) => x.ratio[s * x.layout.areas + a] = v,
             Target::Pay(a) => x.pay[a] = v,
         }
     }
@@ -290,6 +289,7 @@ impl Group {
 /// numbers.
 #[derive(Debug, Clone)]
 pub struct Sampler {
+    dims: crate::dims::SharedDims,
     base: Inputs,
     groups: Vec<Group>,
     /// Raw offset of each factor's first score.
@@ -311,6 +311,7 @@ pub struct Sampler {
 impl Sampler {
     /// Prepares sampling for `cfg`.
     pub fn new(cfg: &Config) -> Sampler {
+        let dims = &cfg.dims;
         let mut groups = Vec::new();
         let mut raw_len = 0;
         let mut push = |name: String, kind: GroupKind, width: usize| {
@@ -343,7 +344,11 @@ impl Sampler {
             if !linked(i) {
                 continue;
             }
-            let w = if f.per_scenario { N_SCENARIOS } else { 1 };
+            let w = if f.per_scenario {
+                dims.n_scenarios()
+            } else {
+                1
+            };
             at += w;
             push(format!("factors.{}", f.name), GroupKind::Factor(i), w);
         }
@@ -359,9 +364,9 @@ impl Sampler {
         );
         scalar("on_cost".into(), Target::OnCost, &cfg.on_cost);
         for (a, ac) in cfg.areas.iter().enumerate() {
-            let key = Area::ALL[a].key();
+            let key = dims.area_key(a);
             scalar(
-                format!("areas.{key}.workforce_2020"),
+                format!("areas.{key}.workforce_{}", dims.base_year),
                 Target::Workforce(a),
                 &ac.workforce,
             );
@@ -369,11 +374,7 @@ impl Sampler {
         }
         for (s, row) in cfg.demand.iter().enumerate() {
             for (a, d) in row.iter().enumerate() {
-                let name = format!(
-                    "demand.{}.{}.ratio",
-                    Scenario::ALL[s].key(),
-                    Area::ALL[a].key()
-                );
+                let name = format!("demand.{}.{}.ratio", dims.scenario_key(s), dims.area_key(a));
                 scalar(name, Target::Ratio(s, a), &d.ratio);
             }
         }
@@ -402,7 +403,7 @@ impl Sampler {
                         acc
                     })
                     .collect();
-                let name = format!("areas.{}.band", Area::ALL[a].key());
+                let name = format!("areas.{}.band", dims.area_key(a));
                 push(name, GroupKind::Band { area: a, pay, cum }, 1);
             }
         }
@@ -411,10 +412,14 @@ impl Sampler {
                 if let SharesDist::Dirichlet { .. } = d.shares {
                     let name = format!(
                         "demand.{}.{}.skill_mix",
-                        Scenario::ALL[s].key(),
-                        Area::ALL[a].key()
+                        dims.scenario_key(s),
+                        dims.area_key(a)
                     );
-                    push(name, GroupKind::Shares(s, a, d.shares.clone()), N_LEVELS);
+                    push(
+                        name,
+                        GroupKind::Shares(s, a, d.shares.clone()),
+                        dims.n_levels(),
+                    );
                 }
             }
         }
@@ -436,6 +441,7 @@ impl Sampler {
         let levers = crate::model::policy::Levers::new(cfg);
         Sampler {
             levers: levers.is_uncertain().then_some(levers),
+            dims: cfg.dims.clone(),
             base: Inputs::base(cfg),
             groups,
             factor_offset,
@@ -451,6 +457,11 @@ impl Sampler {
     /// [`Self::sample_from`]).
     pub fn seq_dims(&self) -> usize {
         self.seq_dims
+    }
+
+    /// The config's dimensions.
+    pub fn dims(&self) -> &crate::dims::Dims {
+        &self.dims
     }
 
     /// The base inputs (the point model's).
@@ -561,7 +572,9 @@ impl Sampler {
                 GroupKind::Scalar(t, _) => t.set(x, self.scalar_value(g, raw)),
                 GroupKind::Band { area, .. } => x.pay[*area] = self.scalar_value(g, raw),
                 GroupKind::Shares(s, a, _) => {
-                    x.shares_2030[*s][*a].copy_from_slice(&raw[g.offset..g.offset + N_LEVELS]);
+                    let (n_a, n_l) = (x.layout.areas, x.layout.levels);
+                    let at = (s * n_a + a) * n_l;
+                    x.shares_last[at..at + n_l].copy_from_slice(&raw[g.offset..g.offset + n_l]);
                 }
                 GroupKind::Panel(p) => set_from_panel(p, &raw[g.offset..g.offset + g.width], x),
             }
@@ -630,9 +643,7 @@ fn draw_levers(l: &crate::model::policy::Levers, rng: &mut ChaCha8Rng, x: &mut I
     // Uniforms on the open interval (0, 1), so no quantile is infinite.
     let u =
         std::iter::repeat_with(|| ((rng.random::<u64>() >> 11) as f64 + 0.5) / (1u64 << 53) as f64);
-    let p = x
-        .policy
-        .get_or_insert_with(|| Box::new(crate::model::policy::Policy::none()));
+    let p = x.policy.get_or_insert_with(|| Box::new(l.empty_policy()));
     l.fill_at(u, p);
 }
 
@@ -641,8 +652,9 @@ fn draw_levers(l: &crate::model::policy::Levers, rng: &mut ChaCha8Rng, x: &mut I
 /// Forecasters who left an area out are passed over for that area.
 fn set_from_panel(p: &Panel, u: &[f64], x: &mut Inputs) {
     let n = p.names.len();
-    for s in 0..N_SCENARIOS {
-        for a in 0..crate::dims::N_AREAS {
+    let (n_a, n_l) = (x.layout.areas, x.layout.levels);
+    for s in 0..x.layout.scenarios {
+        for a in 0..n_a {
             let got = match p.mode {
                 Mode::PanelMean => {
                     let picks = u.iter().map(|u| ((u * n as f64) as usize).min(n - 1));
@@ -665,10 +677,11 @@ fn set_from_panel(p: &Panel, u: &[f64], x: &mut Inputs) {
                     f.and_then(|f| p.mean_of(std::iter::once(f), s, a))
                 }
             };
-            if let Some((r25, r30, q)) = got {
-                x.ratio_2025[s][a] = Some(r25);
-                x.ratio[s][a] = r30;
-                x.shares_2030[s][a] = q;
+            if let Some((r_mid, r_last, q)) = got {
+                x.ratio_mid[s * n_a + a] = Some(r_mid);
+                x.ratio[s * n_a + a] = r_last;
+                let at = (s * n_a + a) * n_l;
+                x.shares_last[at..at + n_l].copy_from_slice(&q);
             }
         }
     }

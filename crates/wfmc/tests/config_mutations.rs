@@ -141,12 +141,13 @@ proptest! {
             Ok(cfg) => {
                 // The point model and a few draws run (values may be odd; no panic).
                 let p = wfmc::model::point(&cfg);
-                prop_assert_eq!(p.len(), wfmc::model::Layout::LEN);
+                let len = wfmc::model::Layout::of(&cfg.dims).len();
+                prop_assert_eq!(p.len(), len);
                 let s = wfmc::sampling::Sampler::new(&cfg);
                 let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
                 let mut raw = vec![0.0; s.raw_len()];
                 let mut x = s.base().clone();
-                let mut out = vec![0.0; wfmc::model::Layout::LEN];
+                let mut out = vec![0.0; len];
                 for _ in 0..8 {
                     s.sample(&mut rng, &mut raw, &mut x);
                     wfmc::model::evaluate(&x, &mut out);

@@ -3,27 +3,26 @@
 //! and `--until` stops where its checks say, the same on any number of threads.
 
 use wfmc::config::Config;
-use wfmc::dims::{Area, END_YEAR, Scenario};
+use wfmc::dims::Dims;
 use wfmc::engine::{self, Control, RunSpec, Sampling};
 use wfmc::model::Metric;
 use wfmc::stats::{Stat, Summary};
 
 /// The checked estimates of one run: (label, estimate, its standard error).
 fn estimates(s: &Summary) -> Vec<(String, f64, f64)> {
+    let dims = Dims::report();
+    let last = dims.last();
     let mut out = vec![];
-    for &sc in Scenario::ALL {
-        for a in Area::ALL.iter().copied().map(Some).chain([None]) {
-            let sh = s.shortfall_of(sc, a, END_YEAR).unwrap();
-            let area = a.map_or("total", |a| a.key());
-            out.push((format!("P(short) {} {area}", sc.key()), sh.p, sh.se));
+    for sc in 0..dims.n_scenarios() {
+        let key = dims.scenario_key(sc);
+        for a in dims.places() {
+            let sh = s.shortfall_of(sc, a, last).unwrap();
+            let area = dims.place_key(a);
+            out.push((format!("P(short) {key} {area}"), sh.p, sh.se));
         }
-        let sh = s.shortfall_of(sc, None, END_YEAR).unwrap();
-        out.push((
-            format!("ES {} total", sc.key()),
-            sh.expected,
-            sh.expected_se,
-        ));
-        let st = s.series_of(sc, None, END_YEAR, Metric::Gap).unwrap();
+        let sh = s.shortfall_of(sc, None, last).unwrap();
+        out.push((format!("ES {key} total"), sh.expected, sh.expected_se));
+        let st = s.series_of(sc, None, last, Metric::Gap).unwrap();
         for (name, stat) in [
             ("mean", Stat::Mean),
             ("sd", Stat::Sd),
@@ -32,7 +31,7 @@ fn estimates(s: &Summary) -> Vec<(String, f64, f64)> {
             ("p95", Stat::Percentile(0.95)),
         ] {
             out.push((
-                format!("{name} gap {} total", sc.key()),
+                format!("{name} gap {key} total"),
                 st.get(stat).unwrap(),
                 st.se(stat).unwrap(),
             ));

@@ -1,33 +1,41 @@
 //! Configs: the published inputs of the report and the distributions put on them.
 //!
 //! A config is TOML (the default, `configs/hee-2021.toml`, is compiled into the
-//! binary). Reading goes in two steps: the text is parsed into a plain TOML tree, then
-//! a [`Reader`] walks the tree, collecting *every* problem with its key path, so a user
-//! fixes a file in one pass; [`locate`] turns each path into file, line and column.
-//! The result is a [`Config`] whose inputs are resolved: every family default of the
-//! `[uncertainty]` section has been applied to the inputs it covers.
+//! binary). Reading goes in three steps: the text is parsed into a TOML tree; the
+//! tree is deserialized into raw structs ([`raw`], serde), every leaf kept as given
+//! so that a value of the wrong type is a problem to report rather than a failure;
+//! then one validation pass ([`Reader`]) turns the raw structs into a [`Config`],
+//! collecting *every* problem with its key path, so a user fixes a file in one pass.
+//! [`locate`] turns each path into file, line and column. The result's inputs are
+//! resolved: every family default of the `[uncertainty]` section has been applied
+//! to the inputs it covers.
+//!
+//! The config declares its dimensions (`[dimensions]`: base and last year,
+//! scenarios, areas, job levels), the report's by default ([`crate::dims`]); the
+//! keys that name a year follow them (`workforce_2020` in a config based in 2020,
+//! `workforce_2025` in one based in 2025).
 //!
 //! One file per job: this one holds the types; `load` reads files within limits and
-//! follows `extends`; [`Reader`] walks the tree; [`schema`] declares every table's
-//! keys once; `error` locates and renders problems; [`overrides`] applies `--set`
-//! and stress profiles; [`panel`] reads forecaster returns; [`locate`] finds a key
-//! path's line and column.
+//! follows `extends`; [`raw`] the raw structs; [`Reader`] validates them; [`schema`]
+//! says which keys an override may set; `error` locates problems; [`overrides`]
+//! applies settings, stress profiles and interventions; [`panel`] reads forecaster
+//! returns; [`locate`] finds a key path's line and column.
 
 mod error;
 mod load;
 pub mod locate;
 pub mod overrides;
 pub mod panel;
+pub mod raw;
 mod reader;
 pub mod schema;
 
 pub use error::{ConfigError, Problem};
-use load::base_dir;
 pub use load::read_limited;
 pub use reader::Reader;
 use reader::type_name;
 
-use crate::dims::{Area, Family, Level, N_AREAS, N_LEVELS, N_YEARS, Scenario};
+use crate::dims::{Dims, SharedDims};
 use crate::distributions::{Call, Dist, DistError, SharesDist, check_probabilities};
 use std::collections::BTreeSet;
 use std::fmt;
@@ -181,38 +189,39 @@ pub struct Factor {
 /// Inputs of one area of work that do not depend on the scenario.
 #[derive(Debug, Clone)]
 pub struct AreaConfig {
-    /// Which area.
-    pub area: Area,
-    /// 2020 workforce, WTE (Table 3.1).
+    /// Which area (its index in the dimensions).
+    pub area: usize,
+    /// Base-year workforce, WTE (the report's Table 3.1).
     pub workforce: Input,
-    /// Agenda for Change band (Table 3.3).
+    /// Pay band (the report's Table 3.3).
     pub band: BandInput,
-    /// 2020 job-level shares (normalised from the level counts).
-    pub shares_2020: [f64; N_LEVELS],
-    /// Published 2030 supply, WTE (Table 3.2).
-    pub supply_2030: f64,
-    /// Net annual flow rate; base (supply_2030 / W)^(1/10) − 1.
+    /// Base-year job-level shares (normalised from the level counts).
+    pub shares_base: Vec<f64>,
+    /// Supply in the last year, WTE (the report's Table 3.2).
+    pub supply_last: f64,
+    /// Net annual flow rate; base (supply_last / W)^(1/years) − 1.
     pub flow: Input,
-    /// Additional inflow, WTE a year from 2021 on top of the flow (0 in the report).
+    /// Additional inflow, WTE a year from the year after the base on top of the
+    /// flow (0 in the report).
     pub extra_inflow: f64,
-    /// The typical trust's 2020 WTE by level (Table 5.3).
-    pub typical_trust: Option<[f64; N_LEVELS]>,
+    /// The typical trust's base-year WTE by level (the report's Table 5.3).
+    pub typical_trust: Option<Vec<f64>>,
 }
 
 /// Demand inputs of one scenario and area.
 #[derive(Debug, Clone)]
 pub struct DemandConfig {
-    /// Published 2030 demand, WTE.
-    pub demand_2030: f64,
-    /// Demand ratio 2030 / 2020; base demand_2030 / W.
+    /// Demand in the last year, WTE.
+    pub demand_last: f64,
+    /// Demand ratio last year / base year; base demand_last / W.
     pub ratio: Input,
-    /// 2030 level counts as published (used only as shares).
-    pub levels_2030: [f64; N_LEVELS],
-    /// Distribution of the 2030 level shares.
+    /// Level counts in the last year (used only as shares).
+    pub levels_last: Vec<f64>,
+    /// Distribution of the last year's level shares.
     pub shares: SharesDist,
-    /// Demand ratio 2025 / 2020 when known (forecaster returns with 2025 figures);
-    /// `None`: a straight line from 2020 to 2030, as in the report.
-    pub ratio_2025: Option<f64>,
+    /// Demand ratio at the forecasters' middle year when known (returns with
+    /// middle-year figures); `None`: a straight line, as in the report.
+    pub ratio_mid: Option<f64>,
 }
 
 /// A fully read and resolved config.
@@ -224,14 +233,21 @@ pub struct Config {
     pub title: String,
     /// Where it came from (a path or the built-in marker).
     pub origin: String,
+    /// Its dimensions (years, scenarios, areas, levels).
+    pub dims: SharedDims,
+    /// Whether the file declared its dimensions (else they are the report's).
+    pub declares_dims: bool,
+    /// Pay of each job level where levels map pay bands (the mean of their bands'
+    /// tops), else empty.
+    pub level_pay: Vec<f64>,
     /// The exact text read, for hashing into manifests.
     pub source: String,
     /// The tree the config was resolved from; overrides edit it and re-resolve.
     pub tree: Table,
     /// Annual salary growth (for the years after `salary_path`).
     pub salary_growth: Input,
-    /// Pay awards year by year from 2021 (e.g. the awards actually given); empty in
-    /// the report, which assumes one rate throughout.
+    /// Pay awards year by year from the year after the base (e.g. the awards
+    /// actually given); empty in the report, which assumes one rate throughout.
     pub salary_path: Vec<f64>,
     /// Named sets of overrides (`--stress NAME`).
     pub stress: Vec<StressProfile>,
@@ -247,14 +263,14 @@ pub struct Config {
     pub pay_scale: Vec<Band>,
     /// Shared factors.
     pub factors: Vec<Factor>,
-    /// Per-area inputs, in [`Area::ALL`] order.
+    /// Per-area inputs, in the dimensions' order.
     pub areas: Vec<AreaConfig>,
     /// Per-scenario, per-area demand inputs, `[scenario][area]`.
     pub demand: Vec<Vec<DemandConfig>>,
 }
 
 /// An intervention of the config's `[interventions.NAME]`: one or more levers, each
-/// on one or more areas (indices into [`Area::ALL`]), every number an [`Input`] (a
+/// on one or more areas (area indices), every number an [`Input`] (a
 /// value or a distribution). Off unless `active` (`--intervention NAME` sets it).
 #[derive(Debug, Clone)]
 pub struct Intervention {
@@ -279,11 +295,11 @@ pub struct Intervention {
 /// leave at `attrition` a year afterwards.
 #[derive(Debug, Clone)]
 pub struct Intake {
-    /// Areas, indices into [`Area::ALL`].
+    /// Areas (their indices).
     pub areas: Vec<usize>,
     /// Entrants a year per area at full size, WTE.
     pub per_year: Input,
-    /// First year of intake (2021–2030).
+    /// First year of intake (after the base year, at most the last).
     pub start: u32,
     /// Years to full size (0 or 1: full from the start).
     pub ramp: u32,
@@ -296,7 +312,7 @@ pub struct Intake {
 /// `retention`: `delta` added to each area's net annual flow rate from `start`.
 #[derive(Debug, Clone)]
 pub struct Retention {
-    /// Areas, indices into [`Area::ALL`].
+    /// Areas (their indices).
     pub areas: Vec<usize>,
     /// Change to the net flow rate (0.01 = one point a year).
     pub delta: Input,
@@ -308,7 +324,7 @@ pub struct Retention {
 /// assumed `flow_effect` on its net flow rate (0 unless the user states one).
 #[derive(Debug, Clone)]
 pub struct PayLever {
-    /// Areas, indices into [`Area::ALL`].
+    /// Areas (their indices).
     pub areas: Vec<usize>,
     /// Pay uplift (0.05 = 5 %).
     pub uplift: Input,
@@ -332,7 +348,7 @@ pub struct ProgrammeCost {
 }
 
 impl Intervention {
-    /// The areas its levers act on, each once, in [`Area::ALL`] order.
+    /// The areas its levers act on, each once, in the dimensions' order.
     pub fn areas(&self) -> Vec<usize> {
         let mut v: Vec<usize> = self
             .intake
@@ -410,20 +426,25 @@ impl Config {
         for row in &mut c.demand {
             for d in row {
                 fix(&mut d.ratio);
-                d.shares = SharesDist::Fixed(normalise(&d.levels_2030));
+                d.shares = SharesDist::Fixed(normalise(&d.levels_last));
             }
         }
         c
     }
 
-    /// The area config of `a`.
-    pub fn area(&self, a: Area) -> &AreaConfig {
-        &self.areas[a.index()]
+    /// The dimensions.
+    pub fn dims(&self) -> &Dims {
+        &self.dims
+    }
+
+    /// The area config of area `a`.
+    pub fn area(&self, a: usize) -> &AreaConfig {
+        &self.areas[a]
     }
 
     /// The demand config of scenario `s`, area `a`.
-    pub fn demand_of(&self, s: Scenario, a: Area) -> &DemandConfig {
-        &self.demand[s.index()][a.index()]
+    pub fn demand_of(&self, s: usize, a: usize) -> &DemandConfig {
+        &self.demand[s][a]
     }
 
     /// Top pay point of the band at `index`.
@@ -445,7 +466,7 @@ impl Config {
     }
 }
 
-fn normalise(v: &[f64; N_LEVELS]) -> Vec<f64> {
+fn normalise(v: &[f64]) -> Vec<f64> {
     let s: f64 = v.iter().sum();
     v.iter().map(|x| x / s).collect()
 }
@@ -460,10 +481,8 @@ mod tests {
         assert_eq!(c.name, "hee-2021");
         assert_eq!(c.areas.len(), 9);
         assert_eq!(c.pay_scale.len(), 12);
-        assert_eq!(
-            c.pay_scale[c.area(Area::ClinicalInformatics).band.base].name,
-            "8a"
-        );
+        let ci = c.dims.area("clinical_informatics").unwrap();
+        assert_eq!(c.pay_scale[c.area(ci).band.base].name, "8a");
     }
 
     fn broken(edit: impl Fn(&str) -> String) -> ConfigError {
@@ -495,11 +514,15 @@ mod tests {
                 "[demand.data_driven.ict]\nratio = { dist = \"lognormal(mean=1, sigma=0.4)\", apply = \"multiply\" }\n",
             );
         let c = Config::from_str(&text, "t").unwrap_or_else(|e| panic!("{e}"));
-        let ci = c.area(Area::ClinicalInformatics);
+        let (ci, ict) = (
+            c.dims.area("clinical_informatics").unwrap(),
+            c.dims.area("ict").unwrap(),
+        );
+        let ci = c.area(ci);
         assert_eq!(ci.band.choices.len(), 3);
         assert_eq!(c.pay_scale[ci.band.base].name, "8a");
-        assert_eq!(c.area(Area::Ict).flow.base, 0.06);
-        let r = &c.demand_of(Scenario::DataDriven, Area::Ict).ratio;
+        assert_eq!(c.area(ict).flow.base, 0.06);
+        let r = &c.demand_of(0, ict).ratio;
         assert_eq!(r.base, 21963.0 / 16407.0);
         assert_eq!(r.apply, Apply::Multiply);
         assert!(r.factor.is_none());

@@ -6,7 +6,6 @@
 //! same message it would get in the file, blamed on the override that caused it.
 
 use super::{Band, Config, ConfigError, Factor, Problem, Reader, locate};
-use crate::dims::{Area, Scenario};
 use crate::wording::{Hint, Invalid, OverrideSource, Setting, Words};
 use toml::{Table, Value};
 
@@ -87,43 +86,71 @@ fn toml_value(text: &str) -> Result<Value, String> {
 }
 
 /// Every path an override may name: the model's inputs and the uncertainty settings,
-/// the settable keys of the [`super::schema`], in a fixed order.
-pub fn settable_paths(factors: &[Factor], scale: &[Band], interventions: &[String]) -> Vec<String> {
+/// the settable keys of the raw tables ([`super::schema`]), in a fixed order.
+pub fn settable_paths(
+    dims: &crate::dims::Dims,
+    factors: &[Factor],
+    scale: &[Band],
+    interventions: &[String],
+) -> Vec<String> {
+    use super::raw::{self, Years};
     use super::schema::{self, settable};
-    let mut v: Vec<String> = settable("", schema::TOP).collect();
+    let y = Years {
+        base: dims.base_year,
+        last: dims.last_year,
+    };
+    let mut v: Vec<String> = settable::<raw::Top>("", y, schema::TOP_FIXED);
     for fam in schema::FAMILIES {
-        v.extend(settable(&format!("uncertainty.{fam}."), schema::FAMILY));
+        v.extend(settable::<raw::Family>(
+            &format!("uncertainty.{}.", y.fill(fam)),
+            y,
+            &[],
+        ));
     }
-    v.extend(settable("uncertainty.skill_mix.", schema::SKILL_MIX));
-    v.extend(settable("forecasters.", schema::FORECASTERS));
-    v.extend(settable("uncertainty.band.", schema::BAND_UNCERTAINTY));
+    v.extend(settable::<raw::SkillMix>("uncertainty.skill_mix.", y, &[]));
+    v.extend(settable::<raw::Forecasters>(
+        "forecasters.",
+        y,
+        schema::FORECASTERS_FIXED,
+    ));
+    v.extend(settable::<raw::BandSteps>("uncertainty.band.", y, &[]));
     for f in factors {
-        v.extend(settable(&format!("factors.{}.", f.name), schema::FACTOR));
+        v.extend(settable::<raw::Factor>(
+            &format!("factors.{}.", f.name),
+            y,
+            &[],
+        ));
     }
     for b in scale {
-        v.extend(settable(
+        v.extend(settable::<raw::PayBand>(
             &format!("pay_scale.{}.", b.name),
-            schema::PAY_BAND,
+            y,
+            &[],
         ));
     }
     for n in interventions {
-        v.extend(settable(
+        v.extend(settable::<raw::Intervention>(
             &format!("interventions.{n}."),
-            schema::INTERVENTION,
+            y,
+            schema::INTERVENTION_FIXED,
         ));
-        for (lever, keys) in schema::LEVERS {
-            v.extend(settable(&format!("interventions.{n}.{lever}."), keys));
+        for lever in schema::LEVERS {
+            v.extend(schema::lever_settable(
+                lever,
+                &format!("interventions.{n}.{lever}."),
+                y,
+            ));
         }
     }
-    for a in Area::ALL {
-        let a = a.key();
-        v.extend(settable(&format!("areas.{a}."), schema::AREA));
-        v.extend(settable(&format!("supply.{a}."), schema::SUPPLY));
-        for s in Scenario::ALL {
-            v.extend(settable(
-                &format!("demand.{}.{a}.", s.key()),
-                schema::DEMAND,
-            ));
+    for a in dims.area_keys() {
+        v.extend(settable::<raw::Area>(
+            &format!("areas.{a}."),
+            y,
+            schema::AREA_FIXED,
+        ));
+        v.extend(settable::<raw::Supply>(&format!("supply.{a}."), y, &[]));
+        for s in dims.scenario_keys() {
+            v.extend(settable::<raw::Demand>(&format!("demand.{s}.{a}."), y, &[]));
         }
     }
     v
@@ -158,7 +185,7 @@ pub(crate) fn set(tree: &mut Table, path: &str, value: Value) {
 impl Config {
     /// The value the config's file (with its overrides) gives at the dotted `path`,
     /// as TOML text; `None` where it gives none (the input takes its default or is
-    /// derived, as a flow rate from the 2030 supply).
+    /// derived, as a flow rate from the last year's supply).
     pub fn value_text(&self, path: &str) -> Option<String> {
         let mut keys = path.split('.');
         let mut v = self.tree.get(keys.next()?)?;
@@ -192,15 +219,15 @@ impl Config {
     }
 
     /// The base value of a per-area input the file need not give: a flow rate (from
-    /// the 2030 supply), the extra inflow, a demand ratio (from the 2030 demand).
+    /// the last year's supply), the extra inflow, a demand ratio (from the last
+    /// year's demand).
     fn derived(&self, path: &str) -> Option<f64> {
-        let area = |k: &str| Area::ALL.iter().copied().find(|a| a.key() == k);
+        let d = &self.dims;
         match path.split('.').collect::<Vec<_>>()[..] {
-            ["supply", a, "flow_rate"] => Some(self.area(area(a)?).flow.base),
-            ["supply", a, "extra_inflow"] => Some(self.area(area(a)?).extra_inflow),
+            ["supply", a, "flow_rate"] => Some(self.area(d.area(a)?).flow.base),
+            ["supply", a, "extra_inflow"] => Some(self.area(d.area(a)?).extra_inflow),
             ["demand", s, a, "ratio"] => {
-                let s = Scenario::ALL.iter().copied().find(|x| x.key() == s)?;
-                Some(self.demand_of(s, area(a)?).ratio.base)
+                Some(self.demand_of(d.scenario(s)?, d.area(a)?).ratio.base)
             }
             _ => None,
         }
@@ -209,7 +236,7 @@ impl Config {
     /// Every path an override may name, for this config.
     pub fn settable_paths(&self) -> Vec<String> {
         let names: Vec<String> = self.interventions.iter().map(|i| i.name.clone()).collect();
-        settable_paths(&self.factors, &self.pay_scale, &names)
+        settable_paths(&self.dims, &self.factors, &self.pay_scale, &names)
     }
 
     /// The overrides of the stress profiles `names`, in order.

@@ -1,24 +1,31 @@
 //! Forecaster returns: the demand distribution built from the panel itself.
 //!
 //! The report's demand figures are the mean of eight senior digital leads' returns,
-//! each a filled-in template (Figure 5.1) for a typical trust (Table 5.3). A returns
-//! file holds such templates as CSV,
-//! `forecaster,scenario,area,level,fte_2020,fte_2025,fte_2030`, one row per forecaster,
-//! scenario, area and job level (typical-trust WTE; `fte_2025` may be empty). Lines
-//! starting with `#` are comments.
+//! each a filled-in template (its Figure 5.1) for a typical trust (its Table 5.3). A
+//! returns file holds such templates as CSV,
+//! `forecaster,scenario,area,level,fte_BASE,fte_MID,fte_LAST` (for the report,
+//! `fte_2020,fte_2025,fte_2030`), one row per forecaster, scenario, area and job
+//! level (typical-trust WTE; the middle year's figure may be empty). Lines starting
+//! with `#` are comments.
 //!
-//! A forecaster's demand ratio for an area is their 2030 (and 2025) total over the
-//! typical trust's 2020 total, and national demand is the national 2020 workforce
-//! times that ratio (spec §3, the report's Stage 3). Their level shares are their
-//! level rows over their total.
+//! A forecaster's demand ratio for an area is their last-year (and middle-year)
+//! total over the typical trust's base-year total, and national demand is the
+//! national base-year workforce times that ratio (the report's "Stage 3: Demand
+//! forecasting"; user guide, "The model"). Their level shares are their level rows
+//! over their total.
 
 use super::locate;
-use crate::dims::{Area, Level, N_AREAS, N_LEVELS, N_SCENARIOS, Scenario};
+use crate::dims::Dims;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-/// The CSV header a returns file must have.
-pub const HEADER: &str = "forecaster,scenario,area,level,fte_2020,fte_2025,fte_2030";
+/// The CSV header a returns file of `dims` must have, the middle year `mid`.
+pub fn header(dims: &Dims, mid: u32) -> String {
+    format!(
+        "forecaster,scenario,area,level,fte_{},fte_{mid},fte_{}",
+        dims.base_year, dims.last_year
+    )
+}
 
 /// How a draw uses the panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,12 +48,12 @@ pub enum Missing {
 }
 
 /// One forecaster's answer for one scenario and area.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
-    /// 2030 WTE by level (typical trust).
-    pub fte_2030: [f64; N_LEVELS],
-    /// 2025 WTE by level, if given.
-    pub fte_2025: Option<[f64; N_LEVELS]>,
+    /// Last-year WTE by level (typical trust).
+    pub fte_last: Vec<f64>,
+    /// Middle-year WTE by level, if given.
+    pub fte_mid: Option<Vec<f64>>,
 }
 
 /// A panel of forecaster returns, read and checked.
@@ -59,13 +66,19 @@ pub struct Panel {
     /// Weight of each forecaster (for [`Mode::Forecaster`]), summing to 1.
     pub weights: Vec<f64>,
     /// `answers[f][s][a]`; `None` where the forecaster left it out.
-    pub answers: Vec<[[Option<Answer>; N_AREAS]; N_SCENARIOS]>,
-    /// The typical trust's 2020 total per area (the ratios' denominator).
-    pub trust_2020: [f64; N_AREAS],
+    pub answers: Vec<Vec<Vec<Option<Answer>>>>,
+    /// The typical trust's base-year total per area (the ratios' denominator).
+    pub trust_base: Vec<f64>,
+    /// The middle year's index (years after the base).
+    pub mid: usize,
+    /// The middle year's share of the way from the base year to the last.
+    pub mid_share: f64,
+    /// Job levels.
+    pub levels: usize,
 }
 
-/// (fte_2020, fte_2025, fte_2030) per level of one return, as read.
-type LevelCells = [[Option<f64>; 3]; N_LEVELS];
+/// (base, middle, last) WTE per level of one return, as read.
+type LevelCells = Vec<[Option<f64>; 3]>;
 
 /// One problem in a returns file, located by byte range.
 #[derive(Debug, Clone)]
@@ -81,38 +94,42 @@ pub struct CsvProblem {
 }
 
 impl Panel {
-    /// Forecaster f's demand ratios for (s, a): (2025, 2030). A forecaster without
-    /// 2025 figures is taken to move in a straight line (2025 ratio halfway).
+    /// Forecaster f's demand ratios for (s, a): (middle year, last year). A
+    /// forecaster without middle-year figures is taken to move in a straight line.
     pub fn ratios(&self, f: usize, s: usize, a: usize) -> Option<(f64, f64)> {
-        let ans = self.answers[f][s][a]?;
-        let t = self.trust_2020[a];
-        let r30 = ans.fte_2030.iter().sum::<f64>() / t;
-        let r25 = ans
-            .fte_2025
-            .map_or(0.5 * (1.0 + r30), |v| v.iter().sum::<f64>() / t);
-        Some((r25, r30))
+        let ans = self.answers[f][s][a].as_ref()?;
+        let t = self.trust_base[a];
+        let r_last = ans.fte_last.iter().sum::<f64>() / t;
+        let w = self.mid_share;
+        let r_mid = ans
+            .fte_mid
+            .as_ref()
+            .map_or((1.0 - w) + w * r_last, |v| v.iter().sum::<f64>() / t);
+        Some((r_mid, r_last))
     }
 
-    /// Mean (2025 ratio, 2030 ratio, 2030 level shares) of forecasters `fs` (with
-    /// repeats, as a bootstrap resample has) for (s, a). Shares are the panel's mean
-    /// level counts over their total, as the report averages national level figures.
-    /// `None` if none of them answered.
+    /// Mean (middle-year ratio, last-year ratio, last-year level shares) of
+    /// forecasters `fs` (with repeats, as a bootstrap resample has) for (s, a).
+    /// Shares are the panel's mean level counts over their total, as the report
+    /// averages national level figures. `None` if none of them answered.
     pub fn mean_of(
         &self,
         fs: impl Iterator<Item = usize>,
         s: usize,
         a: usize,
-    ) -> Option<(f64, f64, [f64; N_LEVELS])> {
-        let (mut n, mut r25, mut r30, mut lv) = (0.0, 0.0, 0.0, [0.0; N_LEVELS]);
+    ) -> Option<(f64, f64, Vec<f64>)> {
+        let (mut n, mut r_mid, mut r_last, mut lv) = (0.0, 0.0, 0.0, vec![0.0; self.levels]);
         for f in fs {
-            let Some((x25, x30)) = self.ratios(f, s, a) else {
+            let Some((x_mid, x_last)) = self.ratios(f, s, a) else {
                 continue;
             };
-            let ans = self.answers[f][s][a].expect("ratios imply an answer");
+            let ans = self.answers[f][s][a]
+                .as_ref()
+                .expect("ratios imply an answer");
             n += 1.0;
-            r25 += x25;
-            r30 += x30;
-            for (l, v) in lv.iter_mut().zip(ans.fte_2030) {
+            r_mid += x_mid;
+            r_last += x_last;
+            for (l, v) in lv.iter_mut().zip(&ans.fte_last) {
                 *l += v;
             }
         }
@@ -121,19 +138,19 @@ impl Panel {
         }
         let tot: f64 = lv.iter().sum();
         let shares = if tot > 0.0 {
-            lv.map(|v| v / tot)
+            lv.iter().map(|v| v / tot).collect()
         } else {
-            [1.0 / N_LEVELS as f64; N_LEVELS]
+            vec![1.0 / self.levels as f64; self.levels]
         };
-        Some((r25 / n, r30 / n, shares))
+        Some((r_mid / n, r_last / n, shares))
     }
 
     /// The whole panel's mean for (s, a).
-    pub fn mean(&self, s: usize, a: usize) -> Option<(f64, f64, [f64; N_LEVELS])> {
+    pub fn mean(&self, s: usize, a: usize) -> Option<(f64, f64, Vec<f64>)> {
         self.mean_of(0..self.names.len(), s, a)
     }
 
-    /// Mean and standard deviation over forecasters of the 2030 ratio for (s, a)
+    /// Mean and standard deviation over forecasters of the last year's ratio for (s, a)
     /// (the report's "mean ± SD"), and how many answered.
     pub fn mean_sd(&self, s: usize, a: usize) -> (f64, f64, usize) {
         let r: Vec<f64> = (0..self.names.len())
@@ -149,15 +166,22 @@ impl Panel {
         (m, sd, r.len())
     }
 
-    /// Reads a returns file. `trust_2020` is the typical trust's 2020 WTE by area
-    /// and level (Table 5.3), which every return's `fte_2020` must repeat.
+    /// Reads a returns file for a config of `dims` whose returns have the middle
+    /// year `mid`. `trust` is the typical trust's base-year WTE by area and level
+    /// (the report's Table 5.3), which every return's base-year figure must repeat.
+    #[allow(clippy::too_many_arguments)]
     pub fn parse(
         text: &str,
-        trust: &[[f64; N_LEVELS]; N_AREAS],
+        dims: &Dims,
+        mid: u32,
+        trust: &[Vec<f64>],
         mode: Mode,
         missing: Missing,
         weights: &BTreeMap<String, f64>,
     ) -> Result<Panel, Vec<CsvProblem>> {
+        let (n_s, n_a, n_l) = (dims.n_scenarios(), dims.n_areas(), dims.n_levels());
+        let header = header(dims, mid);
+        let cols: Vec<String> = header.split(',').map(str::to_string).collect();
         let mut problems = vec![];
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -204,11 +228,11 @@ impl Panel {
             if first {
                 first = false;
                 let got: Vec<&str> = rec.iter().collect();
-                if got.join(",") != HEADER {
+                if got.join(",") != header {
                     problems.push(CsvProblem {
                         span: Some(field_span(0)),
                         headline: "wrong header".into(),
-                        detail: format!("found `{}`, expected `{HEADER}`", got.join(",")),
+                        detail: format!("found `{}`, expected `{header}`", got.join(",")),
                         hint: None,
                     });
                     return Err(problems);
@@ -222,7 +246,7 @@ impl Panel {
                 problems.push(CsvProblem {
                     span: Some(field_span(0)),
                     headline: "wrong number of fields".into(),
-                    detail: format!("found {}, expected 7: {HEADER}", rec.len()),
+                    detail: format!("found {}, expected 7: {header}", rec.len()),
                     hint: None,
                 });
                 continue;
@@ -244,7 +268,7 @@ impl Panel {
                 );
                 continue;
             }
-            let lookup = |i: usize, keys: Vec<&'static str>, what: &str| {
+            let lookup = |i: usize, keys: Vec<&str>, what: &str| {
                 let v = &rec[i];
                 keys.iter().position(|k| *k == v).ok_or_else(|| {
                     let hint = locate::nearest(v, keys.iter().copied())
@@ -258,9 +282,9 @@ impl Panel {
                 })
             };
             let keyed = (
-                lookup(1, Scenario::keys(), "scenario"),
-                lookup(2, Area::keys(), "area"),
-                lookup(3, Level::keys(), "level"),
+                lookup(1, dims.scenario_keys(), "scenario"),
+                lookup(2, dims.area_keys(), "area"),
+                lookup(3, dims.level_keys(), "level"),
             );
             let (s, a, l) = match keyed {
                 (Ok(s), Ok(a), Ok(l)) => (s, a, l),
@@ -281,7 +305,7 @@ impl Panel {
                 match v.parse::<f64>() {
                     Ok(x) if x.is_finite() && x >= 0.0 => vals[j] = Some(x),
                     _ => {
-                        let col_name = HEADER.split(',').nth(col).unwrap_or("");
+                        let col_name = cols[col].as_str();
                         bad(
                             col,
                             &format!("bad {col_name}"),
@@ -309,26 +333,26 @@ impl Panel {
             {
                 bad(
                     4,
-                    "fte_2020 is not the typical trust's",
+                    &format!("{} is not the typical trust's", cols[4]),
                     format!(
-                        "found {t}; Table 5.3 (the config's typical_trust) has {} for {} {}: every return starts from the same trust",
+                        "found {t}; the config's typical_trust has {} for {} {}: every return starts from the same trust",
                         trust[a][l],
-                        Area::ALL[a].key(),
-                        Level::ALL[l].key()
+                        dims.area_key(a),
+                        dims.level_key(l)
                     ),
                 );
                 continue;
             }
-            let entry = levels.entry((f, s, a)).or_insert([[None; 3]; N_LEVELS]);
+            let entry = levels.entry((f, s, a)).or_insert(vec![[None; 3]; n_l]);
             if entry[l][2].is_some() {
                 bad(
                     0,
                     "duplicate row",
                     format!(
                         "{name} already gave {} {} {}",
-                        Scenario::ALL[s].key(),
-                        Area::ALL[a].key(),
-                        Level::ALL[l].key()
+                        dims.scenario_key(s),
+                        dims.area_key(a),
+                        dims.level_key(l)
                     ),
                 );
                 continue;
@@ -340,54 +364,54 @@ impl Panel {
             problems.push(CsvProblem {
                 span: None,
                 headline: "no returns".into(),
-                detail: format!("the file has a header but no rows; expected rows of {HEADER}"),
+                detail: format!("the file has a header but no rows; expected rows of {header}"),
                 hint: None,
             });
         }
-        let mut answers = vec![[[None; N_AREAS]; N_SCENARIOS]; names.len()];
+        let mut answers = vec![vec![vec![None; n_a]; n_s]; names.len()];
         for (&(f, s, a), lv) in &levels {
             let span = spans.get(&(f, s, a)).cloned();
-            let missing_levels: Vec<&str> = (0..N_LEVELS)
+            let missing_levels: Vec<&str> = (0..n_l)
                 .filter(|&l| lv[l][2].is_none())
-                .map(|l| Level::ALL[l].key())
+                .map(|l| dims.level_key(l))
                 .collect();
             if !missing_levels.is_empty() {
                 problems.push(CsvProblem {
                     span,
                     headline: "incomplete return".into(),
                     detail: format!(
-                        "{} gave {} {} without the level(s) {}; give all four levels (0 where none)",
+                        "{} gave {} {} without the level(s) {}; give every level (0 where none)",
                         names[f],
-                        Scenario::ALL[s].key(),
-                        Area::ALL[a].key(),
+                        dims.scenario_key(s),
+                        dims.area_key(a),
                         missing_levels.join(", ")
                     ),
                     hint: None,
                 });
                 continue;
             }
-            let with_2025 = lv.iter().filter(|v| v[1].is_some()).count();
-            if with_2025 != 0 && with_2025 != N_LEVELS {
+            let with_mid = lv.iter().filter(|v| v[1].is_some()).count();
+            if with_mid != 0 && with_mid != n_l {
                 problems.push(CsvProblem {
                     span,
-                    headline: "partial 2025 figures".into(),
+                    headline: format!("partial {mid} figures"),
                     detail: format!(
-                        "{} gave 2025 for {with_2025} of 4 levels of {} {}; give all or none",
+                        "{} gave {mid} for {with_mid} of {n_l} levels of {} {}; give all or none",
                         names[f],
-                        Scenario::ALL[s].key(),
-                        Area::ALL[a].key()
+                        dims.scenario_key(s),
+                        dims.area_key(a)
                     ),
                     hint: None,
                 });
                 continue;
             }
-            let fte_2030 = [0, 1, 2, 3].map(|l| lv[l][2].unwrap_or(0.0));
-            let fte_2025 =
-                (with_2025 == N_LEVELS).then(|| [0, 1, 2, 3].map(|l| lv[l][1].unwrap_or(0.0)));
-            answers[f][s][a] = Some(Answer { fte_2030, fte_2025 });
+            let fte_last = (0..n_l).map(|l| lv[l][2].unwrap_or(0.0)).collect();
+            let fte_mid =
+                (with_mid == n_l).then(|| (0..n_l).map(|l| lv[l][1].unwrap_or(0.0)).collect());
+            answers[f][s][a] = Some(Answer { fte_last, fte_mid });
         }
-        for s in 0..N_SCENARIOS {
-            for a in 0..N_AREAS {
+        for s in 0..n_s {
+            for a in 0..n_a {
                 let gaps: Vec<&str> = names
                     .iter()
                     .zip(&answers)
@@ -400,8 +424,8 @@ impl Panel {
                         span: None,
                         headline: format!(
                             "missing returns for {} {}",
-                            Scenario::ALL[s].key(),
-                            Area::ALL[a].key()
+                            dims.scenario_key(s),
+                            dims.area_key(a)
                         ),
                         detail: if nobody {
                             "no forecaster answered it; every scenario and area needs at least one return".into()
@@ -443,16 +467,16 @@ impl Panel {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let mut trust_2020 = [0.0; N_AREAS];
-        for a in 0..N_AREAS {
-            trust_2020[a] = trust[a].iter().sum();
-        }
+        let horizon = dims.last_year - dims.base_year;
         Ok(Panel {
             mode,
             names,
             weights: w,
             answers,
-            trust_2020,
+            trust_base: trust.iter().map(|t| t.iter().sum()).collect(),
+            mid: (mid - dims.base_year) as usize,
+            mid_share: f64::from(mid - dims.base_year) / f64::from(horizon),
+            levels: n_l,
         })
     }
 }
@@ -461,19 +485,29 @@ impl Panel {
 mod tests {
     use super::*;
 
-    fn trust() -> [[f64; N_LEVELS]; N_AREAS] {
-        [[1.0, 1.0, 1.0, 1.0]; N_AREAS]
+    fn dims() -> Dims {
+        Dims::report()
     }
 
     /// Parses with a trust of 1 WTE per level, the bootstrap mode and no weights.
     fn parse(text: &str, missing: Missing) -> Result<Panel, Vec<CsvProblem>> {
-        Panel::parse(text, &trust(), Mode::PanelMean, missing, &BTreeMap::new())
+        let d = dims();
+        let trust = vec![vec![1.0; 4]; d.n_areas()];
+        Panel::parse(
+            text,
+            &d,
+            2025,
+            &trust,
+            Mode::PanelMean,
+            missing,
+            &BTreeMap::new(),
+        )
     }
 
     fn file(rows: &[(&str, &str, &str, [f64; 4])]) -> String {
-        let mut s = format!("{HEADER}\n");
+        let mut s = format!("{}\n", header(&dims(), 2025));
         for (f, sc, a, v) in rows {
-            for (l, x) in Level::keys().iter().zip(v) {
+            for (l, x) in dims().level_keys().iter().zip(v) {
                 s.push_str(&format!("{f},{sc},{a},{l},1,,{x}\n"));
             }
         }
@@ -483,8 +517,9 @@ mod tests {
     #[test]
     fn ratios_and_shares_are_the_reports() {
         let mut rows = vec![];
-        for sc in Scenario::keys() {
-            for a in Area::keys() {
+        let d = dims();
+        for sc in d.scenario_keys() {
+            for a in d.area_keys() {
                 rows.push(("x", sc, a, [1.0, 1.0, 2.0, 4.0]));
                 rows.push(("y", sc, a, [1.0, 3.0, 2.0, 2.0]));
             }
@@ -494,14 +529,15 @@ mod tests {
         assert_eq!(p.ratios(0, 0, 0), Some((1.5, 2.0)));
         let (_, r30, q) = p.mean(1, 3).unwrap();
         assert_eq!(r30, 2.0);
-        assert_eq!(q, [2.0 / 16.0, 4.0 / 16.0, 4.0 / 16.0, 6.0 / 16.0]);
+        assert_eq!(q, vec![2.0 / 16.0, 4.0 / 16.0, 4.0 / 16.0, 6.0 / 16.0]);
         assert_eq!(p.mean_sd(0, 0), (2.0, 0.0, 2));
     }
 
     #[test]
     fn problems_are_located_and_all_reported() {
         let text = format!(
-            "{HEADER}\nx,data_drivn,ict,managers,1,,2\nx,data_driven,ict,managers,1,,-3\nx,data_driven,ict,bosses,1,,3\n"
+            "{}\nx,data_drivn,ict,managers,1,,2\nx,data_driven,ict,managers,1,,-3\nx,data_driven,ict,bosses,1,,3\n",
+            header(&dims(), 2025)
         );
         let e = parse(&text, Missing::Error).unwrap_err();
         let heads: Vec<&str> = e.iter().map(|p| p.headline.as_str()).collect();
@@ -522,8 +558,9 @@ mod tests {
     #[test]
     fn missing_areas_are_an_error_unless_skipped() {
         let mut rows = vec![];
-        for sc in Scenario::keys() {
-            for a in Area::keys() {
+        let d = dims();
+        for sc in d.scenario_keys() {
+            for a in d.area_keys() {
                 rows.push(("x", sc, a, [1.0, 1.0, 1.0, 1.0]));
             }
         }

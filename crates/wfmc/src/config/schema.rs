@@ -1,173 +1,62 @@
-//! The config's schema: for each kind of table, its keys and which of them `--set`
-//! (and `--vary`, and stress profiles) may name. The reader checks every table's
-//! keys against this, and [`super::overrides::settable_paths`] lists the settable
-//! paths from it, so a key is declared once.
+//! Which keys an override (a setting, a sweep's `vary`, a stress profile) may name.
+//! A table's keys are declared once, by its raw struct ([`super::raw`]); this module
+//! lists only those of each that are *not* settable (names, comments, the tables
+//! that hold others), and [`super::overrides::settable_paths`] lists the rest.
 
-/// One key of a table.
-#[derive(Debug, Clone, Copy)]
-pub struct Key {
-    /// The key.
-    pub name: &'static str,
-    /// Whether an override may name it.
-    pub settable: bool,
+use super::raw::{self, Years};
+use serde::de::DeserializeOwned;
+
+/// Top-level keys that are not settable.
+pub const TOP_FIXED: &[&str] = &[
+    "name",
+    "title",
+    "dimensions",
+    "stress",
+    "forecasters",
+    "pay_scale",
+    "factors",
+    "uncertainty",
+    "areas",
+    "supply",
+    "demand",
+    "interventions",
+];
+
+/// Keys of `[areas.AREA]` that are not settable.
+pub const AREA_FIXED: &[&str] = &["family", "typical_trust"];
+
+/// Keys of `[interventions.NAME]` that are not settable.
+pub const INTERVENTION_FIXED: &[&str] = &["description", "intake", "retention", "pay", "cost"];
+
+/// Keys of `[forecasters]` that are not settable.
+pub const FORECASTERS_FIXED: &[&str] = &["weights", "note"];
+
+/// Comments and descriptions, settable nowhere.
+pub const NEVER: &[&str] = &["note", "description"];
+
+/// The families of `[uncertainty]` whose tables are [`raw::Family`].
+pub const FAMILIES: &[&str] = &["workforce_{base}", "demand_ratio", "flow_rate"];
+
+/// The lever tables of an intervention, and whether each is given by
+/// [`raw::Intake`], [`raw::Retention`], [`raw::PayLever`] or [`raw::ProgrammeCost`].
+pub const LEVERS: &[&str] = &["intake", "retention", "pay", "cost"];
+
+/// The settable keys of table `T` (its keys but `fixed` and [`NEVER`]), each under
+/// `prefix`.
+pub fn settable<T: DeserializeOwned>(prefix: &str, years: Years, fixed: &[&str]) -> Vec<String> {
+    raw::keys::<T>(years)
+        .into_iter()
+        .filter(|k| !fixed.contains(&k.as_str()) && !NEVER.contains(&k.as_str()))
+        .map(|k| format!("{prefix}{k}"))
+        .collect()
 }
 
-const fn set(name: &'static str) -> Key {
-    Key {
-        name,
-        settable: true,
+/// The settable keys of lever table `lever` of an intervention.
+pub fn lever_settable(lever: &str, prefix: &str, years: Years) -> Vec<String> {
+    match lever {
+        "intake" => settable::<raw::Intake>(prefix, years, &[]),
+        "retention" => settable::<raw::Retention>(prefix, years, &[]),
+        "pay" => settable::<raw::PayLever>(prefix, years, &[]),
+        _ => settable::<raw::ProgrammeCost>(prefix, years, &[]),
     }
-}
-
-const fn fixed(name: &'static str) -> Key {
-    Key {
-        name,
-        settable: false,
-    }
-}
-
-/// The top level.
-pub const TOP: &[Key] = &[
-    fixed("name"),
-    fixed("title"),
-    set("salary_growth"),
-    set("salary_path"),
-    set("on_cost"),
-    fixed("stress"),
-    fixed("forecasters"),
-    fixed("pay_scale"),
-    fixed("factors"),
-    fixed("uncertainty"),
-    fixed("areas"),
-    fixed("supply"),
-    fixed("demand"),
-    fixed("interventions"),
-];
-
-/// An input written as a table (`{ base = …, dist = "…" }`).
-pub const INPUT: &[Key] = &[
-    fixed("base"),
-    fixed("dist"),
-    fixed("apply"),
-    fixed("factor"),
-    fixed("rho"),
-    fixed("note"),
-];
-
-/// `[uncertainty]`.
-pub const UNCERTAINTY: &[Key] = &[
-    fixed("workforce_2020"),
-    fixed("demand_ratio"),
-    fixed("flow_rate"),
-    fixed("skill_mix"),
-    fixed("band"),
-];
-
-/// The families of `[uncertainty]` whose tables are [`FAMILY`].
-pub const FAMILIES: &[&str] = &["workforce_2020", "demand_ratio", "flow_rate"];
-
-/// `[uncertainty.workforce_2020]`, `[uncertainty.demand_ratio]`,
-/// `[uncertainty.flow_rate]`.
-pub const FAMILY: &[Key] = &[
-    set("dist"),
-    set("apply"),
-    set("factor"),
-    set("rho"),
-    fixed("note"),
-];
-
-/// `[uncertainty.skill_mix]`.
-pub const SKILL_MIX: &[Key] = &[set("concentration"), fixed("note")];
-
-/// `[uncertainty.band]`.
-pub const BAND_UNCERTAINTY: &[Key] = &[set("steps"), set("p"), fixed("note")];
-
-/// `[factors.NAME]`.
-pub const FACTOR: &[Key] = &[set("per_scenario"), fixed("description")];
-
-/// `[pay_scale.BAND]`.
-pub const PAY_BAND: &[Key] = &[set("top"), set("min")];
-
-/// `[areas.AREA]`.
-pub const AREA: &[Key] = &[
-    fixed("family"),
-    set("workforce_2020"),
-    set("band"),
-    set("levels_2020"),
-    fixed("typical_trust"),
-];
-
-/// `[supply.AREA]`.
-pub const SUPPLY: &[Key] = &[set("supply_2030"), set("flow_rate"), set("extra_inflow")];
-
-/// `[demand.SCENARIO.AREA]`.
-pub const DEMAND: &[Key] = &[
-    set("demand_2030"),
-    set("ratio"),
-    set("levels_2030"),
-    set("concentration"),
-];
-
-/// `[forecasters]`.
-pub const FORECASTERS: &[Key] = &[
-    set("returns"),
-    set("mode"),
-    set("missing"),
-    fixed("weights"),
-    fixed("note"),
-];
-
-/// `[interventions.NAME]`.
-pub const INTERVENTION: &[Key] = &[
-    fixed("description"),
-    set("active"),
-    fixed("intake"),
-    fixed("retention"),
-    fixed("pay"),
-    fixed("cost"),
-];
-
-/// `[interventions.NAME.intake]`.
-pub const INTAKE: &[Key] = &[
-    set("areas"),
-    set("per_year"),
-    set("start"),
-    set("ramp"),
-    set("completion"),
-    set("attrition"),
-];
-
-/// `[interventions.NAME.retention]`.
-pub const RETENTION: &[Key] = &[set("areas"), set("delta"), set("start")];
-
-/// `[interventions.NAME.pay]`.
-pub const PAY_LEVER: &[Key] = &[
-    set("areas"),
-    set("uplift"),
-    set("start"),
-    set("flow_effect"),
-    fixed("note"),
-];
-
-/// `[interventions.NAME.cost]`.
-pub const PROGRAMME_COST: &[Key] = &[set("per_entrant"), set("per_year"), set("start")];
-
-/// The lever tables of an intervention and their keys.
-pub const LEVERS: &[(&str, &[Key])] = &[
-    ("intake", INTAKE),
-    ("retention", RETENTION),
-    ("pay", PAY_LEVER),
-    ("cost", PROGRAMME_COST),
-];
-
-/// The names of `keys`, for the reader's check.
-pub fn names(keys: &[Key]) -> Vec<&'static str> {
-    keys.iter().map(|k| k.name).collect()
-}
-
-/// The settable keys of `keys`, each under `prefix`.
-pub fn settable(prefix: &str, keys: &[Key]) -> impl Iterator<Item = String> {
-    keys.iter()
-        .filter(|k| k.settable)
-        .map(move |k| format!("{prefix}{}", k.name))
 }

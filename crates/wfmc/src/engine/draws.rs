@@ -56,7 +56,8 @@ pub fn fill(
     let sampler = Sampler::new(cfg);
     let chunks = spec.shard.chunks(spec.n_chunks());
     let pool = thread_pool(spec.threads)?;
-    let workforce = guard::workforce_indices();
+    let layout = sampler.base().layout;
+    let workforce = guard::workforce_indices(layout);
     pool.install(|| {
         out.par_chunks_mut(CHUNK_DRAWS as usize * k)
             .enumerate()
@@ -73,7 +74,7 @@ pub fn fill(
                         for (v, col) in dst.iter_mut().zip(columns) {
                             *v = match *col {
                                 Column::Output(_) if bad => f64::NAN,
-                                Column::Output(s) => row[s.index()],
+                                Column::Output(s) => row[layout.index(&s)],
                                 Column::Input(g) => sampler.scalar_value(&sampler.groups()[g], raw),
                             };
                         }

@@ -3,8 +3,8 @@
 //! of silently poisoning them; a few of them are kept as examples with the inputs
 //! of the offending area, so a user can see which assumption produced them.
 
-use crate::dims::{Area, N_YEARS, Scenario};
-use crate::model::{Metric, Series};
+use crate::dims::Dims;
+use crate::model::{Layout, Metric, Series};
 use crate::sampling::Sampler;
 
 /// Examples kept (the first ones in chunk order, so the same for any thread count).
@@ -49,21 +49,18 @@ pub struct Guard {
 }
 
 /// Indices of every demand and supply series: what must not go below zero.
-pub fn workforce_indices() -> Vec<usize> {
+pub fn workforce_indices(lay: Layout) -> Vec<usize> {
     let mut v = vec![];
-    for &s in Scenario::ALL {
-        for &a in Area::ALL {
-            for k in 0..N_YEARS {
+    for scenario in 0..lay.scenarios {
+        for a in 0..lay.areas {
+            for year in 0..lay.years {
                 for metric in [Metric::Demand, Metric::Supply] {
-                    v.push(
-                        Series {
-                            scenario: s,
-                            area: Some(a),
-                            year: k,
-                            metric,
-                        }
-                        .index(),
-                    );
+                    v.push(lay.index(&Series {
+                        scenario,
+                        area: Some(a),
+                        year,
+                        metric,
+                    }));
                 }
             }
         }
@@ -113,9 +110,10 @@ impl Guard {
         {
             return;
         }
-        let s = crate::model::Layout::series_at(at);
+        let dims: &Dims = sampler.dims();
+        let s = Layout::of(dims).series_at(at);
         // The offending output's own area's inputs (config paths name the area).
-        let tag = format!(".{}.", s.area_key());
+        let tag = format!(".{}.", dims.place_key(s.area));
         let inputs: Vec<(String, f64, f64)> = sampler
             .groups()
             .iter()
@@ -131,10 +129,10 @@ impl Guard {
             reason,
             output: format!(
                 "{}/{}/{}/{} = {}",
-                s.scenario.key(),
-                s.area_key(),
-                s.calendar_year(),
-                s.metric.key(),
+                dims.scenario_key(s.scenario),
+                dims.place_key(s.area),
+                dims.year_of(s.year),
+                s.metric.key(dims),
                 row[at]
             ),
             inputs,

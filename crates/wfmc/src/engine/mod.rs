@@ -270,12 +270,12 @@ pub struct RunState {
 }
 
 impl RunState {
-    /// No draws yet: statistics of the series centred on `centre` (the point model)
-    /// and rank sums of `n_in` inputs with `n_out` outputs.
-    pub fn new(centre: Vec<f64>, n_in: usize, n_out: usize) -> RunState {
+    /// No draws yet: statistics of the series of `layout` centred on `centre` (the
+    /// point model) and rank sums of `n_in` inputs with `n_out` outputs.
+    pub fn new(centre: Vec<f64>, layout: Layout, n_in: usize, n_out: usize) -> RunState {
         RunState {
-            reps: Replicates::new(centre.len()),
-            acc: Accumulator::new(centre),
+            reps: Replicates::new(layout),
+            acc: Accumulator::new(centre, layout),
             ranks: RankCorr::new(n_in, n_out),
             guard: guard::Guard::default(),
         }
@@ -406,7 +406,7 @@ impl<'a> Drawer<'a> {
             sampler,
             x: sampler.base().clone(),
             raw: vec![0.0; sampler.raw_len()],
-            row: vec![0.0; Layout::LEN],
+            row: vec![0.0; sampler.base().layout.len()],
             u: vec![0.0; sampler.seq_dims()],
         }
     }
@@ -472,8 +472,9 @@ pub fn empty_state(cfg: &Config) -> RunState {
     let sampler = Sampler::new(cfg);
     RunState::new(
         point(cfg),
+        Layout::of(&cfg.dims),
         ranked_groups(&sampler).len(),
-        crate::model::outputs().len(),
+        crate::model::outputs(&cfg.dims).len(),
     )
 }
 
@@ -533,6 +534,7 @@ pub fn run_with(
 /// as a run of that many draws would.
 pub struct Runner {
     sampler: Sampler,
+    layout: Layout,
     centre: Vec<f64>,
     pool: rayon::ThreadPool,
     ranked: Vec<usize>,
@@ -546,7 +548,10 @@ impl Runner {
     pub fn new(cfg: &Config, spec: &RunSpec, threads: usize, ranks: bool) -> Result<Runner, Error> {
         let sampler = Sampler::new(cfg);
         let pool = thread_pool(threads)?;
-        let outputs: Vec<usize> = crate::model::outputs().iter().map(|o| o.index).collect();
+        let outputs: Vec<usize> = crate::model::outputs(&cfg.dims)
+            .iter()
+            .map(|o| o.index)
+            .collect();
         let ranks = ranks.then(|| {
             let plan = RankPlan {
                 chunks: spec.n_chunks().min(PILOT_DRAWS / CHUNK_DRAWS),
@@ -560,6 +565,7 @@ impl Runner {
         });
         Ok(Runner {
             ranked: ranked_groups(&sampler),
+            layout: Layout::of(&cfg.dims),
             centre: point(cfg),
             sampler,
             pool,
@@ -575,7 +581,12 @@ impl Runner {
 
     /// A state with no draws, for this run's config.
     pub fn empty_state(&self) -> RunState {
-        RunState::new(self.centre.clone(), self.ranked.len(), self.outputs.len())
+        RunState::new(
+            self.centre.clone(),
+            self.layout,
+            self.ranked.len(),
+            self.outputs.len(),
+        )
     }
 
     /// Runs the blocks `blocks` of `spec` and returns their state. The rank sums of
@@ -691,7 +702,7 @@ impl Runner {
         let width = plan.ranked.len() + plan.outputs.len();
         let parts: Vec<RunState> = self.pool.broadcast(|_| {
             let mut st = plan.empty_state();
-            let workforce = guard::workforce_indices();
+            let workforce = guard::workforce_indices(plan.layout);
             // The hot loop stays written out here rather than through `Drawer::chunk`:
             // measured back to back, the closure cost 7–10 % of a default run.
             let mut x = sampler.base().clone();
@@ -701,7 +712,7 @@ impl Runner {
             let mut v = vec![0.0; plan.outputs.len()];
             // A worker takes whole replicate blocks: each block's own statistics give
             // its estimates for the standard errors, then join the worker's total.
-            let mut block = Accumulator::new(centre.clone());
+            let mut block = Accumulator::new(centre.clone(), plan.layout);
             'blocks: loop {
                 let b = next.fetch_add(1, Ordering::Relaxed);
                 if b >= blocks.end {

@@ -10,7 +10,7 @@
 
 use super::{Control, RunSpec, RunState, Runner, Shard};
 use crate::config::Config;
-use crate::dims::{Area, END_YEAR, Scenario};
+use crate::dims::Dims;
 use crate::error::{Error, Invalid, Setting};
 use crate::model::Metric;
 use crate::stats::Summary;
@@ -27,11 +27,11 @@ pub const ROUND_BLOCKS: u64 = 2;
 /// Which estimates a target bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Measure {
-    /// P(shortfall) in 2030 of every area and the total, both scenarios.
+    /// P(shortfall) in the last year of every area and the total, every scenario.
     PShortfall,
-    /// P5 and P95 of the 2030 total gap, both scenarios (WTE).
+    /// P5 and P95 of the last year's total gap, every scenario (WTE).
     Percentile,
-    /// The mean 2030 total gap, both scenarios (WTE).
+    /// The mean of the last year's total gap, every scenario (WTE).
     Mean,
 }
 
@@ -52,20 +52,22 @@ impl Measure {
     }
 
     /// The estimates this measure covers in `s`: (label, standard error).
-    fn estimates(self, s: &Summary) -> Vec<(String, f64)> {
+    fn estimates(self, s: &Summary, dims: &Dims) -> Vec<(String, f64)> {
         let mut out = vec![];
-        for &sc in Scenario::ALL {
+        let last = dims.last();
+        for sc in 0..dims.n_scenarios() {
+            let skey = dims.scenario_key(sc);
             match self {
                 Measure::PShortfall => {
-                    for a in Area::ALL.iter().copied().map(Some).chain([None]) {
-                        if let Some(sh) = s.shortfall_of(sc, a, END_YEAR) {
-                            let area = a.map_or("total", |a| a.key());
-                            out.push((format!("P(shortfall) {} {area}", sc.key()), sh.se));
+                    for a in dims.places() {
+                        if let Some(sh) = s.shortfall_of(sc, a, last) {
+                            let area = dims.place_key(a);
+                            out.push((format!("P(shortfall) {skey} {area}"), sh.se));
                         }
                     }
                 }
                 Measure::Percentile | Measure::Mean => {
-                    let st = s.series_of(sc, None, END_YEAR, Metric::Gap);
+                    let st = s.series_of(sc, None, last, Metric::Gap);
                     let stats: &[(&str, crate::stats::Stat)] = if self == Measure::Mean {
                         &[("mean", crate::stats::Stat::Mean)]
                     } else {
@@ -76,7 +78,7 @@ impl Measure {
                     };
                     for (name, stat) in stats {
                         let se = st.and_then(|st| st.se(*stat)).unwrap_or(f64::NAN);
-                        out.push((format!("{name} of the total gap, {}", sc.key()), se));
+                        out.push((format!("{name} of the total gap, {skey}"), se));
                     }
                 }
             }
@@ -144,12 +146,12 @@ pub struct Check {
 }
 
 impl Check {
-    /// Of `summary`, against `targets`.
-    pub fn of(summary: &Summary, targets: &[Target]) -> Check {
+    /// Of `summary` (of a config of `dims`), against `targets`.
+    pub fn of(summary: &Summary, dims: &Dims, targets: &[Target]) -> Check {
         let worst = targets
             .iter()
             .map(|t| {
-                let est = t.measure.estimates(summary);
+                let est = t.measure.estimates(summary, dims);
                 let (label, se) = est
                     .into_iter()
                     .max_by(|a, b| nan_high(a.1).total_cmp(&nan_high(b.1)))
@@ -236,7 +238,7 @@ pub fn run(
     let mut done = MIN_BLOCKS.min(n_blocks);
     let mut state = runner.blocks(&spec, 0..done, control)?;
     loop {
-        let check = Check::of(&state.summary(), targets);
+        let check = Check::of(&state.summary(), &cfg.dims, targets);
         progress(&check);
         let met = check.met();
         if met || done == n_blocks {

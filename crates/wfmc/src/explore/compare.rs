@@ -1,4 +1,4 @@
-//! Paired comparisons (`wfmc compare`): a baseline config against variants (an
+//! Paired comparisons: a baseline config against variants (an
 //! intervention, a portfolio, a stress profile, overrides) on the same draws
 //! (common random numbers, [`crate::engine::paired`]), with the standard error of
 //! each change from the run's replicate blocks, computed on the paired differences.
@@ -7,12 +7,11 @@
 //! E[max(demand − supply, 0)], for the total also the gross shortfall (the sum of
 //! the areas' shortfalls), and the cost: pay of the supply plus the programmes' own
 //! cost. Per scenario and area (and the total, on the gross shortfall): the cost per
-//! WTE-year of shortfall avoided, 2021–2030: the change in cost over those years over
+//! WTE-year of shortfall avoided after the base year: the change in cost over those years over
 //! the expected WTE-years of shortfall avoided (a ratio of means, its standard error
 //! by the delta method on the blocks).
 
 use crate::config::Config;
-use crate::dims::{N_AREAS, N_SCENARIOS, N_YEARS};
 use crate::engine::{Control, RunSpec, guard, paired};
 use crate::error::Error;
 use crate::model::{Inputs, Layout, Metric};
@@ -30,8 +29,8 @@ pub enum Measure {
     Cost,
     /// The programmes' own cost alone (part of `Cost`), pounds.
     ProgrammeCost,
-    /// Change in cost 2021–2030 per expected WTE-year of shortfall avoided
-    /// (for the total: of gross shortfall), pounds; year 2030 in the rows.
+    /// Change in cost after the base year per expected WTE-year of shortfall avoided
+    /// (for the total: of gross shortfall), pounds; the last year in the rows.
     CostPerWteYearAvoided,
 }
 
@@ -58,20 +57,27 @@ const MEASURES: [Measure; 5] = [
     Measure::ProgrammeCost,
 ];
 const M: usize = MEASURES.len();
-/// Areas and the total.
-const PLACES: usize = N_AREAS + 1;
-/// Values per config and draw: scenario × place × year × measure.
-const VALUES: usize = N_SCENARIOS * PLACES * N_YEARS * M;
 
-fn at(s: usize, place: usize, k: usize, m: usize) -> usize {
-    ((s * PLACES + place) * N_YEARS + k) * M + m
+/// The per-draw values of one config: scenario × place (areas, then the total) ×
+/// year × measure.
+#[derive(Debug, Clone, Copy)]
+struct Grid {
+    layout: Layout,
 }
 
-fn offset(metric: Metric) -> usize {
-    Metric::AREA_METRICS
-        .iter()
-        .position(|&m| m == metric)
-        .expect("an area metric")
+impl Grid {
+    fn places(&self) -> usize {
+        self.layout.areas + 1
+    }
+
+    /// Values per config and draw.
+    fn values(&self) -> usize {
+        self.layout.scenarios * self.places() * self.layout.years * M
+    }
+
+    fn at(&self, s: usize, place: usize, k: usize, m: usize) -> usize {
+        ((s * self.places() + place) * self.layout.years + k) * M + m
+    }
 }
 
 /// One variant: its name and its config (the baseline with the variant applied).
@@ -141,27 +147,29 @@ struct Chunk {
 }
 
 /// Writes the per-draw values of one config.
-fn values(x: &Inputs, row: &[f64], out: &mut [f64]) {
-    let (gap, cost) = (offset(Metric::Gap), offset(Metric::CostSupply));
-    for s in 0..N_SCENARIOS {
-        for k in 0..N_YEARS {
+fn values(g: Grid, x: &Inputs, row: &[f64], out: &mut [f64]) {
+    let lay = g.layout;
+    let (gap, cost) = (lay.slot_of(Metric::Gap), lay.slot_of(Metric::CostSupply));
+    let n_a = lay.areas;
+    for s in 0..lay.scenarios {
+        for k in 0..lay.years {
             let (mut gross, mut total_cost, mut total_prog) = (0.0, 0.0, 0.0);
-            for a in 0..N_AREAS {
-                let b = Layout::area_base(s, Some(a), k);
+            for a in 0..n_a {
+                let b = lay.area_base(s, Some(a), k);
                 let short = (-row[b + gap]).max(0.0);
                 let prog = x
                     .policy
                     .as_deref()
-                    .map_or(0.0, |p| p.programme[a][k] * x.wage_index[k]);
+                    .map_or(0.0, |p| p.programme[a * lay.years + k] * x.wage_index[k]);
                 let c = row[b + cost] + prog;
-                let v = &mut out[at(s, a, k, 0)..at(s, a, k, 0) + M];
+                let v = &mut out[g.at(s, a, k, 0)..g.at(s, a, k, 0) + M];
                 v.copy_from_slice(&[f64::from(row[b + gap] < 0.0), short, short, c, prog]);
                 gross += short;
                 total_cost += c;
                 total_prog += prog;
             }
-            let b = Layout::area_base(s, None, k);
-            let v = &mut out[at(s, N_AREAS, k, 0)..at(s, N_AREAS, k, 0) + M];
+            let b = lay.area_base(s, None, k);
+            let v = &mut out[g.at(s, n_a, k, 0)..g.at(s, n_a, k, 0) + M];
             v.copy_from_slice(&[
                 f64::from(row[b + gap] < 0.0),
                 (-row[b + gap]).max(0.0),
@@ -206,14 +214,18 @@ pub fn run(
         .chain(variants.iter().map(|v| &v.cfg))
         .collect();
     let (c, v) = (cfgs.len(), variants.len());
-    let workforce = guard::workforce_indices();
+    let g = Grid {
+        layout: Layout::of(&base.dims),
+    };
+    let (values_n, places, n_s, n_y) = (g.values(), g.places(), g.layout.scenarios, g.layout.years);
+    let workforce = guard::workforce_indices(g.layout);
     let init = || Chunk {
         n: 0,
         rejected: 0,
-        sum: vec![0.0; c * VALUES],
-        sq: vec![0.0; c * VALUES],
-        cross: vec![0.0; v * VALUES],
-        cur: vec![0.0; c * VALUES],
+        sum: vec![0.0; c * values_n],
+        sq: vec![0.0; c * values_n],
+        cross: vec![0.0; v * values_n],
+        cur: vec![0.0; c * values_n],
     };
     let per_draw = |t: &mut Chunk, xs: &[&Inputs], rows: &[&[f64]]| {
         if rows.iter().any(|r| guard::check(r, &workforce).is_some()) {
@@ -222,15 +234,15 @@ pub fn run(
         }
         t.n += 1;
         for (i, (x, r)) in xs.iter().zip(rows).enumerate() {
-            values(x, r, &mut t.cur[i * VALUES..(i + 1) * VALUES]);
+            values(g, x, r, &mut t.cur[i * values_n..(i + 1) * values_n]);
         }
         for (i, &y) in t.cur.iter().enumerate() {
             t.sum[i] += y;
             t.sq[i] += y * y;
         }
-        let (b0, rest) = t.cur.split_at(VALUES);
-        for (j, vj) in rest.chunks(VALUES).enumerate() {
-            for ((acc, &x0), &xj) in t.cross[j * VALUES..].iter_mut().zip(b0).zip(vj) {
+        let (b0, rest) = t.cur.split_at(values_n);
+        for (j, vj) in rest.chunks(values_n).enumerate() {
+            for ((acc, &x0), &xj) in t.cross[j * values_n..].iter_mut().zip(b0).zip(vj) {
                 *acc += x0 * xj;
             }
         }
@@ -240,20 +252,20 @@ pub fn run(
         n: 0,
         rejected: 0,
         w: 0.0,
-        tot: vec![0.0; c * VALUES],
-        sq: vec![0.0; c * VALUES],
-        cross: vec![0.0; v * VALUES],
-        a1: vec![0.0; c * VALUES],
-        a2: vec![0.0; c * VALUES],
-        d1: vec![0.0; v * VALUES],
-        d2: vec![0.0; v * VALUES],
-        ratio: vec![[0.0; 6]; v * N_SCENARIOS * PLACES],
+        tot: vec![0.0; c * values_n],
+        sq: vec![0.0; c * values_n],
+        cross: vec![0.0; v * values_n],
+        a1: vec![0.0; c * values_n],
+        a2: vec![0.0; c * values_n],
+        d1: vec![0.0; v * values_n],
+        d2: vec![0.0; v * values_n],
+        ratio: vec![[0.0; 6]; v * n_s * places],
     };
     let mut per_block = |_b: u64, chunks: Vec<Chunk>| {
         // The block's sums (its chunks in order); squares and cross products only
         // ever enter the run's totals.
         let (mut count, mut rejected) = (0, 0);
-        let mut sum = vec![0.0; c * VALUES];
+        let mut sum = vec![0.0; c * values_n];
         for ch in &chunks {
             count += ch.n;
             rejected += ch.rejected;
@@ -281,22 +293,22 @@ pub fn run(
             tt.a1[i] += n * n * m;
             tt.a2[i] += n * n * m * m;
         }
-        let (m0, rest) = means.split_at(VALUES);
-        for (j, mj) in rest.chunks(VALUES).enumerate() {
+        let (m0, rest) = means.split_at(values_n);
+        for (j, mj) in rest.chunks(values_n).enumerate() {
             for (i, (&x0, &xj)) in m0.iter().zip(mj).enumerate() {
                 let d = xj - x0;
-                tt.d1[j * VALUES + i] += n * n * d;
-                tt.d2[j * VALUES + i] += n * n * d * d;
+                tt.d1[j * values_n + i] += n * n * d;
+                tt.d2[j * values_n + i] += n * n * d * d;
             }
-            for s in 0..N_SCENARIOS {
-                for place in 0..PLACES {
-                    let short = if place == N_AREAS { 2 } else { 1 };
+            for s in 0..n_s {
+                for place in 0..places {
+                    let short = if place == places - 1 { 2 } else { 1 };
                     let (mut cb, mut sb) = (0.0, 0.0);
-                    for k in 1..N_YEARS {
-                        cb += mj[at(s, place, k, 3)] - m0[at(s, place, k, 3)];
-                        sb += m0[at(s, place, k, short)] - mj[at(s, place, k, short)];
+                    for k in 1..n_y {
+                        cb += mj[g.at(s, place, k, 3)] - m0[g.at(s, place, k, 3)];
+                        sb += m0[g.at(s, place, k, short)] - mj[g.at(s, place, k, short)];
                     }
-                    let r = &mut tt.ratio[(j * N_SCENARIOS + s) * PLACES + place];
+                    let r = &mut tt.ratio[(j * n_s + s) * places + place];
                     r[0] += n * cb;
                     r[1] += n * sb;
                     r[2] += n * n * cb * cb;
@@ -309,7 +321,7 @@ pub fn run(
     };
     paired::fold_blocks(&cfgs, spec, control, &init, &per_draw, &mut per_block)?;
     Ok(Comparison {
-        rows: rows(&tt, v),
+        rows: rows(g, &tt, v),
         draws: tt.n,
         rejected: tt.rejected,
         blocks: tt.blocks,
@@ -324,7 +336,9 @@ fn block_se(factor: f64, sq: f64, lin: f64, weight: f64, theta: f64) -> f64 {
         .sqrt()
 }
 
-fn rows(t: &Totals, v: usize) -> Vec<Row> {
+fn rows(g: Grid, t: &Totals, v: usize) -> Vec<Row> {
+    let (values_n, places, n_s, n_y) = (g.values(), g.places(), g.layout.scenarios, g.layout.years);
+    let n_a = g.layout.areas;
     let nn = t.n as f64;
     let b = t.blocks as f64;
     let factor = if t.blocks >= 2 {
@@ -336,19 +350,19 @@ fn rows(t: &Totals, v: usize) -> Vec<Row> {
     let se = |i: usize| block_se(factor, t.a2[i], t.a1[i], t.w, mean(i));
     let mut out = vec![];
     for j in 0..v {
-        let off = (j + 1) * VALUES;
-        for s in 0..N_SCENARIOS {
-            for place in 0..PLACES {
+        let off = (j + 1) * values_n;
+        for s in 0..n_s {
+            for place in 0..places {
                 for (m, &measure) in MEASURES.iter().enumerate() {
                     // Per area, the gross shortfall is the expected shortfall.
-                    if measure == Measure::GrossShortfall && place < N_AREAS {
+                    if measure == Measure::GrossShortfall && place < n_a {
                         continue;
                     }
-                    for k in 0..N_YEARS {
-                        let i = at(s, place, k, m);
+                    for k in 0..n_y {
+                        let i = g.at(s, place, k, m);
                         let (b0, bj) = (mean(i), mean(off + i));
                         let d = bj - b0;
-                        let dj = j * VALUES + i;
+                        let dj = j * values_n + i;
                         let se_d = block_se(factor, t.d2[dj], t.d1[dj], t.w, d);
                         let (s0, sj) = (se(i), se(off + i));
                         let var0 = t.sq[i] / nn - b0 * b0;
@@ -362,7 +376,7 @@ fn rows(t: &Totals, v: usize) -> Vec<Row> {
                         out.push(Row {
                             variant: j,
                             scenario: s,
-                            area: (place < N_AREAS).then_some(place),
+                            area: (place < n_a).then_some(place),
                             year: k,
                             measure,
                             base: b0,
@@ -375,7 +389,7 @@ fn rows(t: &Totals, v: usize) -> Vec<Row> {
                         });
                     }
                 }
-                let r = t.ratio[(j * N_SCENARIOS + s) * PLACES + place];
+                let r = t.ratio[(j * n_s + s) * places + place];
                 let (c, sh) = (r[0] / nn, r[1] / nn);
                 let ratio = c / sh;
                 // Delta method: the spread of c_b − R·s_b, over the shortfall avoided.
@@ -387,8 +401,8 @@ fn rows(t: &Totals, v: usize) -> Vec<Row> {
                 out.push(Row {
                     variant: j,
                     scenario: s,
-                    area: (place < N_AREAS).then_some(place),
-                    year: N_YEARS - 1,
+                    area: (place < n_a).then_some(place),
+                    year: n_y - 1,
                     measure: Measure::CostPerWteYearAvoided,
                     base: f64::NAN,
                     with: f64::NAN,

@@ -1,7 +1,8 @@
 //! `wfmc target`: the extra annual inflow that brings an area's probability of
 //! shortfall down to a target.
 //!
-//! An extra inflow of x WTE a year from 2021 adds x·k to supply in year 2020 + k and
+//! An extra inflow of x WTE a year from the year after the base adds x·k to supply
+//! k years after the base and
 //! changes nothing else, so with common random numbers a draw is short after the
 //! inflow exactly when its gap without it is below −x·k. The probability of
 //! shortfall is therefore a monotone step function of x over the draws, and the
@@ -14,7 +15,6 @@
 //! check a user would make with `--set supply.AREA.extra_inflow=X`.
 
 use crate::config::Config;
-use crate::dims::{Area, Scenario};
 use crate::engine::{self, RunSpec};
 use crate::error::Error;
 use crate::model::{Layout, Metric, Series, evaluate};
@@ -23,11 +23,11 @@ use crate::stats::{Sketch, sketch};
 /// What to solve for.
 #[derive(Debug, Clone)]
 pub struct TargetSpec {
-    /// Areas to solve for.
-    pub areas: Vec<Area>,
-    /// Scenario.
-    pub scenario: Scenario,
-    /// Year index (1 = 2021 … 10 = 2030).
+    /// Areas to solve for (their indices).
+    pub areas: Vec<usize>,
+    /// Scenario index.
+    pub scenario: usize,
+    /// Year index (1: the year after the base).
     pub year: usize,
     /// Target probability of shortfall.
     pub p: f64,
@@ -36,8 +36,8 @@ pub struct TargetSpec {
 /// The answer for one area.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
-    /// Which area.
-    pub area: Area,
+    /// Which area (its index).
+    pub area: usize,
     /// P(shortfall) without extra inflow, and its standard error.
     pub p0: (f64, f64),
     /// Extra inflow, WTE a year (0 if none is needed), rounded up to 0.01.
@@ -56,14 +56,13 @@ struct Bins {
     values: Vec<Vec<f64>>,
 }
 
-fn gap_index(s: Scenario, a: Area, k: usize) -> usize {
-    Series {
+fn gap_index(lay: Layout, s: usize, a: usize, k: usize) -> usize {
+    lay.index(&Series {
         scenario: s,
         area: Some(a),
         year: k,
         metric: Metric::Gap,
-    }
-    .index()
+    })
 }
 
 /// Solves for every area of `t`. `spec` gives draws, seed and threads.
@@ -74,14 +73,19 @@ pub fn solve(cfg: &Config, t: &TargetSpec, spec: &RunSpec) -> Result<Vec<Answer>
     if t.year == 0 {
         return Err(Error::setting(
             crate::error::Setting::Year,
-            2020,
-            "extra inflow starts in 2021, so it cannot change 2020; give 2021–2030",
+            cfg.dims.base_year,
+            format!(
+                "extra inflow starts the year after the base, so it cannot change the base year; give {}–{}",
+                cfg.dims.base_year + 1,
+                cfg.dims.last_year
+            ),
         ));
     }
+    let lay = Layout::of(&cfg.dims);
     let idx: Vec<usize> = t
         .areas
         .iter()
-        .map(|&a| gap_index(t.scenario, a, t.year))
+        .map(|&a| gap_index(lay, t.scenario, a, t.year))
         .collect();
     let m = idx.len();
     // Pass 1: sketches of each area's gap without extra inflow.
@@ -157,12 +161,12 @@ pub fn solve(cfg: &Config, t: &TargetSpec, spec: &RunSpec) -> Result<Vec<Answer>
     let parts = engine::map_chunks(
         cfg,
         spec,
-        || (vec![0u64; m], vec![0u64; m], vec![0.0; Layout::LEN]),
+        || (vec![0u64; m], vec![0u64; m], vec![0.0; lay.len()]),
         |(short0, short1, out), x, row| {
             let mut y = x.clone();
             for (a, (&area, &inflow)) in areas.iter().zip(&inflows).enumerate() {
                 short0[a] += u64::from(row[idx[a]] < 0.0);
-                y.extra_inflow[area.index()] += inflow;
+                y.extra_inflow[area] += inflow;
             }
             evaluate(&y, out);
             for a in 0..m {
@@ -206,15 +210,16 @@ fn p_invalid(p: f64) -> Error {
 /// The areas short in `year` more often than `p`, from a quick pass.
 pub fn short_areas(
     cfg: &Config,
-    s: Scenario,
+    s: usize,
     year: usize,
     p: f64,
     spec: &RunSpec,
-) -> Result<Vec<Area>, Error> {
+) -> Result<Vec<usize>, Error> {
     if !(p > 0.0 && p < 1.0) {
         return Err(p_invalid(p));
     }
-    let idx: Vec<usize> = Area::ALL.iter().map(|&a| gap_index(s, a, year)).collect();
+    let lay = Layout::of(&cfg.dims);
+    let idx: Vec<usize> = (0..lay.areas).map(|a| gap_index(lay, s, a, year)).collect();
     let parts = engine::map_chunks(
         cfg,
         spec,
@@ -232,10 +237,9 @@ pub fn short_areas(
         }
     }
     let n = spec.shard_draws() as f64;
-    Ok(Area::ALL
-        .iter()
+    Ok((0..lay.areas)
         .zip(&counts)
         .filter(|(_, c)| **c as f64 / n > p)
-        .map(|(a, _)| *a)
+        .map(|(a, _)| a)
         .collect())
 }

@@ -121,6 +121,7 @@ pub fn variants(base: &Config, variants: &[VariantSpec]) -> Result<Vec<Variant>,
 
 /// What a comparison found.
 pub struct CompareOutcome {
+    dims: crate::dims::SharedDims,
     /// The variants compared.
     pub variants: Vec<Variant>,
     /// The estimates.
@@ -134,12 +135,12 @@ impl CompareOutcome {
     /// `compare.csv`'s text.
     pub fn csv(&self) -> String {
         let names: Vec<String> = self.variants.iter().map(|v| v.name.clone()).collect();
-        results::compare::write(&self.comparison, &names)
+        results::compare::write(&self.comparison, &names, &self.dims)
     }
 
     /// The table of the request's year.
     pub fn table(&self) -> String {
-        crate::report::terminal::compare(&self.comparison, &self.variants, self.year)
+        crate::report::terminal::compare(&self.dims, &self.comparison, &self.variants, self.year)
     }
 }
 
@@ -151,7 +152,7 @@ pub fn compare(
     req: &CompareRequest,
     ctx: &Context,
 ) -> Result<CompareOutcome, Error> {
-    let year = keys::year(req.year)?;
+    let year = keys::year(&base.dims, req.year)?;
     let spec = req.draws.spec(COMPARE_DRAWS, Sampling::Rqmc)?;
     if req.variants.is_empty() {
         return Err(Error::setting(
@@ -199,6 +200,7 @@ pub fn compare(
         });
     }
     let mut out = CompareOutcome {
+        dims: base.dims.clone(),
         variants: vs,
         comparison,
         path: None,

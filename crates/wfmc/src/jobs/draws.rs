@@ -6,7 +6,6 @@ use crate::config::Config;
 use crate::engine::Sampling;
 use crate::engine::draws::{self as table, Column};
 use crate::error::{Error, Setting};
-use crate::model::Series;
 
 /// Which values of which draws.
 #[derive(Debug, Clone, Default)]
@@ -48,10 +47,12 @@ pub fn draws(cfg: &Config, req: &DrawsRequest, ctx: &Context) -> Result<DrawsTab
     let mut columns = vec![];
     let mut labels = vec![];
     for (m, s, a, y) in &req.outputs {
-        let series =
-            Series::from_keys(m, s, a, *y).map_err(|e| Error::setting(Setting::Outcome, "", e))?;
+        let series = cfg
+            .dims
+            .series(m, s, a, *y)
+            .map_err(|e| Error::setting(Setting::Outcome, "", e))?;
         columns.push(Column::Output(series));
-        labels.push(series.label());
+        labels.push(cfg.dims.series_label(&series));
     }
     let named = table::inputs(cfg);
     for i in &req.inputs {

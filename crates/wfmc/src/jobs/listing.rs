@@ -24,7 +24,7 @@ pub fn point(cfg: &Config, format: PointFormat) -> Result<String, Error> {
         PointFormat::Table => {
             return Ok(crate::report::point::render_tables(cfg, &v));
         }
-        PointFormat::Csv => crate::report::point::write_csv(&v, &mut out),
+        PointFormat::Csv => crate::report::point::write_csv(&cfg.dims, &v, &mut out),
         PointFormat::Json => crate::report::point::write_json(cfg, &v, &mut out),
     };
     res.map_err(|e| Error::io("writing the point model", e))?;

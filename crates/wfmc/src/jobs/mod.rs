@@ -252,52 +252,47 @@ fn add_to_folder(
     Ok(st.commit()?.join(name))
 }
 
-/// A scenario, area (`total` allowed where `total` is) or year named by a user,
-/// found in the config: the one place such names are looked up.
+/// A scenario, area or year named by a user, found in the config's dimensions: the
+/// one place such names are looked up.
 pub(crate) mod keys {
-    use crate::dims::{Area, Scenario, year_index};
+    use crate::dims::Dims;
     use crate::error::{Error, Setting};
 
     /// The scenario `key` (`None`: the first).
-    pub fn scenario(key: Option<&str>) -> Result<Scenario, Error> {
+    pub fn scenario(dims: &Dims, key: Option<&str>) -> Result<usize, Error> {
         let Some(key) = key else {
-            return Ok(Scenario::ALL[0]);
+            return Ok(0);
         };
-        Scenario::from_key(key).ok_or_else(|| {
+        dims.scenario(key).ok_or_else(|| {
             Error::setting(
                 Setting::Scenario,
                 key,
-                format!("valid scenarios are {}", Scenario::keys().join(", ")),
+                format!("valid scenarios are {}", dims.scenario_keys().join(", ")),
             )
         })
     }
 
     /// The area `key`.
-    pub fn area(key: &str) -> Result<Area, Error> {
-        Area::from_key(key).ok_or_else(|| {
+    pub fn area(dims: &Dims, key: &str) -> Result<usize, Error> {
+        dims.area(key).ok_or_else(|| {
             Error::setting(
                 Setting::Area,
                 key,
-                format!("valid areas are {}", Area::keys().join(", ")),
+                format!("valid areas are {}", dims.area_keys().join(", ")),
             )
         })
     }
 
     /// The year index of calendar year `year` (`None`: the last).
-    pub fn year(year: Option<u32>) -> Result<usize, Error> {
-        let last = crate::dims::N_YEARS - 1;
+    pub fn year(dims: &Dims, year: Option<u32>) -> Result<usize, Error> {
         let Some(y) = year else {
-            return Ok(last);
+            return Ok(dims.last());
         };
-        year_index(y).ok_or_else(|| {
+        dims.year_index(y).ok_or_else(|| {
             Error::setting(
                 Setting::Year,
                 y,
-                format!(
-                    "years run from {} to {}",
-                    crate::dims::year_of(0),
-                    crate::dims::year_of(last)
-                ),
+                format!("years run from {} to {}", dims.base_year, dims.last_year),
             )
         })
     }

@@ -140,6 +140,7 @@ pub struct Run {
 /// What a run (or a merge) that wrote a results folder produced.
 #[derive(Debug)]
 pub struct RunOutcome {
+    dims: crate::dims::SharedDims,
     /// The results folder.
     pub dir: PathBuf,
     /// The statistics (for a shard, of its draws only).
@@ -161,7 +162,7 @@ pub struct RunOutcome {
 impl RunOutcome {
     /// The table a whole run prints: the last year's P(shortfall) and gap per area.
     pub fn table(&self) -> String {
-        crate::report::run::terminal_table(&self.summary)
+        crate::report::run::terminal_table(&self.dims, &self.summary)
     }
 
     /// Draws per second.
@@ -333,7 +334,6 @@ impl Run {
     /// (`p_shortfall`, `se`, `expected_shortfall`, `expected_shortfall_se`), for
     /// which `stat` is ignored.
     pub fn cube(&self, metric: &str, stat: &str) -> Result<ndarray::Array3<f64>, Error> {
-        use crate::model::Metric;
         use crate::stats::{PERCENTILES, ShortStat, Stat};
         let short = match metric {
             "p_shortfall" => Some(ShortStat::P),
@@ -345,13 +345,14 @@ impl Run {
         if let Some(s) = short {
             return Ok(self.summary.shortfall_cube(s));
         }
-        let m = Metric::from_key(metric).ok_or_else(|| {
+        let dims = &self.cfg.dims;
+        let m = dims.metric(metric).ok_or_else(|| {
             Error::setting(
                 Setting::Metric,
                 metric,
                 format!(
-                    "valid metrics are {}, gross_shortfall, p_shortfall, se, expected_shortfall, expected_shortfall_se",
-                    Metric::AREA_METRICS.map(|m| m.key()).join(", ")
+                    "valid metrics are {}, p_shortfall, se, expected_shortfall, expected_shortfall_se",
+                    dims.metric_keys().join(", ")
                 ),
             )
         })?;
@@ -372,6 +373,52 @@ impl Run {
             },
         };
         Ok(self.summary.cube(m, st))
+    }
+
+    /// One statistic (`mean`, `sd`, `se_mean`, `p5` … `p95`) of the series named by
+    /// `metric`, `scenario`, `area` (or `total`) and calendar `year`, with its Monte
+    /// Carlo standard error (NaN for `se_mean`).
+    pub fn stat(
+        &self,
+        metric: &str,
+        scenario: &str,
+        area: &str,
+        year: u32,
+        stat: &str,
+    ) -> Result<(f64, f64), Error> {
+        let s = self
+            .cfg
+            .dims
+            .series(metric, scenario, area, year)
+            .map_err(|e| Error::setting(Setting::Outcome, "", e))?;
+        let st = self.summary.of(&s);
+        let q = crate::stats::PERCENTILES
+            .iter()
+            .position(|(k, _)| *k == stat);
+        Ok(match (stat, q) {
+            ("mean", _) => (st.mean, st.se_mean),
+            ("sd", _) => (st.sd, st.se_sd),
+            ("se_mean", _) => (st.se_mean, f64::NAN),
+            (_, Some(i)) => (st.percentiles[i], st.se_percentiles[i]),
+            _ => {
+                return Err(Error::Input(format!(
+                    "stat `{stat}`: valid statistics are mean, sd, se_mean, p5, p10, p25, p50, p75, p90, p95"
+                )));
+            }
+        })
+    }
+
+    /// P(shortfall) of `scenario`, `area` (or `total`) in calendar `year`, with its
+    /// standard error.
+    pub fn p_shortfall(&self, scenario: &str, area: &str, year: u32) -> Result<(f64, f64), Error> {
+        let s = self
+            .cfg
+            .dims
+            .series("gap", scenario, area, year)
+            .map_err(|e| Error::setting(Setting::Outcome, "", e))?;
+        let sh =
+            &self.summary.shortfall[self.summary.layout.short_slot(s.scenario, s.area, s.year)];
+        Ok((sh.p, sh.se))
     }
 
     /// The shard's partial result: the bytes of its `partial.wfmc`.
@@ -428,6 +475,7 @@ impl Run {
         let dir = st.commit()?;
         let guard = &self.state.guard;
         Ok(RunOutcome {
+            dims: self.cfg.dims.clone(),
             dir,
             summary: self.summary.clone(),
             seconds,

@@ -19,6 +19,7 @@ pub struct TornadoRequest {
 /// A tornado's rows, and the file written.
 #[derive(Debug, Clone)]
 pub struct Tornado {
+    dims: crate::dims::SharedDims,
     rows: Vec<tor::Row>,
     /// `tornado.csv`, unless kept in memory.
     pub path: Option<PathBuf>,
@@ -27,12 +28,12 @@ pub struct Tornado {
 impl Tornado {
     /// `tornado.csv`'s text.
     pub fn csv(&self) -> String {
-        results::tornado::write(&self.rows)
+        results::tornado::write(&self.dims, &self.rows)
     }
 
     /// The text tornado: the `top` inputs of each output.
     pub fn table(&self, top: usize) -> String {
-        crate::report::terminal::tornado(&self.rows, top)
+        crate::report::terminal::tornado(&self.dims, &self.rows, top)
     }
 }
 
@@ -43,12 +44,16 @@ pub fn tornado(cfg: &Config, req: &TornadoRequest, ctx: &Context) -> Result<Torn
         Some(dir) => Some(add_to_folder(
             &dir,
             results::tornado::FILE,
-            results::tornado::write(&rows).as_bytes(),
+            results::tornado::write(&cfg.dims, &rows).as_bytes(),
             ctx.control,
         )?),
         None => None,
     };
-    Ok(Tornado { rows, path })
+    Ok(Tornado {
+        dims: cfg.dims.clone(),
+        rows,
+        path,
+    })
 }
 
 /// Sobol indices with bootstrap intervals.

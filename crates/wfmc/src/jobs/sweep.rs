@@ -25,7 +25,7 @@ pub struct SweepRequest {
     pub metrics: Vec<String>,
     /// Areas to keep, or `total` (default: all).
     pub areas: Vec<String>,
-    /// Years to keep (default: the last).
+    /// Years to keep (default: the config's last).
     pub years: Vec<u32>,
     /// Run only this shard of the grid points, writing a part for a merge.
     pub shard: Option<Shard>,
@@ -46,7 +46,7 @@ pub enum SweepOut<'a> {
 }
 
 impl SweepRequest {
-    fn plan(&self) -> Result<(Vec<Vary>, RunSpec, Filter), Error> {
+    fn plan(&self, cfg: &Config) -> Result<(Vec<Vary>, RunSpec, Filter), Error> {
         if self.vary.is_empty() {
             return Err(Error::setting(
                 Setting::Vary,
@@ -62,7 +62,7 @@ impl SweepRequest {
         let mut spec = self.draws.spec(SWEEP_DRAWS, Sampling::Rqmc)?;
         spec.shard = self.shard.unwrap_or(Shard::ALL);
         let d = Filter::default();
-        let filter = Filter {
+        let mut filter = Filter {
             metrics: if self.metrics.is_empty() {
                 d.metrics
             } else {
@@ -75,7 +75,7 @@ impl SweepRequest {
                 self.years.clone()
             },
         };
-        filter.validate()?;
+        filter.validate(&cfg.dims)?;
         Ok((varies, spec, filter))
     }
 
@@ -98,7 +98,7 @@ pub fn sweep(
     out: SweepOut<'_>,
     ctx: &Context,
 ) -> Result<(), Error> {
-    let (varies, spec, filter) = req.plan()?;
+    let (varies, spec, filter) = req.plan(cfg)?;
     let res = match out {
         SweepOut::Stream(w) => run(cfg, &varies, &spec, &filter, w, ctx),
         SweepOut::File { path, overwrite } => {
@@ -145,6 +145,7 @@ fn run(
         points: points.clone(),
         total: grid.len() as u64,
         key: format::key(cfg, varies, spec, filter),
+        dims: cfg.dims.signature(),
     });
     // Each point runs every draw: the shard splits the grid, not the draws.
     let point_spec = RunSpec {
@@ -156,7 +157,7 @@ fn run(
         let (p, c) = grid.config(cfg, i)?;
         let state = engine::run_with(&c, &point_spec, ctx.control, false)?;
         state.check_rejected(spec.max_rejected)?;
-        w.point(i, &p, &state.summary(), filter)?;
+        w.point(i, &p, &state.summary(), &cfg.dims, filter)?;
         (ctx.on_points)(i + 1 - points.start as usize, points.clone().count());
     }
     w.finish()

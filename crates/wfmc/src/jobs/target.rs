@@ -36,6 +36,7 @@ pub type TargetAnswer = Answer;
 #[derive(Debug, Clone)]
 pub struct TargetOutcome {
     spec: TargetSpec,
+    dims: crate::dims::SharedDims,
     /// Per area solved for; empty when no area is short often enough.
     pub answers: Vec<Answer>,
     /// Draws, seed and sampling used.
@@ -53,37 +54,46 @@ impl TargetOutcome {
         if self.answers.is_empty() {
             return format!(
                 "No area is short in {} with probability above {} ({}).\n",
-                crate::dims::year_of(self.spec.year),
+                self.dims.year_of(self.spec.year),
                 self.spec.p,
-                self.spec.scenario.label()
+                self.dims.scenario_label(self.spec.scenario)
             );
         }
-        crate::report::terminal::target(&self.spec, &self.answers)
+        crate::report::terminal::target(&self.dims, &self.spec, &self.answers)
     }
 
     /// The calendar year.
     pub fn year(&self) -> u32 {
-        crate::dims::year_of(self.spec.year)
+        self.dims.year_of(self.spec.year)
     }
 
     /// The scenario's key.
-    pub fn scenario(&self) -> &'static str {
-        self.spec.scenario.key()
+    pub fn scenario(&self) -> &str {
+        self.dims.scenario_key(self.spec.scenario)
     }
 
-    /// The config path of an area's extra inflow, which a run can set to check an
-    /// answer.
-    pub fn inflow_path(a: &Answer) -> String {
-        format!("supply.{}.extra_inflow", a.area.key())
+    /// An answer's area key.
+    pub fn area(&self, a: &Answer) -> &str {
+        self.dims.area_key(a.area)
+    }
+
+    /// The config path of an answer's extra inflow, which a run can set to check it.
+    pub fn inflow_path(&self, a: &Answer) -> String {
+        format!("supply.{}.extra_inflow", self.area(a))
     }
 }
 
 /// Finds the supply targets `req` asks for.
 pub fn target(cfg: &Config, req: &TargetRequest) -> Result<TargetOutcome, Error> {
-    let scenario = keys::scenario(req.scenario.as_deref())?;
-    let year = keys::year(req.year)?;
+    let dims = &cfg.dims;
+    let scenario = keys::scenario(dims, req.scenario.as_deref())?;
+    let year = keys::year(dims, req.year)?;
     let p = req.p_shortfall.unwrap_or(TARGET_P);
-    let area = req.area.as_deref().map(keys::area).transpose()?;
+    let area = req
+        .area
+        .as_deref()
+        .map(|a| keys::area(dims, a))
+        .transpose()?;
     let spec = req.draws.spec(TARGET_DRAWS, Sampling::Mc)?;
     let areas = match area {
         Some(a) => vec![a],
@@ -102,6 +112,7 @@ pub fn target(cfg: &Config, req: &TargetRequest) -> Result<TargetOutcome, Error>
     };
     Ok(TargetOutcome {
         spec: t,
+        dims: cfg.dims.clone(),
         answers,
         draws: spec.draws,
         seed: spec.seed,

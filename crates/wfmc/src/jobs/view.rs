@@ -90,8 +90,8 @@ pub fn run(
     );
     let summary = state.summary();
     Ok(View {
-        bands_csv: results::bands::write(&summary),
-        shortfall_csv: results::shortfall::write(&summary),
+        bands_csv: results::bands::write(&summary, &cfg.dims),
+        shortfall_csv: results::shortfall::write(&summary, &cfg.dims),
         summary_json: results::summary::write(&cfg, &summary, &state.acc.centre),
         folder: Folder::from_run(&cfg, &spec, &state, &summary, &command),
         diff: base.diff(&list, words),
@@ -155,28 +155,30 @@ pub struct Shape {
 
 /// The shape of `cfg`.
 pub fn shape(cfg: &Config) -> Shape {
-    use crate::dims::{Area, Scenario};
+    let d = &cfg.dims;
     Shape {
-        scenarios: Scenario::ALL
+        scenarios: d
+            .scenarios
             .iter()
-            .map(|s| (s.key().to_string(), s.label().to_string()))
+            .map(|s| (s.key.clone(), s.label.clone()))
             .collect(),
-        areas: Area::ALL
-            .iter()
-            .map(|&a| AreaShape {
-                key: a.key().to_string(),
-                label: a.label().to_string(),
+        areas: (0..d.n_areas())
+            .map(|a| AreaShape {
+                key: d.area_key(a).to_string(),
+                label: d.area_label(a).to_string(),
                 flow_rate: cfg.area(a).flow.base,
                 extra_inflow: cfg.area(a).extra_inflow,
-                ratio: Scenario::ALL
-                    .iter()
-                    .map(|&s| (s.key().to_string(), cfg.demand_of(s, a).ratio.base))
+                ratio: (0..d.n_scenarios())
+                    .map(|s| {
+                        (
+                            d.scenario_key(s).to_string(),
+                            cfg.demand_of(s, a).ratio.base,
+                        )
+                    })
                     .collect(),
             })
             .collect(),
-        years: (0..crate::dims::N_YEARS)
-            .map(crate::dims::year_of)
-            .collect(),
+        years: (0..d.n_years()).map(|k| d.year_of(k)).collect(),
     }
 }
 
@@ -206,8 +208,11 @@ mod tests {
         )
         .unwrap();
         let summary = state.summary();
-        assert_eq!(v.bands_csv, results::bands::write(&summary));
-        assert_eq!(v.shortfall_csv, results::shortfall::write(&summary));
+        assert_eq!(v.bands_csv, results::bands::write(&summary, &cfg.dims));
+        assert_eq!(
+            v.shortfall_csv,
+            results::shortfall::write(&summary, &cfg.dims)
+        );
         assert_eq!(
             v.command,
             "wfmc run --draws 12000 --seed 5 --stress 'supply-stall' --set 'salary_growth=0.04'"

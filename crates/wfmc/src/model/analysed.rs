@@ -1,8 +1,8 @@
-//! The outputs every sensitivity analysis reports on (spec §5): a list of series of
-//! the model's output vector.
+//! The outputs every sensitivity analysis reports on: a list of series of the
+//! model's output vector.
 
-use super::{Metric, Series};
-use crate::dims::{Area, END_YEAR, N_YEARS, Scenario};
+use super::{Layout, Metric, Series};
+use crate::dims::Dims;
 
 /// One analysed output: a scalar of the model's output vector.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,30 +15,31 @@ pub struct Output {
     pub index: usize,
 }
 
-/// The outputs of spec §5, per scenario: 2030 net gap, gross shortfall and cost of
-/// demand (totals), then the 2030 gap of each area.
-pub fn outputs() -> Vec<Output> {
-    let k = N_YEARS - 1;
+/// The analysed outputs, per scenario: the last year's net gap, gross shortfall and
+/// cost of demand (totals), then the last year's gap of each area.
+pub fn outputs(dims: &Dims) -> Vec<Output> {
+    let lay = Layout::of(dims);
+    let k = dims.last();
+    let year = dims.last_year;
     let mut out = vec![];
-    for &s in Scenario::ALL {
-        let series = |area: Option<Area>, metric: Metric| Series {
-            scenario: s,
-            area,
-            year: k,
-            metric,
-        };
-        let mut push = |area: Option<Area>, metric: Metric| {
-            let sr = series(area, metric);
+    for s in 0..dims.n_scenarios() {
+        let mut push = |area: Option<usize>, metric: Metric| {
+            let sr = Series {
+                scenario: s,
+                area,
+                year: k,
+                metric,
+            };
             out.push(Output {
-                scenario: s.index(),
-                name: format!("{}/{}/{END_YEAR}", metric.key(), sr.area_key()),
-                index: sr.index(),
+                scenario: s,
+                name: format!("{}/{}/{year}", metric.key(dims), dims.place_key(area)),
+                index: lay.index(&sr),
             });
         };
         push(None, Metric::Gap);
         push(None, Metric::GrossShortfall);
         push(None, Metric::CostDemand);
-        for &a in Area::ALL {
+        for a in 0..dims.n_areas() {
             push(Some(a), Metric::Gap);
         }
     }
@@ -50,8 +51,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn outputs_are_named_like_the_spec() {
-        let o = outputs();
+    fn outputs_are_named_by_metric_area_and_year() {
+        let o = outputs(&Dims::report());
         assert_eq!(o.len(), 2 * 12);
         let names: Vec<&str> = o.iter().map(|o| o.name.as_str()).collect();
         for n in [

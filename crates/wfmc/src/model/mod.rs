@@ -1,4 +1,5 @@
-//! The projection itself (spec §3): one set of input values in, every output out.
+//! The projection itself (user guide, "The model"): one set of input values in,
+//! every output out.
 //!
 //! [`Inputs`] is one realisation of every input (the base values for the point model,
 //! a random draw in the Monte Carlo engine); [`evaluate`] fills an output vector laid
@@ -13,62 +14,86 @@ pub use analysed::{Output, outputs};
 pub use layout::{Layout, Metric, Series};
 
 use crate::config::Config;
-use crate::dims::{N_AREAS, N_LEVELS, N_SCENARIOS, N_YEARS};
 
-/// One realisation of every model input.
+/// One realisation of every model input. Per-area values are indexed by area,
+/// per-scenario ones by `scenario × areas + area`, yearly ones by year index.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inputs {
-    /// 2020 workforce per area, WTE.
-    pub workforce: [f64; N_AREAS],
-    /// Demand ratio 2030 / 2020 per scenario and area.
-    pub ratio: [[f64; N_AREAS]; N_SCENARIOS],
-    /// Demand ratio 2025 / 2020 where known (`None`: a straight line 2020 → 2030).
-    pub ratio_2025: [[Option<f64>; N_AREAS]; N_SCENARIOS],
+    /// The output layout (the sizes of every array here).
+    pub layout: Layout,
+    /// Base-year workforce per area, WTE.
+    pub workforce: Vec<f64>,
+    /// Demand ratio last year / base year per scenario and area.
+    pub ratio: Vec<f64>,
+    /// Demand ratio at year index `mid` / base year where known (`None`: a
+    /// straight line from the base year to the last).
+    pub ratio_mid: Vec<Option<f64>>,
+    /// The year index of the middle point of a demand path through `ratio_mid`.
+    pub mid: usize,
     /// Net annual flow rate per area.
-    pub flow: [f64; N_AREAS],
+    pub flow: Vec<f64>,
     /// Annual pay per area (top of the drawn band), GBP.
-    pub pay: [f64; N_AREAS],
-    /// Pay awards fixed year by year from 2021 (a realised path); later years grow
-    /// at the salary growth rate.
+    pub pay: Vec<f64>,
+    /// Pay awards fixed year by year from the year after the base (a realised
+    /// path); later years grow at the salary growth rate.
     pub salary_path: Vec<f64>,
-    /// Wage index per year relative to 2020 (1.0 in 2020).
-    pub wage_index: [f64; N_YEARS],
-    /// Additional inflow per area, WTE a year from 2021 (a policy lever; 0 in the report).
-    pub extra_inflow: [f64; N_AREAS],
+    /// Wage index per year relative to the base year (1.0 in the base year).
+    pub wage_index: Vec<f64>,
+    /// Additional inflow per area, WTE a year from the year after the base (a
+    /// policy lever; 0 in the report).
+    pub extra_inflow: Vec<f64>,
     /// Employment on-cost rate.
     pub on_cost: f64,
-    /// 2020 job-level shares per area.
-    pub shares_2020: [[f64; N_LEVELS]; N_AREAS],
-    /// 2030 job-level shares per scenario and area.
-    pub shares_2030: [[[f64; N_LEVELS]; N_AREAS]; N_SCENARIOS],
+    /// Base-year job-level shares per area, `area × levels + level`.
+    pub shares_base: Vec<f64>,
+    /// Last-year job-level shares per scenario and area, `(scenario × areas +
+    /// area) × levels + level`.
+    pub shares_last: Vec<f64>,
+    /// Pay of each job level where demand is costed by level (else empty).
+    pub level_pay: Vec<f64>,
     /// What active interventions change (`None`: none is active).
     pub policy: Option<Box<policy::Policy>>,
 }
 
-/// Wage index: the awards of `path` for 2021, 2022, …, then `growth` a year.
-pub fn wage_index(path: &[f64], growth: f64) -> [f64; N_YEARS] {
-    let mut w = [1.0; N_YEARS];
-    for k in 1..N_YEARS {
-        w[k] = w[k - 1] * (1.0 + path.get(k - 1).copied().unwrap_or(growth));
-    }
+/// Wage index for `years` yearly points: the awards of `path` for the years after
+/// the base, then `growth` a year.
+pub fn wage_index(path: &[f64], growth: f64, years: usize) -> Vec<f64> {
+    let mut w = vec![1.0; years];
+    fill_wage_index(&mut w, path, growth);
     w
 }
 
+/// [`wage_index`] into `w` (its length the years).
+#[inline]
+pub fn fill_wage_index(w: &mut [f64], path: &[f64], growth: f64) {
+    if let Some(first) = w.first_mut() {
+        *first = 1.0;
+    }
+    for k in 1..w.len() {
+        w[k] = w[k - 1] * (1.0 + path.get(k - 1).copied().unwrap_or(growth));
+    }
+}
+
 impl Inputs {
-    /// Every input at its base value: the report's own projection.
+    /// Every input at its base value: the config's own projection.
     pub fn base(cfg: &Config) -> Inputs {
+        let layout = Layout::of(&cfg.dims);
+        let (n_s, n_a, n_y, n_l) = (layout.scenarios, layout.areas, layout.years, layout.levels);
         let mut x = Inputs {
-            workforce: [0.0; N_AREAS],
-            ratio: [[0.0; N_AREAS]; N_SCENARIOS],
-            ratio_2025: [[None; N_AREAS]; N_SCENARIOS],
-            flow: [0.0; N_AREAS],
-            pay: [0.0; N_AREAS],
+            layout,
+            workforce: vec![0.0; n_a],
+            ratio: vec![0.0; n_s * n_a],
+            ratio_mid: vec![None; n_s * n_a],
+            mid: cfg.panel.as_ref().map_or(0, |p| p.mid),
+            flow: vec![0.0; n_a],
+            pay: vec![0.0; n_a],
             salary_path: cfg.salary_path.clone(),
-            wage_index: wage_index(&cfg.salary_path, cfg.salary_growth.base),
-            extra_inflow: [0.0; N_AREAS],
+            wage_index: wage_index(&cfg.salary_path, cfg.salary_growth.base, n_y),
+            extra_inflow: vec![0.0; n_a],
             on_cost: cfg.on_cost.base,
-            shares_2020: [[0.0; N_LEVELS]; N_AREAS],
-            shares_2030: [[[0.0; N_LEVELS]; N_AREAS]; N_SCENARIOS],
+            shares_base: vec![0.0; n_a * n_l],
+            shares_last: vec![0.0; n_s * n_a * n_l],
+            level_pay: cfg.level_pay.clone(),
             policy: None,
         };
         let levers = policy::Levers::new(cfg);
@@ -80,15 +105,16 @@ impl Inputs {
             x.flow[i] = a.flow.base;
             x.extra_inflow[i] = a.extra_inflow;
             x.pay[i] = cfg.pay_top(a.band.base);
-            x.shares_2020[i] = a.shares_2020;
+            x.shares_base[i * n_l..(i + 1) * n_l].copy_from_slice(&a.shares_base);
         }
         for (s, row) in cfg.demand.iter().enumerate() {
             for (i, d) in row.iter().enumerate() {
-                x.ratio[s][i] = d.ratio.base;
-                x.ratio_2025[s][i] = d.ratio_2025;
-                let total: f64 = d.levels_2030.iter().sum();
-                for l in 0..N_LEVELS {
-                    x.shares_2030[s][i][l] = d.levels_2030[l] / total;
+                x.ratio[s * n_a + i] = d.ratio.base;
+                x.ratio_mid[s * n_a + i] = d.ratio_mid;
+                let total: f64 = d.levels_last.iter().sum();
+                let at = (s * n_a + i) * n_l;
+                for l in 0..n_l {
+                    x.shares_last[at + l] = d.levels_last[l] / total;
                 }
             }
         }
@@ -96,89 +122,109 @@ impl Inputs {
     }
 }
 
-/// Evaluates the model for one set of inputs into `out` (length [`Layout::LEN`]).
+/// Evaluates the model for one set of inputs into `out` (length [`Layout::len`]).
 ///
-/// Demand follows a straight line from W to R·W (through R₂₀₂₅·W in 2025 when the
-/// forecasters gave 2025 figures); supply compounds the flow rate (plus
-/// any extra inflow, k years × WTE a year, and what active interventions add);
+/// Demand follows a straight line from W to R·W (through R_mid·W in the middle year
+/// when the forecasters gave middle-year figures); supply compounds the flow rate
+/// (plus any extra inflow, k years × WTE a year, and what active interventions add);
 /// costs price each WTE at the area's pay, grown by the wage index, plus on-costs.
 pub fn evaluate(x: &Inputs, out: &mut [f64]) {
-    debug_assert_eq!(out.len(), Layout::LEN);
+    let lay = x.layout;
+    let (n_a, n_y, n_l) = (lay.areas, lay.years, lay.levels);
+    debug_assert_eq!(out.len(), lay.len());
+    let m = lay.metrics_per_slot();
     let oc = 1.0 + x.on_cost;
-    // Supply, supply cost and flat cost do not depend on the scenario: compute once.
-    let mut supply = [[0.0; N_YEARS]; N_AREAS];
-    let mut unit = [[0.0; N_YEARS]; N_AREAS];
-    for a in 0..N_AREAS {
+    let horizon = (n_y - 1) as f64;
+    // Supply, its cost and the flat cost do not depend on the scenario: they are
+    // computed into the first scenario's slots and copied into the others'.
+    for a in 0..n_a {
         let mut s = x.workforce[a];
-        match x.policy.as_deref() {
-            None => {
-                for k in 0..N_YEARS {
-                    supply[a][k] = s + x.extra_inflow[a] * k as f64;
+        let w = x.workforce[a];
+        for k in 0..n_y {
+            let base = lay.area_base(0, Some(a), k);
+            let (sup, u) = match x.policy.as_deref() {
+                None => {
+                    let sup = s + x.extra_inflow[a] * k as f64;
                     s *= 1.0 + x.flow[a];
-                    unit[a][k] = x.pay[a] * x.wage_index[k] * oc;
+                    (sup, x.pay[a] * x.wage_index[k] * oc)
                 }
-            }
-            Some(p) => {
-                for k in 0..N_YEARS {
-                    supply[a][k] = s + x.extra_inflow[a] * k as f64 + p.supply_add[a][k];
-                    if k + 1 < N_YEARS {
-                        s *= 1.0 + (x.flow[a] + p.flow_add[a][k + 1]);
+                Some(p) => {
+                    let sup = s + x.extra_inflow[a] * k as f64 + p.supply_add[a * n_y + k];
+                    if k + 1 < n_y {
+                        s *= 1.0 + (x.flow[a] + p.flow_add[a * n_y + k + 1]);
                     }
-                    unit[a][k] = x.pay[a] * p.pay_mult[a][k] * x.wage_index[k] * oc;
+                    (
+                        sup,
+                        x.pay[a] * p.pay_mult[a * n_y + k] * x.wage_index[k] * oc,
+                    )
                 }
-            }
+            };
+            out[base + 1] = sup;
+            out[base + 4] = sup * u;
+            out[base + 5] = w * u;
+            // The unit cost waits in the gap's slot until demand is known.
+            out[base + 2] = u;
         }
     }
-    for s in 0..N_SCENARIOS {
-        let mut tot = [[0.0; Metric::N_AREA]; N_YEARS];
-        let mut gross = [0.0; N_YEARS];
-        for a in 0..N_AREAS {
-            let w = x.workforce[a];
-            let r1 = x.ratio[s][a] - 1.0;
-            let r25 = x.ratio_2025[s][a];
-            let q0 = &x.shares_2020[a];
-            let q1 = &x.shares_2030[s][a];
-            for k in 0..N_YEARS {
-                let f = k as f64 / 10.0;
-                // A straight line 2020 → 2030, or through the 2025 ratio when known.
-                let d = match r25 {
-                    None => w * (1.0 + r1 * f),
-                    Some(r25) if k <= 5 => w * (1.0 + (r25 - 1.0) * (k as f64 / 5.0)),
-                    Some(r25) => w * (r25 + (r1 + 1.0 - r25) * ((k - 5) as f64 / 5.0)),
-                };
-                let sup = supply[a][k];
-                let u = unit[a][k];
-                let vals = [
-                    d,
-                    sup,
-                    sup - d,
-                    d * u,
-                    sup * u,
-                    w * u,
-                    d * (q0[0] + (q1[0] - q0[0]) * f),
-                    d * (q0[1] + (q1[1] - q0[1]) * f),
-                    d * (q0[2] + (q1[2] - q0[2]) * f),
-                    d * (q0[3] + (q1[3] - q0[3]) * f),
-                ];
-                let base = Layout::area_base(s, Some(a), k);
-                out[base..base + Metric::N_AREA].copy_from_slice(&vals);
-                for (t, v) in tot[k].iter_mut().zip(vals) {
-                    *t += v;
-                }
-                gross[k] += (d - sup).max(0.0);
-            }
+    // The first scenario last: its slots hold supply and the unit cost until then.
+    for s in (0..lay.scenarios).rev() {
+        for k in 0..n_y {
+            let t = lay.area_base(s, None, k);
+            out[t..t + m].fill(0.0);
+            out[lay.gross_index(s, k)] = 0.0;
         }
-        for k in 0..N_YEARS {
-            let base = Layout::area_base(s, None, k);
-            out[base..base + Metric::N_AREA].copy_from_slice(&tot[k]);
-            out[Layout::gross_index(s, k)] = gross[k];
+        for a in 0..n_a {
+            let w = x.workforce[a];
+            let r1 = x.ratio[s * n_a + a] - 1.0;
+            let r_mid = x.ratio_mid[s * n_a + a];
+            let q0 = &x.shares_base[a * n_l..(a + 1) * n_l];
+            let q1 = &x.shares_last[(s * n_a + a) * n_l..(s * n_a + a + 1) * n_l];
+            let mid = x.mid;
+            for k in 0..n_y {
+                let f = k as f64 / horizon;
+                // A straight line from the base year to the last, or through the
+                // middle year's ratio when known.
+                let d = match r_mid {
+                    None => w * (1.0 + r1 * f),
+                    Some(rm) if k <= mid => w * (1.0 + (rm - 1.0) * (k as f64 / mid as f64)),
+                    Some(rm) => {
+                        w * (rm + (r1 + 1.0 - rm) * ((k - mid) as f64 / (n_y - 1 - mid) as f64))
+                    }
+                };
+                let first = lay.area_base(0, Some(a), k);
+                let (sup, u) = (out[first + 1], out[first + 2]);
+                let (cs, cf) = (out[first + 4], out[first + 5]);
+                let base = lay.area_base(s, Some(a), k);
+                let t = lay.area_base(s, None, k);
+                let head = [d, sup, sup - d, d * u, cs, cf];
+                for (j, v) in head.into_iter().enumerate() {
+                    out[base + j] = v;
+                    out[t + j] += v;
+                }
+                let mut by_level = 0.0;
+                for l in 0..n_l {
+                    let v = d * (q0[l] + (q1[l] - q0[l]) * f);
+                    out[base + 6 + l] = v;
+                    out[t + 6 + l] += v;
+                    if lay.level_cost {
+                        by_level += v * x.level_pay[l];
+                    }
+                }
+                if lay.level_cost {
+                    let v = by_level * x.wage_index[k] * oc;
+                    out[base + 6 + n_l] = v;
+                    out[t + 6 + n_l] += v;
+                }
+                out[lay.gross_index(s, k)] += (d - sup).max(0.0);
+            }
         }
     }
 }
 
 /// The point model: the config with every input at its base value.
 pub fn point(cfg: &Config) -> Vec<f64> {
-    let mut out = vec![0.0; Layout::LEN];
-    evaluate(&Inputs::base(cfg), &mut out);
+    let x = Inputs::base(cfg);
+    let mut out = vec![0.0; x.layout.len()];
+    evaluate(&x, &mut out);
     out
 }

@@ -3,26 +3,32 @@
 //! pay multipliers, and the programmes' own cost.
 
 use crate::config::{Config, Input, Intervention};
-use crate::dims::{BASE_YEAR, N_AREAS, N_YEARS};
 
-/// Per area and year (index k = year − 2020), what the active interventions change.
+/// Per area and year (`area × years + k`, k years after the base), what the
+/// active interventions change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
+    /// Years per area.
+    pub years: usize,
     /// WTE added to supply: the intake cohorts still in post.
-    pub supply_add: [[f64; N_YEARS]; N_AREAS],
+    pub supply_add: Vec<f64>,
     /// Added to the net flow rate of the growth into year k (retention, and pay's
     /// assumed effect).
-    pub flow_add: [[f64; N_YEARS]; N_AREAS],
+    pub flow_add: Vec<f64>,
     /// Multiplier on pay in year k (pay uplifts).
-    pub pay_mult: [[f64; N_YEARS]; N_AREAS],
-    /// The programmes' own cost in year k, 2020 pounds (grow it by the wage index).
-    pub programme: [[f64; N_YEARS]; N_AREAS],
+    pub pay_mult: Vec<f64>,
+    /// The programmes' own cost in year k, base-year pounds (grow it by the wage
+    /// index).
+    pub programme: Vec<f64>,
 }
 
 /// The active interventions of a config and their numbers, in the order they are
 /// drawn: what a sampler needs to make a [`Policy`] per draw.
 #[derive(Debug, Clone)]
 pub struct Levers {
+    base_year: u32,
+    areas: usize,
+    years: usize,
     active: Vec<Intervention>,
     /// Every number of every active intervention, in [`Intervention::numbers`] order.
     numbers: Vec<Input>,
@@ -41,7 +47,18 @@ impl Levers {
             .iter()
             .flat_map(|i| i.numbers().into_iter().cloned())
             .collect();
-        Levers { active, numbers }
+        Levers {
+            base_year: cfg.dims.base_year,
+            areas: cfg.dims.n_areas(),
+            years: cfg.dims.n_years(),
+            active,
+            numbers,
+        }
+    }
+
+    /// A policy of this config's size that changes nothing.
+    pub fn empty_policy(&self) -> Policy {
+        Policy::none(self.areas, self.years)
     }
 
     /// No active intervention.
@@ -56,7 +73,7 @@ impl Levers {
 
     /// The policy with every number at its base value.
     pub fn base(&self) -> Policy {
-        let mut p = Policy::none();
+        let mut p = Policy::none(self.areas, self.years);
         self.fill(self.numbers.iter().map(|i| i.base), &mut p);
         p
     }
@@ -76,18 +93,24 @@ impl Levers {
 
     /// The policy with the numbers `v` (in order, one per number).
     pub fn fill(&self, mut v: impl Iterator<Item = f64>, p: &mut Policy) {
-        *p = Policy::none();
+        let (n_y, base_year) = (self.years, self.base_year);
+        p.reset(self.areas, n_y);
         let mut next = || v.next().expect("one value per number");
+        let mut entrants = vec![0.0; self.areas * n_y];
         for i in &self.active {
-            let mut entrants = [[0.0; N_YEARS]; N_AREAS];
+            entrants.fill(0.0);
             if let Some(l) = &i.intake {
                 // Draws outside a number's range are clamped to it.
                 let per_year = next().max(0.0);
                 let completion = next().clamp(0.0, 1.0);
                 let keep = 1.0 - next().clamp(0.0, 0.999);
-                let k0 = (l.start - BASE_YEAR) as usize;
+                let k0 = (l.start - base_year) as usize;
                 for &a in &l.areas {
-                    for (j, e) in entrants[a].iter_mut().enumerate().skip(k0) {
+                    for (j, e) in entrants[a * n_y..(a + 1) * n_y]
+                        .iter_mut()
+                        .enumerate()
+                        .skip(k0)
+                    {
                         let ramp = if l.ramp <= 1 {
                             1.0
                         } else {
@@ -98,8 +121,8 @@ impl Levers {
                         // The cohort of year j, in post from year j, leaving at
                         // the attrition rate afterwards.
                         let mut left = n * completion;
-                        for k in j..N_YEARS {
-                            p.supply_add[a][k] += left;
+                        for k in j..n_y {
+                            p.supply_add[a * n_y + k] += left;
                             left *= keep;
                         }
                     }
@@ -108,8 +131,8 @@ impl Levers {
             if let Some(l) = &i.retention {
                 let delta = next();
                 for &a in &l.areas {
-                    for k in (l.start - BASE_YEAR) as usize..N_YEARS {
-                        p.flow_add[a][k] += delta;
+                    for k in (l.start - base_year) as usize..n_y {
+                        p.flow_add[a * n_y + k] += delta;
                     }
                 }
             }
@@ -117,23 +140,21 @@ impl Levers {
                 let uplift = next().max(-0.5);
                 let effect = next();
                 for &a in &l.areas {
-                    for k in (l.start - BASE_YEAR) as usize..N_YEARS {
-                        p.pay_mult[a][k] *= 1.0 + uplift;
-                        p.flow_add[a][k] += effect;
+                    for k in (l.start - base_year) as usize..n_y {
+                        p.pay_mult[a * n_y + k] *= 1.0 + uplift;
+                        p.flow_add[a * n_y + k] += effect;
                     }
                 }
             }
             let per_entrant = next().max(0.0);
             let per_year = next().max(0.0);
             let areas = i.areas();
-            for (a, row) in entrants.iter().enumerate() {
-                for (k, n) in row.iter().enumerate() {
-                    p.programme[a][k] += n * per_entrant;
-                }
+            for (j, n) in entrants.iter().enumerate() {
+                p.programme[j] += n * per_entrant;
             }
-            for k in (i.cost.start - BASE_YEAR) as usize..N_YEARS {
+            for k in (i.cost.start - base_year) as usize..n_y {
                 for &a in &areas {
-                    p.programme[a][k] += per_year / areas.len() as f64;
+                    p.programme[a * n_y + k] += per_year / areas.len() as f64;
                 }
             }
         }
@@ -141,13 +162,35 @@ impl Levers {
 }
 
 impl Policy {
-    /// A policy that changes nothing.
-    pub fn none() -> Policy {
+    /// A policy that changes nothing, for `areas` areas of `years` years.
+    pub fn none(areas: usize, years: usize) -> Policy {
+        let n = areas * years;
         Policy {
-            supply_add: [[0.0; N_YEARS]; N_AREAS],
-            flow_add: [[0.0; N_YEARS]; N_AREAS],
-            pay_mult: [[1.0; N_YEARS]; N_AREAS],
-            programme: [[0.0; N_YEARS]; N_AREAS],
+            years,
+            supply_add: vec![0.0; n],
+            flow_add: vec![0.0; n],
+            pay_mult: vec![1.0; n],
+            programme: vec![0.0; n],
         }
+    }
+
+    /// Back to a policy that changes nothing (reusing its memory).
+    fn reset(&mut self, areas: usize, years: usize) {
+        let n = areas * years;
+        self.years = years;
+        for (v, x) in [
+            (&mut self.supply_add, 0.0),
+            (&mut self.flow_add, 0.0),
+            (&mut self.pay_mult, 1.0),
+            (&mut self.programme, 0.0),
+        ] {
+            v.clear();
+            v.resize(n, x);
+        }
+    }
+
+    /// Areas covered.
+    pub fn areas(&self) -> usize {
+        self.supply_add.len() / self.years.max(1)
     }
 }

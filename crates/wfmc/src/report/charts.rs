@@ -6,7 +6,7 @@
 //! 13 px at 100 % zoom.
 
 use super::thousands;
-use crate::dims::{Area, Level, N_YEARS, Scenario, year_of};
+use crate::dims::Dims;
 use crate::published;
 use crate::results::Folder as Results;
 use plotters::coord::Shift;
@@ -120,20 +120,25 @@ fn e<E: std::fmt::Display>(x: E) -> String {
     x.to_string()
 }
 
-/// The report's published 2030 (demand, supply) for an area or the total.
-fn published_2030(s: Scenario, area: Option<Area>) -> (Option<f64>, Option<f64>) {
+/// The report's published 2030 (demand, supply) for an area or the total, for a
+/// folder of the report's dimensions.
+fn published_2030(d: &Dims, s: usize, area: Option<usize>) -> (Option<f64>, Option<f64>) {
+    if !d.is_report() {
+        return (None, None);
+    }
+    let key = area.map(|a| d.area_key(a));
     let supply = published::TABLES_3
         .iter()
-        .find(|r| r.area == area)
+        .find(|r| r.area == key)
         .map(|r| r.supply_2030);
     let demand = match s {
-        Scenario::DataDriven => published::DEMAND_2030_A
+        0 => published::DEMAND_2030_A
             .iter()
-            .find(|r| r.0 == area)
+            .find(|r| r.0 == key)
             .map(|r| r.1),
-        Scenario::DataDesert => published::DEMAND_2030_B
+        _ => published::DEMAND_2030_B
             .iter()
-            .find(|r| r.area == area)
+            .find(|r| r.area == key)
             .map(|r| r.value),
     };
     (demand, supply)
@@ -148,9 +153,10 @@ struct Band {
 }
 
 fn band(r: &Results, s: &str, area: &str, metric: &str, scale: f64) -> Band {
+    let d = &r.dims;
     let get = |stat: &str| -> Vec<f64> {
-        (0..N_YEARS)
-            .map(|k| r.band(s, area, year_of(k), metric, stat) / scale)
+        (0..d.n_years())
+            .map(|k| r.band(s, area, d.year_of(k), metric, stat) / scale)
             .collect()
     };
     Band {
@@ -162,14 +168,14 @@ fn band(r: &Results, s: &str, area: &str, metric: &str, scale: f64) -> Band {
     }
 }
 
-fn years() -> impl Iterator<Item = f64> + Clone {
-    (0..N_YEARS).map(|k| f64::from(year_of(k)))
+fn years(d: &Dims) -> impl Iterator<Item = f64> + Clone + '_ {
+    (0..d.n_years()).map(|k| f64::from(d.year_of(k)))
 }
 
-fn polygon(lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)> {
-    let mut pts: Vec<(f64, f64)> = years().zip(lo.iter().copied()).collect();
+fn polygon(d: &Dims, lo: &[f64], hi: &[f64]) -> Vec<(f64, f64)> {
+    let mut pts: Vec<(f64, f64)> = years(d).zip(lo.iter().copied()).collect();
     pts.extend(
-        years()
+        years(d)
             .zip(hi.iter().copied())
             .collect::<Vec<_>>()
             .into_iter()
@@ -193,6 +199,7 @@ fn range_of<'a>(vals: impl Iterator<Item = &'a f64>) -> (f64, f64) {
 
 /// Draws banded series (P5–P95, P25–P75, median) on a years × value chart.
 fn fan(
+    d: &Dims,
     root: &DrawingArea<SVGBackend<'_>, Shift>,
     title: &str,
     y_desc: &str,
@@ -211,11 +218,14 @@ fn fan(
         .margin(18)
         .x_label_area_size(48)
         .y_label_area_size(88)
-        .build_cartesian_2d(2019.6f64..2030.9f64, y0..y1)
+        .build_cartesian_2d(
+            f64::from(d.base_year) - 0.4..f64::from(d.last_year) + 0.9,
+            y0..y1,
+        )
         .map_err(e)?;
     chart
         .configure_mesh()
-        .x_labels(11)
+        .x_labels(d.n_years())
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| thousands(*y))
         .x_desc("Year")
@@ -233,14 +243,14 @@ fn fan(
         ] {
             let fill = c.mix(alpha).filled();
             chart
-                .draw_series(std::iter::once(Polygon::new(polygon(lo, hi), fill)))
+                .draw_series(std::iter::once(Polygon::new(polygon(d, lo, hi), fill)))
                 .map_err(e)?
                 .label(format!("{name} {what}"))
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], fill));
         }
         chart
             .draw_series(LineSeries::new(
-                years().zip(b.p50.iter().copied()),
+                years(d).zip(b.p50.iter().copied()),
                 c.stroke_width(3),
             ))
             .map_err(e)?
@@ -251,7 +261,7 @@ fn fan(
         let c = *c;
         chart
             .draw_series(LineSeries::new(
-                years().zip(v.iter().copied()),
+                years(d).zip(v.iter().copied()),
                 c.stroke_width(2),
             ))
             .map_err(e)?
@@ -261,13 +271,17 @@ fn fan(
     for (name, v, c) in marks {
         let c = *c;
         chart
-            .draw_series(std::iter::once(Circle::new((2030.0, *v), 7, c.filled())))
+            .draw_series(std::iter::once(Circle::new(
+                (f64::from(d.last_year), *v),
+                7,
+                c.filled(),
+            )))
             .map_err(e)?
             .label(name.clone())
             .legend(move |(x, y)| Circle::new((x + 9, y), 6, c.filled()));
         chart
             .draw_series(std::iter::once(Circle::new(
-                (2030.0, *v),
+                (f64::from(d.last_year), *v),
                 7,
                 BLACK.stroke_width(2),
             )))
@@ -284,13 +298,15 @@ fn fan(
     Ok(())
 }
 
-fn fan_chart(r: &Results, s: Scenario, area: Option<Area>) -> Result<Chart, String> {
-    let akey = area.map_or("total", |a| a.key());
-    let alabel = area.map_or("All areas (net total)", |a| a.label());
-    let title = format!("{alabel}: demand and supply, {}", s.label());
-    let d = band(r, s.key(), akey, "demand", 1.0);
-    let sp = band(r, s.key(), akey, "supply", 1.0);
-    let (pd, ps) = published_2030(s, area);
+fn fan_chart(r: &Results, s: usize, area: Option<usize>) -> Result<Chart, String> {
+    let dm = &r.dims;
+    let skey = dm.scenario_key(s);
+    let akey = dm.place_key(area);
+    let alabel = area.map_or("All areas (net total)", |a| dm.area_label(a));
+    let title = format!("{alabel}: demand and supply, {}", dm.scenario_label(s));
+    let d = band(r, skey, akey, "demand", 1.0);
+    let sp = band(r, skey, akey, "supply", 1.0);
+    let (pd, ps) = published_2030(dm, s, area);
     let mut marks = vec![];
     if let Some(v) = pd {
         marks.push(("Report's 2030 demand".to_string(), v, BLUE));
@@ -300,6 +316,7 @@ fn fan_chart(r: &Results, s: Scenario, area: Option<Area>) -> Result<Chart, Stri
     }
     let svg = svg(&title, (W, H), |root| {
         fan(
+            dm,
             root,
             &title,
             "Whole-time equivalents (WTE)",
@@ -309,22 +326,25 @@ fn fan_chart(r: &Results, s: Scenario, area: Option<Area>) -> Result<Chart, Stri
         )
     })?;
     Ok(Chart {
-        file: format!("fan-{}-{akey}.svg", s.key()),
+        file: format!("fan-{skey}-{akey}.svg"),
         title,
         section: Section::Fan,
         svg,
     })
 }
 
-fn cost_chart(r: &Results, s: Scenario) -> Result<Chart, String> {
-    let title = format!("Total salary and on-costs, {}", s.label());
-    let d = band(r, s.key(), "total", "cost_demand", 1e6);
-    let sp = band(r, s.key(), "total", "cost_supply", 1e6);
-    let flat: Vec<f64> = (0..N_YEARS)
-        .map(|k| r.band(s.key(), "total", year_of(k), "cost_flat", "p50") / 1e6)
+fn cost_chart(r: &Results, s: usize) -> Result<Chart, String> {
+    let dm = &r.dims;
+    let skey = dm.scenario_key(s);
+    let title = format!("Total salary and on-costs, {}", dm.scenario_label(s));
+    let d = band(r, skey, "total", "cost_demand", 1e6);
+    let sp = band(r, skey, "total", "cost_supply", 1e6);
+    let flat: Vec<f64> = (0..dm.n_years())
+        .map(|k| r.band(skey, "total", dm.year_of(k), "cost_flat", "p50") / 1e6)
         .collect();
+    let flat_label = format!("Cost of the {} workforce held flat (median)", dm.base_year);
     let mut marks = vec![];
-    if s == Scenario::DataDriven {
+    if s == 0 && dm.is_report() {
         marks.push((
             "Report's 2030 cost of demand (rows; printed total £5,220m)".to_string(),
             published::t33_rows_total_2030_m(),
@@ -333,6 +353,7 @@ fn cost_chart(r: &Results, s: Scenario) -> Result<Chart, String> {
     }
     let svg = svg(&title, (W, H), |root| {
         fan(
+            dm,
             root,
             &title,
             "£ million a year",
@@ -341,44 +362,51 @@ fn cost_chart(r: &Results, s: Scenario) -> Result<Chart, String> {
                 ("Cost of supply", &sp, ORANGE),
             ],
             &marks,
-            &[("Cost of the 2020 workforce held flat (median)", flat, GREEN)],
+            &[(flat_label.as_str(), flat, GREEN)],
         )
     })?;
     Ok(Chart {
-        file: format!("cost-{}.svg", s.key()),
+        file: format!("cost-{skey}.svg"),
         title,
         section: Section::Cost,
         svg,
     })
 }
 
-fn heat_chart(r: &Results, s: Scenario) -> Result<Chart, String> {
-    let title = format!("Probability of shortfall (demand > supply), {}", s.label());
-    let rows: Vec<(String, String)> = Area::ALL
-        .iter()
-        .map(|a| (a.key().to_string(), a.label().to_string()))
+fn heat_chart(r: &Results, s: usize) -> Result<Chart, String> {
+    let dm = &r.dims;
+    let n_years = dm.n_years();
+    let skey = dm.scenario_key(s);
+    let title = format!(
+        "Probability of shortfall (demand > supply), {}",
+        dm.scenario_label(s)
+    );
+    let rows: Vec<(String, String)> = (0..dm.n_areas())
+        .map(|a| (dm.area_key(a).to_string(), dm.area_label(a).to_string()))
         .chain([("total".to_string(), "All areas (net)".to_string())])
         .collect();
     let n = rows.len();
-    let svg = svg(&title, (W, 680), |root| {
+    // 54 px a row, and room for the title, axis and legend (ten rows: 680 px).
+    let height = 140 + 54 * n as u32;
+    let svg = svg(&title, (W, height), |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(&title, (FONT, 22))
             .margin(18)
             .x_label_area_size(48)
             .y_label_area_size(300)
             .build_cartesian_2d(
-                (0..N_YEARS as i32 - 1).into_segmented(),
+                (0..n_years as i32 - 1).into_segmented(),
                 (0..n as i32 - 1).into_segmented(),
             )
             .map_err(e)?;
         chart
             .configure_mesh()
             .disable_mesh()
-            .x_labels(N_YEARS)
+            .x_labels(n_years)
             .y_labels(n)
             .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(k) if (0..N_YEARS as i32).contains(k) => {
-                    year_of(*k as usize).to_string()
+                SegmentValue::CenterOf(k) if (0..n_years as i32).contains(k) => {
+                    dm.year_of(*k as usize).to_string()
                 }
                 _ => String::new(),
             })
@@ -398,8 +426,8 @@ fn heat_chart(r: &Results, s: Scenario) -> Result<Chart, String> {
             .map_err(e)?;
         for (row, (key, _)) in rows.iter().enumerate() {
             let y = (n - 1 - row) as i32;
-            for k in 0..N_YEARS {
-                let (p, _) = r.p_short(s.key(), key, year_of(k));
+            for k in 0..n_years {
+                let (p, _) = r.p_short(skey, key, dm.year_of(k));
                 let c = heat_color(p);
                 let x = k as i32;
                 chart
@@ -431,17 +459,18 @@ fn heat_chart(r: &Results, s: Scenario) -> Result<Chart, String> {
                     .map_err(e)?;
             }
         }
-        // Legend: the colour scale.
+        // Legend: the colour scale, along the bottom.
+        let ly = height as i32 - 32;
         for (i, p) in [0.0, 0.25, 0.5, 0.75, 1.0].iter().enumerate() {
             let x0 = 320 + i as i32 * 110;
             root.draw(&Rectangle::new(
-                [(x0, 648), (x0 + 22, 664)],
+                [(x0, ly), (x0 + 22, ly + 16)],
                 heat_color(*p).filled(),
             ))
             .map_err(e)?;
             root.draw(&Text::new(
                 format!("P = {p:.2}"),
-                (x0 + 28, 649),
+                (x0 + 28, ly + 1),
                 (FONT, 13),
             ))
             .map_err(e)?;
@@ -449,7 +478,7 @@ fn heat_chart(r: &Results, s: Scenario) -> Result<Chart, String> {
         Ok(())
     })?;
     Ok(Chart {
-        file: format!("shortfall-heatmap-{}.svg", s.key()),
+        file: format!("shortfall-heatmap-{skey}.svg"),
         title,
         section: Section::Shortfall,
         svg,
@@ -465,11 +494,13 @@ fn heat_color(p: f64) -> RGBColor {
     RGBColor(lerp(255.0, 165.0), lerp(245.0, 15.0), lerp(235.0, 21.0))
 }
 
-fn tornado_chart(r: &Results, s: Scenario, output: &str) -> Result<Option<Chart>, String> {
+fn tornado_chart(r: &Results, s: usize, output: &str) -> Result<Option<Chart>, String> {
+    let dm = &r.dims;
+    let skey = dm.scenario_key(s);
     let mut rows: Vec<_> = r
         .tornado
         .iter()
-        .filter(|t| t.scenario == s.key() && t.output == output && t.swing > 0.0)
+        .filter(|t| t.scenario == skey && t.output == output && t.swing > 0.0)
         .collect();
     rows.sort_by_key(|t| t.rank);
     rows.truncate(12);
@@ -482,21 +513,21 @@ fn tornado_chart(r: &Results, s: Scenario, output: &str) -> Result<Option<Chart>
     let base = {
         // The base is the point model: every row shares it; read it off the summary.
         let (m, a, _) = split_output(output);
-        r.summary["scenarios"][s.key()]
+        r.summary["scenarios"][skey]
             .get(if a == "total" && m == "gross_shortfall" {
                 "gross_shortfall"
             } else {
                 ""
             })
             .and_then(|g| g["point"].as_f64())
-            .or_else(|| r.summary["scenarios"][s.key()]["areas"][a][m]["point"].as_f64())
+            .or_else(|| r.summary["scenarios"][skey]["areas"][a][m]["point"].as_f64())
             .unwrap_or_else(|| rows[0].output_low.min(rows[0].output_high))
             / scale
     };
     let title = format!(
         "What moves {} ({}): top {} inputs",
-        describe_output(output),
-        s.label(),
+        describe_output(dm, output),
+        dm.scenario_label(s),
         rows.len()
     );
     let n = rows.len();
@@ -532,7 +563,7 @@ fn tornado_chart(r: &Results, s: Scenario, output: &str) -> Result<Option<Chart>
             .x_label_formatter(&|x| thousands(*x))
             .x_desc(format!(
                 "{} ({unit}); line = base case (point model)",
-                describe_output(output)
+                describe_output(dm, output)
             ))
             .y_desc("Input (config path)")
             .label_style((FONT, 13))
@@ -599,7 +630,7 @@ fn tornado_chart(r: &Results, s: Scenario, output: &str) -> Result<Option<Chart>
         Ok(())
     })?;
     Ok(Some(Chart {
-        file: format!("tornado-{}-{}.svg", s.key(), output.replace('/', "-")),
+        file: format!("tornado-{skey}-{}.svg", output.replace('/', "-")),
         title,
         section: Section::Tornado,
         svg,
@@ -617,9 +648,11 @@ fn split_output(o: &str) -> (&str, &str, &str) {
 }
 
 /// Plain words for an output name.
-pub fn describe_output(o: &str) -> String {
+pub fn describe_output(d: &Dims, o: &str) -> String {
     let (m, a, y) = split_output(o);
-    let area = Area::from_key(a).map_or("all areas".to_string(), |a| a.label().to_string());
+    let area = d
+        .area(a)
+        .map_or("all areas".to_string(), |a| d.area_label(a).to_string());
     match m {
         "gap" if a == "total" => format!("{y} net gap, all areas"),
         "gap" => format!("{y} gap, {area}"),
@@ -629,15 +662,26 @@ pub fn describe_output(o: &str) -> String {
     }
 }
 
-fn composition_chart(r: &Results, s: Scenario, a: Area) -> Result<Chart, String> {
-    let title = format!("{}: demand by job level, {}", a.label(), s.label());
-    let yrs = [2020u32, 2025, 2030];
-    let val = |l: Level, y: u32, stat: &str| {
-        r.band(s.key(), a.key(), y, &format!("demand_{}", l.key()), stat)
+fn composition_chart(r: &Results, s: usize, a: usize) -> Result<Chart, String> {
+    let dm = &r.dims;
+    let (skey, akey) = (dm.scenario_key(s), dm.area_key(a));
+    let title = format!(
+        "{}: demand by job level, {}",
+        dm.area_label(a),
+        dm.scenario_label(s)
+    );
+    let yrs = [
+        dm.base_year,
+        dm.base_year + (dm.last_year - dm.base_year) / 2,
+        dm.last_year,
+    ];
+    let n_l = dm.n_levels();
+    let val = |l: usize, y: u32, stat: &str| {
+        r.band(skey, akey, y, &format!("demand_{}", dm.level_key(l)), stat)
     };
     let top = yrs
         .iter()
-        .flat_map(|&y| Level::ALL.iter().map(move |&l| (l, y)))
+        .flat_map(|&y| (0..n_l).map(move |l| (l, y)))
         .map(|(l, y)| val(l, y, "p95"))
         .filter(|v| v.is_finite())
         .fold(1.0, f64::max)
@@ -668,19 +712,20 @@ fn composition_chart(r: &Results, s: Scenario, a: Area) -> Result<Chart, String>
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(e)?;
-        // Four bars per year, placed in pixels inside the year's segment and drawn
-        // on the root area (whose coordinates are the backend's pixels).
+        // A bar per level and year, placed in pixels inside the year's segment and
+        // drawn on the root area (whose coordinates are the backend's pixels).
+        let (step, width) = (0.76 / n_l as f64, 0.68 / n_l as f64);
         let plot = chart.plotting_area();
         let px = |seg: i32, v: f64| plot.map_coordinate(&(SegmentValue::Exact(seg), v));
         for (gi, &y) in yrs.iter().enumerate() {
             let (x0, yb) = px(gi as i32, 0.0);
             let (x1, _) = px(gi as i32 + 1, 0.0);
             let w = f64::from(x1 - x0);
-            for (li, &l) in Level::ALL.iter().enumerate() {
-                let c = LEVEL_COLORS[li];
-                let (m, p5, p95) = (val(l, y, "mean"), val(l, y, "p5"), val(l, y, "p95"));
-                let bx0 = x0 + (w * (0.12 + 0.19 * li as f64)) as i32;
-                let bx1 = bx0 + (w * 0.17) as i32;
+            for li in 0..n_l {
+                let c = LEVEL_COLORS[li % LEVEL_COLORS.len()];
+                let (m, p5, p95) = (val(li, y, "mean"), val(li, y, "p5"), val(li, y, "p95"));
+                let bx0 = x0 + (w * (0.12 + step * li as f64)) as i32;
+                let bx1 = bx0 + (w * width) as i32;
                 let bxm = (bx0 + bx1) / 2;
                 let (_, ym) = px(0, m.max(0.0));
                 root.draw(&Rectangle::new([(bx0, ym), (bx1, yb)], c.filled()))
@@ -699,15 +744,15 @@ fn composition_chart(r: &Results, s: Scenario, a: Area) -> Result<Chart, String>
                 }
             }
         }
-        for (li, &l) in Level::ALL.iter().enumerate() {
-            let c = LEVEL_COLORS[li];
+        for li in 0..n_l {
+            let c = LEVEL_COLORS[li % LEVEL_COLORS.len()];
             chart
                 .draw_series(std::iter::once(Rectangle::new(
                     [(SegmentValue::Exact(0), 0.0), (SegmentValue::Exact(0), 0.0)],
                     c.filled(),
                 )))
                 .map_err(e)?
-                .label(l.label())
+                .label(dm.level_label(li))
                 .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], c.filled()));
         }
         chart
@@ -721,7 +766,7 @@ fn composition_chart(r: &Results, s: Scenario, a: Area) -> Result<Chart, String>
         Ok(())
     })?;
     Ok(Chart {
-        file: format!("composition-{}-{}.svg", s.key(), a.key()),
+        file: format!("composition-{skey}-{akey}.svg"),
         title,
         section: Section::Composition,
         svg,
@@ -740,28 +785,29 @@ const LINE_COLORS: [RGBColor; 5] = [
 /// (by the change in expected shortfall in 2030), with the variant (solid) and
 /// without (dashed), on the same draws.
 fn compare_chart(
+    dm: &Dims,
     rows: &[crate::results::compare::Row],
     variant: &str,
-    s: Scenario,
+    s: usize,
 ) -> Result<Chart, String> {
-    let title = format!("P(shortfall) with and without {variant}, {}", s.label());
+    let skey = dm.scenario_key(s);
+    let title = format!(
+        "P(shortfall) with and without {variant}, {}",
+        dm.scenario_label(s)
+    );
     let of = |area: &str, measure: &str| -> Vec<&crate::results::compare::Row> {
         let mut v: Vec<_> = rows
             .iter()
             .filter(|r| {
-                r.variant == variant
-                    && r.scenario == s.key()
-                    && r.area == area
-                    && r.measure == measure
+                r.variant == variant && r.scenario == skey && r.area == area && r.measure == measure
             })
             .collect();
         v.sort_by_key(|r| r.year);
         v
     };
-    let mut moved: Vec<(f64, &Area)> = Area::ALL
-        .iter()
+    let mut moved: Vec<(f64, usize)> = (0..dm.n_areas())
         .filter_map(|a| {
-            let es = of(a.key(), "expected_shortfall");
+            let es = of(dm.area_key(a), "expected_shortfall");
             let d = es.last().map_or(0.0, |r| r.change.abs());
             (d > 0.5).then_some((d, a))
         })
@@ -772,7 +818,7 @@ fn compare_chart(
         moved
             .iter()
             .take(4)
-            .map(|(_, a)| (a.key().to_string(), a.label().to_string())),
+            .map(|&(_, a)| (dm.area_key(a).to_string(), dm.area_label(a).to_string())),
     );
     let svg = svg(&title, (W, H), |root| {
         // The legend has its own column: lines can run anywhere in the plot.
@@ -782,14 +828,11 @@ fn compare_chart(
             .margin(18)
             .x_label_area_size(48)
             .y_label_area_size(70)
-            .build_cartesian_2d(
-                crate::dims::BASE_YEAR as f64..crate::dims::END_YEAR as f64,
-                0.0..1.0,
-            )
+            .build_cartesian_2d(f64::from(dm.base_year)..f64::from(dm.last_year), 0.0..1.0)
             .map_err(e)?;
         chart
             .configure_mesh()
-            .x_labels(N_YEARS)
+            .x_labels(dm.n_years())
             .x_label_formatter(&|y| format!("{y:.0}"))
             .y_label_formatter(&|p| format!("{p:.1}"))
             .x_desc("Year")
@@ -854,7 +897,7 @@ fn compare_chart(
         })
         .collect();
     Ok(Chart {
-        file: format!("compare-{safe}-{}.svg", s.key()),
+        file: format!("compare-{safe}-{skey}.svg"),
         title,
         section: Section::Compare,
         svg,
@@ -887,39 +930,38 @@ pub fn all_checked(r: &Results) -> Result<Vec<Chart>, crate::error::Error> {
 
 /// Every chart of a results folder, in report order.
 pub fn all(r: &Results) -> Result<Vec<Chart>, String> {
+    let d = &r.dims;
+    let scenarios = 0..d.n_scenarios();
     let mut out = vec![];
-    for &s in Scenario::ALL {
+    for s in scenarios.clone() {
         out.push(fan_chart(r, s, None)?);
-        for &a in Area::ALL {
+        for a in 0..d.n_areas() {
             out.push(fan_chart(r, s, Some(a))?);
         }
     }
-    for &s in Scenario::ALL {
+    for s in scenarios.clone() {
         out.push(cost_chart(r, s)?);
     }
-    for &s in Scenario::ALL {
+    for s in scenarios.clone() {
         out.push(heat_chart(r, s)?);
     }
-    for &s in Scenario::ALL {
-        for o in crate::model::outputs()
-            .iter()
-            .filter(|o| o.scenario == s.index())
-        {
+    for s in scenarios.clone() {
+        for o in crate::model::outputs(d).iter().filter(|o| o.scenario == s) {
             if let Some(c) = tornado_chart(r, s, &o.name)? {
                 out.push(c);
             }
         }
     }
-    for &s in Scenario::ALL {
-        for &a in Area::ALL {
+    for s in scenarios.clone() {
+        for a in 0..d.n_areas() {
             out.push(composition_chart(r, s, a)?);
         }
     }
     if let Some(rows) = &r.compare {
         let names = crate::results::compare::variants(rows);
         for v in names {
-            for &s in Scenario::ALL {
-                out.push(compare_chart(rows, v, s)?);
+            for s in scenarios.clone() {
+                out.push(compare_chart(d, rows, v, s)?);
             }
         }
     }

@@ -7,7 +7,7 @@
 
 use super::charts::{self, Chart, Section};
 use super::thousands;
-use crate::dims::{Area, END_YEAR, Scenario};
+use crate::dims::Dims;
 use crate::error::Error;
 use crate::published;
 use crate::results::Folder as Results;
@@ -40,11 +40,18 @@ document.body.setAttribute('data-errors',window.__errors.join(' | '));document.b
 </script>";
 
 fn stat(r: &Results, s: &str, a: &str, m: &str, st: &str) -> f64 {
-    r.band(s, a, END_YEAR, m, st)
+    r.band(s, a, r.dims.last_year, m, st)
 }
 
-/// The headline tables of 2030 (median and P5–P95 of demand, supply and gap,
-/// P(shortfall) with its standard error, per area and in total, both scenarios), as
+/// Each area's key and label, then the total's key and `total` label.
+fn places<'a>(d: &'a Dims, total: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+    (0..d.n_areas())
+        .map(|a| (d.area_key(a), d.area_label(a)))
+        .chain([("total", total)])
+}
+
+/// The headline tables of the last year (median and P5–P95 of demand, supply and
+/// gap, P(shortfall) with its standard error, per area and in total, every scenario), as
 /// HTML: the top of `report.html` and of `wfmc serve`'s page. Each P(shortfall)
 /// cell carries `data-p="SCENARIO/AREA"` for scripts and tests.
 pub fn headline_tables(r: &Results) -> String {
@@ -54,19 +61,17 @@ pub fn headline_tables(r: &Results) -> String {
 }
 
 fn headline(r: &Results, out: &mut String) {
-    for &s in Scenario::ALL {
-        let k = s.key();
+    let d = &r.dims;
+    let y = d.last_year;
+    for s in 0..d.n_scenarios() {
+        let k = d.scenario_key(s);
         let _ = write!(
             out,
-            "<h3>{}</h3><table><tr><th>Area</th><th>Demand 2030, median (P5–P95)</th><th>Supply 2030, median (P5–P95)</th>\
-<th>Gap 2030, median (P5–P95)</th><th>P(shortfall 2030)</th></tr>",
-            esc(s.label())
+            "<h3>{}</h3><table><tr><th>Area</th><th>Demand {y}, median (P5–P95)</th><th>Supply {y}, median (P5–P95)</th>\
+<th>Gap {y}, median (P5–P95)</th><th>P(shortfall {y})</th></tr>",
+            esc(d.scenario_label(s))
         );
-        for (key, label) in Area::ALL
-            .iter()
-            .map(|a| (a.key(), a.label()))
-            .chain([("total", "All areas (net)")])
-        {
+        for (key, label) in places(d, "All areas (net)") {
             let cell = |m: &str| {
                 format!(
                     "{} ({} – {})",
@@ -75,7 +80,7 @@ fn headline(r: &Results, out: &mut String) {
                     thousands(stat(r, k, key, m, "p95"))
                 )
             };
-            let (p, se) = r.p_short(k, key, END_YEAR);
+            let (p, se) = r.p_short(k, key, y);
             let _ = write!(
                 out,
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td data-p=\"{k}/{key}\">{p:.3} ± {se:.3}</td></tr>",
@@ -96,23 +101,24 @@ fn headline(r: &Results, out: &mut String) {
     }
 }
 
-/// Two runs side by side, per scenario: P(shortfall) and the median gap in 2030 of
-/// every area and the total, and the median gross shortfall, under `base` and
+/// Two runs side by side, per scenario: P(shortfall) and the median gap in the last
+/// year of every area and the total, and the median gross shortfall, under `base` and
 /// `this`, and the change. Meant for runs with the same seed and draws (common
 /// random numbers), so the change is the assumptions', not sampling noise.
 pub fn comparison(base: &Results, this: &Results) -> String {
     let mut out = String::new();
-    for &s in Scenario::ALL {
-        let k = s.key();
+    let d = &this.dims;
+    let y = d.last_year;
+    for s in 0..d.n_scenarios() {
+        let k = d.scenario_key(s);
         let _ = write!(
             out,
             "<h3>{}</h3><table class=compare><tr><th>Area</th><th>P(shortfall), baseline</th><th>this</th><th>change</th>\
 <th>Median gap, baseline</th><th>this</th><th>change</th></tr>",
-            esc(s.label())
+            esc(d.scenario_label(s))
         );
-        let rows = Area::ALL
-            .iter()
-            .map(|a| (a.key(), a.label(), "gap"))
+        let rows = (0..d.n_areas())
+            .map(|a| (d.area_key(a), d.area_label(a), "gap"))
             .chain([
                 ("total", "All areas (net)", "gap"),
                 ("total", "Gross shortfall", "gross_shortfall"),
@@ -123,10 +129,7 @@ pub fn comparison(base: &Results, this: &Results) -> String {
                 stat(this, k, key, metric, "p50"),
             );
             let p = if metric == "gap" {
-                let (pb, pt) = (
-                    base.p_short(k, key, END_YEAR).0,
-                    this.p_short(k, key, END_YEAR).0,
-                );
+                let (pb, pt) = (base.p_short(k, key, y).0, this.p_short(k, key, y).0);
                 format!(
                     "<td>{pb:.3}</td><td data-p-this=\"{k}/{key}\">{pt:.3}</td><td>{}</td>",
                     signed_fixed(pt - pb, 3)
@@ -148,36 +151,38 @@ pub fn comparison(base: &Results, this: &Results) -> String {
     out
 }
 
-/// The 2030 changes of `compare.csv`, per variant and scenario: P(shortfall),
-/// expected shortfall and cost, each ± its paired standard error, and the cost per
-/// WTE-year of shortfall avoided 2021–2030.
+/// The last year's changes of `compare.csv`, per variant and scenario:
+/// P(shortfall), expected shortfall and cost, each ± its paired standard error, and
+/// the cost per WTE-year of shortfall avoided after the base year.
 fn compare_section(r: &Results, out: &mut String) {
     let Some(rows) = &r.compare else { return };
-    out.push_str("<p>Each variant against the baseline on the same draws (common random numbers), so the change is the variant's, not sampling noise; \
+    let d = &r.dims;
+    let (y, b) = (d.last_year, d.base_year);
+    let _ = write!(
+        out,
+        "<p>Each variant against the baseline on the same draws (common random numbers), so the change is the variant's, not sampling noise; \
 ± is the change's Monte Carlo standard error. Cost is the pay of the supply (with on-costs) plus the programme's own cost; the cost per WTE-year avoided \
-is the change in cost 2021–2030 over the expected WTE-years of shortfall avoided (all areas: of gross shortfall), shown where the shortfall avoided is clearly above zero. \
-<span class=flag>Interventions shipped with the default config are ILLUSTRATIVE: our numbers, not the report's.</span></p>");
+is the change in cost {}–{y} over the expected WTE-years of shortfall avoided (all areas: of gross shortfall), shown where the shortfall avoided is clearly above zero. \
+<span class=flag>Interventions shipped with the default config are ILLUSTRATIVE: our numbers, not the report's.</span></p>",
+        b + 1
+    );
     let names = crate::results::compare::variants(rows);
     let get = |v: &str, s: &str, a: &str, m: &str| {
         rows.iter().find(|x| {
-            x.variant == v && x.scenario == s && x.area == a && x.year == END_YEAR && x.measure == m
+            x.variant == v && x.scenario == s && x.area == a && x.year == y && x.measure == m
         })
     };
     for v in names {
-        for &s in Scenario::ALL {
-            let k = s.key();
+        for s in 0..d.n_scenarios() {
+            let k = d.scenario_key(s);
             let _ = write!(
                 out,
-                "<h3>{} — {}, 2030</h3><table><tr><th>Area</th><th>P(shortfall), baseline → with</th><th>change</th>\
+                "<h3>{} — {}, {y}</h3><table><tr><th>Area</th><th>P(shortfall), baseline → with</th><th>change</th>\
 <th>Expected shortfall, change (WTE)</th><th>Cost, change (£m)</th><th>of which programme (£m)</th><th>£ per WTE-year avoided</th></tr>",
                 esc(v),
-                esc(s.label())
+                esc(d.scenario_label(s))
             );
-            for (key, label) in Area::ALL
-                .iter()
-                .map(|a| (a.key(), a.label()))
-                .chain([("total", "All areas (P: net; shortfall: gross)")])
-            {
+            for (key, label) in places(d, "All areas (P: net; shortfall: gross)") {
                 let short = if key == "total" {
                     "gross_shortfall"
                 } else {
@@ -271,22 +276,60 @@ a base value other than the report's, or a distribution (our assumption; the rep
 
 fn accuracy(r: &Results, out: &mut String) {
     let m = &r.manifest;
-    let se = r.band_se("data_driven", "total", END_YEAR, "gap", "mean");
-    let se_p5 = r.band_se("data_driven", "total", END_YEAR, "gap", "p5");
+    let d = &r.dims;
+    let (s0, y) = (d.scenario_key(0), d.last_year);
+    let se = r.band_se(s0, "total", y, "gap", "mean");
+    let se_p5 = r.band_se(s0, "total", y, "gap", "p5");
     let _ = write!(
         out,
         "<ul><li>{} draws entered the statistics; {} were rejected by the numerical guard (non-finite or negative workforce).</li>\
-<li>Sampling: {}. Every estimate in bands.csv and shortfall.csv carries its Monte Carlo standard error, from the spread of its {} replicate blocks (e.g. the 2030 net gap, Data Driven: mean ± {} WTE, P5 ± {} WTE); probabilities of shortfall carry theirs (± shown above).</li>\
+<li>Sampling: {}. Every estimate in bands.csv and shortfall.csv carries its Monte Carlo standard error, from the spread of its {} replicate blocks (e.g. the {y} net gap, {}: mean ± {} WTE, P5 ± {} WTE); probabilities of shortfall carry theirs (± shown above).</li>\
 <li>Percentiles: {}.</li>\
 <li>Sums are exact and merges associative, so these results are the same bits for any thread count or split into shards.</li></ul>",
         thousands(m["draws_in_statistics"].as_f64().unwrap_or(f64::NAN)),
         m["rejected_draws"].as_u64().unwrap_or(0),
         esc(m["sampling"].as_str().unwrap_or("")),
         m["replicate_blocks"].as_u64().unwrap_or(0),
+        esc(short_label(d.scenario_label(0))),
         small(se),
         small(se_p5),
         esc(m["quantile_accuracy"].as_str().unwrap_or(""))
     );
+}
+
+/// A scenario's label without a trailing "Future (A)" style qualifier (the report's
+/// "Data Driven Future (A)" is "Data Driven" in running text).
+fn short_label(l: &str) -> &str {
+    l.split(" Future").next().unwrap_or(l)
+}
+
+/// The point model's last-year figures per area, for a config of other dimensions
+/// than the report's (there are no published figures to set beside them).
+fn point_only(r: &Results, out: &mut String) {
+    let d = &r.dims;
+    let y = d.last_year;
+    let _ = write!(
+        out,
+        "<p>The point model: every input at its base value.</p>\
+<table><tr><th>Area</th><th>Scenario</th><th>Demand {y}</th><th>Supply {y}</th><th>Gap {y}</th><th>Cost of demand {y}, £m</th></tr>"
+    );
+    for s in 0..d.n_scenarios() {
+        let sc = &r.summary["scenarios"][d.scenario_key(s)];
+        for (key, label) in places(d, "All areas (net)") {
+            let p = |m: &str| sc["areas"][key][m]["point"].as_f64().unwrap_or(f64::NAN);
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(label),
+                esc(d.scenario_label(s)),
+                thousands(p("demand")),
+                thousands(p("supply")),
+                thousands(p("gap")),
+                thousands(p("cost_demand") / 1e6)
+            );
+        }
+    }
+    out.push_str("</table>");
 }
 
 /// A standard error: one decimal below 10, else whole with separators.
@@ -307,8 +350,11 @@ fn point_vs_report(r: &Results, out: &mut String) {
     );
     let sc = &r.summary["scenarios"]["data_driven"];
     for row in published::TABLES_3.iter() {
-        let key = row.area.map_or("total", |a| a.key());
-        let label = row.area.map_or("Total workforce", |a| a.label());
+        let key = row.area.unwrap_or("total");
+        let label = row
+            .area
+            .and_then(|k| r.dims.area(k))
+            .map_or("Total workforce", |a| r.dims.area_label(a));
         let p = |m: &str| sc["areas"][key][m]["point"].as_f64().unwrap_or(f64::NAN);
         let demand = published::DEMAND_2030_A
             .iter()
@@ -374,14 +420,12 @@ fn sobol(r: &Results, out: &mut String) {
         "<h3>Variance shares (Sobol indices)</h3><p>Share of each output's variance carried by an input group: alone (S1) and with its interactions (ST), with 95 % bootstrap intervals; {} rows of the Saltelli design. Groups are independent by construction: a demand ratio's group is its own deviation, what it shares with the other ratios of its scenario belongs to <code>factors.forecasters</code>. The five groups with the largest ST per output:</p>",
         thousands(n as f64)
     );
-    for &s in Scenario::ALL {
-        for o in crate::model::outputs()
-            .iter()
-            .filter(|o| o.scenario == s.index())
-        {
+    let d = &r.dims;
+    for s in 0..d.n_scenarios() {
+        for o in crate::model::outputs(d).iter().filter(|o| o.scenario == s) {
             let mut these: Vec<_> = rows
                 .iter()
-                .filter(|x| x.scenario == s.key() && x.output == o.name)
+                .filter(|x| x.scenario == d.scenario_key(s) && x.output == o.name)
                 .collect();
             if these.is_empty() {
                 continue;
@@ -390,8 +434,8 @@ fn sobol(r: &Results, out: &mut String) {
             let _ = write!(
                 out,
                 "<table><tr><th>{} — {}</th><th>S1</th><th>95 % interval</th><th>ST</th><th>95 % interval</th></tr>",
-                esc(&charts::describe_output(&o.name)),
-                esc(s.label())
+                esc(&charts::describe_output(d, &o.name)),
+                esc(d.scenario_label(s))
             );
             for x in these.iter().take(5) {
                 let _ = write!(
@@ -433,12 +477,29 @@ pub fn page(r: &Results, charts: &[Chart]) -> String {
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>wfmc: {}</title><style>{STYLE}</style>{CHECK_SCRIPT}</head><body>",
         esc(name)
     );
-    let _ = write!(
-        out,
+    let d = &r.dims;
+    let (b, y) = (d.base_year, d.last_year);
+    let report = d.is_report();
+    let intro = if report {
         "<h1>NHS digital workforce 2020–2030: the projection with its uncertainty</h1>\
 <p>Health Education England's <i>Data Driven Healthcare in 2030</i> (2021) projects demand and supply of the digital and informatics \
 workforce in nine areas of work under two scenarios and gives one number per area. This report treats the forecasters' estimates, \
-staff flow rates, salary growth and pay bands as distributions and shows what follows: config <code>{}</code>, {} draws, seed {}.</p>\
+staff flow rates, salary growth and pay bands as distributions and shows what follows".to_string()
+    } else {
+        let title = m["title"].as_str().unwrap_or(name);
+        format!(
+            "<h1>{}, {b}–{y}: the projection with its uncertainty</h1>\
+<p>The projection of demand and supply in {} areas of work under {} scenario{} from {b} to {y}, its demand estimates, \
+staff flow rates, salary growth and pay bands as distributions",
+            esc(title),
+            d.n_areas(),
+            d.n_scenarios(),
+            if d.n_scenarios() == 1 { "" } else { "s" }
+        )
+    };
+    let _ = write!(
+        out,
+        "{intro}: config <code>{}</code>, {} draws, seed {}.</p>\
 <nav><a href=#headline>Headline</a><a href=#fans>Demand and supply</a><a href=#cost>Costs</a><a href=#shortfall>Shortfall</a>\
 <a href=#tornado>Sensitivity</a>{}<a href=#composition>Job levels</a><a href=#assumptions>Assumptions</a><a href=#accuracy>Accuracy</a>\
 <a href=#point>Point model</a><a href=#reproduce>Reproduce</a></nav>",
@@ -451,16 +512,35 @@ staff flow rates, salary growth and pay bands as distributions and shows what fo
             ""
         }
     );
-    out.push_str("<h2 id=headline>Headline, 2030</h2><p>Gap = supply − demand: negative is a shortfall. The net total lets one area's surplus cancel another's shortfall; the gross shortfall does not.</p>");
+    let _ = write!(
+        out,
+        "<h2 id=headline>Headline, {y}</h2><p>Gap = supply − demand: negative is a shortfall. The net total lets one area's surplus cancel another's shortfall; the gross shortfall does not.</p>"
+    );
     headline(r, &mut out);
-    out.push_str("<h2 id=fans>Demand and supply, 2020–2030</h2><p>Shaded: P5–P95 and P25–P75 of the draws; line: median; circles: the report's published 2030 figures.</p>");
+    let _ = write!(
+        out,
+        "<h2 id=fans>Demand and supply, {b}–{y}</h2><p>Shaded: P5–P95 and P25–P75 of the draws; line: median{}.</p>",
+        if report {
+            "; circles: the report's published 2030 figures"
+        } else {
+            ""
+        }
+    );
     figures(charts, Section::Fan, &mut out);
     out.push_str("<h2 id=cost>Costs</h2>");
     figures(charts, Section::Cost, &mut out);
     out.push_str("<h2 id=shortfall>Probability of shortfall</h2><p>Share of draws in which demand exceeds supply, by area and year.</p>");
     figures(charts, Section::Shortfall, &mut out);
-    out.push_str("<h2 id=tornado>Which assumption moves each result</h2><p>One input at a time at its P10 and P90 (bands: lowest and highest option), all others at the report's values. \
-For variance shares that count correlation and interactions, run <code>wfmc sobol</code>; for rank correlations, see <code>correlation.csv</code>.</p>");
+    let _ = write!(
+        out,
+        "<h2 id=tornado>Which assumption moves each result</h2><p>One input at a time at its P10 and P90 (bands: lowest and highest option), all others at {}. \
+For variance shares that count correlation and interactions, run <code>wfmc sobol</code>; for rank correlations, see <code>correlation.csv</code>.</p>",
+        if report {
+            "the report's values"
+        } else {
+            "their base values"
+        }
+    );
     figures(charts, Section::Tornado, &mut out);
     sobol(r, &mut out);
     if r.compare.is_some() {
@@ -474,8 +554,13 @@ For variance shares that count correlation and interactions, run <code>wfmc sobo
     assumptions(r, &mut out);
     out.push_str("<h2 id=accuracy>Monte Carlo accuracy</h2>");
     accuracy(r, &mut out);
-    out.push_str("<h2 id=point>Our point model beside the report</h2>");
-    point_vs_report(r, &mut out);
+    if report {
+        out.push_str("<h2 id=point>Our point model beside the report</h2>");
+        point_vs_report(r, &mut out);
+    } else {
+        out.push_str("<h2 id=point>The point model</h2>");
+        point_only(r, &mut out);
+    }
     let _ = writeln!(
         out,
         "<h2 id=reproduce>Reproduce</h2><pre>{}</pre><p>wfmc {} · config hash {} · the same command gives the same numbers, on any number of threads.</p></body></html>",

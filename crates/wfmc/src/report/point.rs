@@ -2,26 +2,22 @@
 
 use super::{TextTable, signed, thousands};
 use crate::config::Config;
-use crate::dims::{Area, N_YEARS, Scenario};
+use crate::dims::Dims;
 use crate::model::{Layout, Metric, Series};
 use crate::published::{self, T33_TOTAL_2030_PRINTED_M, TABLES_3};
 use std::io::{self, Write};
 
-const Y2020: usize = 0;
-const Y2030: usize = N_YEARS - 1;
-
-fn get(out: &[f64], s: Scenario, a: Option<Area>, year: usize, metric: Metric) -> f64 {
-    out[Series {
+fn get(lay: Layout, out: &[f64], s: usize, a: Option<usize>, year: usize, metric: Metric) -> f64 {
+    out[lay.index(&Series {
         scenario: s,
         area: a,
         year,
         metric,
-    }
-    .index()]
+    })]
 }
 
-fn name(a: Option<Area>) -> &'static str {
-    a.map_or("Total workforce", |a| a.label())
+fn name(d: &Dims, a: Option<usize>) -> &str {
+    a.map_or("Total workforce", |a| d.area_label(a))
 }
 
 fn m(x: f64) -> String {
@@ -29,17 +25,18 @@ fn m(x: f64) -> String {
 }
 
 /// Writes the tidy CSV: `scenario,area,year,metric,value`.
-pub fn write_csv(out: &[f64], w: &mut dyn Write) -> io::Result<()> {
+pub fn write_csv(d: &Dims, out: &[f64], w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "scenario,area,year,metric,value")?;
-    for s in Layout::series() {
+    let lay = Layout::of(d);
+    for (i, s) in lay.series().iter().enumerate() {
         writeln!(
             w,
             "{},{},{},{},{}",
-            s.scenario.key(),
-            s.area_key(),
-            s.calendar_year(),
-            s.metric.key(),
-            out[s.index()]
+            d.scenario_key(s.scenario),
+            d.place_key(s.area),
+            d.year_of(s.year),
+            s.metric.key(d),
+            out[i]
         )?;
     }
     Ok(())
@@ -47,15 +44,18 @@ pub fn write_csv(out: &[f64], w: &mut dyn Write) -> io::Result<()> {
 
 /// Writes the same rows as one JSON document.
 pub fn write_json(cfg: &Config, out: &[f64], w: &mut dyn Write) -> io::Result<()> {
-    let rows: Vec<serde_json::Value> = Layout::series()
+    let d = &cfg.dims;
+    let rows: Vec<serde_json::Value> = Layout::of(d)
+        .series()
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(i, s)| {
             serde_json::json!({
-                "scenario": s.scenario.key(),
-                "area": s.area_key(),
-                "year": s.calendar_year(),
-                "metric": s.metric.key(),
-                "value": out[s.index()],
+                "scenario": d.scenario_key(s.scenario),
+                "area": d.place_key(s.area),
+                "year": d.year_of(s.year),
+                "metric": s.metric.key(d),
+                "value": out[i],
             })
         })
         .collect();
@@ -69,45 +69,66 @@ pub fn write_json(cfg: &Config, out: &[f64], w: &mut dyn Write) -> io::Result<()
     writeln!(w)
 }
 
-/// Renders Tables 3.1–3.3 for both scenarios, ours beside the report's.
+/// Renders the demand, supply and cost tables of every scenario; for a config of
+/// the report's dimensions, as its Tables 3.1–3.3 with the published figures beside
+/// ours.
 pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
+    let d = &*cfg.dims;
+    let lay = Layout::of(d);
+    let report = d.is_report();
+    let (y0, y1) = (0, d.last());
+    let (b, l) = (d.base_year, d.last_year);
+    let get = |s, a, year, metric| get(lay, out, s, a, year, metric);
+    let key = |a: Option<usize>| a.map(|a| d.area_key(a));
     let mut text = format!("wfmc point model: {} ({})\n", cfg.title, cfg.origin);
-    text.push_str("Ours beside the report's published figures (\"pub\"); \"-\" where the report published none.\n");
-    let areas: Vec<Option<Area>> = Area::ALL.iter().copied().map(Some).chain([None]).collect();
-    for &s in Scenario::ALL {
-        let a_is = s == Scenario::DataDriven;
-        let pubrow = |a: Option<Area>| TABLES_3.iter().find(|r| r.area == a).filter(|_| a_is);
-        text.push_str(&format!("\n=== {} ===\n", s.label()));
+    if report {
+        text.push_str("Ours beside the report's published figures (\"pub\"); \"-\" where the report published none.\n");
+    } else {
+        text.push_str("The config's own projection (\"pub\": published figures, which apply to the report's dimensions only).\n");
+    }
+    let areas: Vec<Option<usize>> = d.places().collect();
+    for s in 0..d.n_scenarios() {
+        let a_is = report && s == 0;
+        let b_is = report && s == 1;
+        let pubrow = |a: Option<usize>| TABLES_3.iter().find(|r| r.area == key(a)).filter(|_| a_is);
+        text.push_str(&format!("\n=== {} ===\n", d.scenario_label(s)));
 
-        text.push_str("\nTable 3.1: demand 2020 to 2030\n");
+        if report {
+            text.push_str("\nTable 3.1: demand 2020 to 2030\n");
+        } else {
+            text.push_str(&format!("\nDemand {b} to {l}\n"));
+        }
         let mut t = TextTable::default();
         t.row([
-            "Area",
-            "WTE 2020",
-            "Demand 2030",
-            "pub",
-            "Change",
-            "pub",
-            "Change %",
-            "pub",
+            "Area".to_string(),
+            format!("WTE {b}"),
+            format!("Demand {l}"),
+            "pub".into(),
+            "Change".into(),
+            "pub".into(),
+            "Change %".into(),
+            "pub".into(),
         ]);
         for &a in &areas {
-            let w = get(out, s, a, Y2020, Metric::Demand);
-            let d = get(out, s, a, Y2030, Metric::Demand);
+            let w = get(s, a, y0, Metric::Demand);
+            let dm = get(s, a, y1, Metric::Demand);
             let pub_d = if a_is {
                 published::DEMAND_2030_A
                     .iter()
-                    .find(|x| x.0 == a)
+                    .find(|x| x.0 == key(a))
                     .map(|x| thousands(x.1))
-            } else {
+            } else if b_is {
                 published::DEMAND_2030_B
                     .iter()
-                    .find(|x| x.area == a)
+                    .find(|x| x.area == key(a))
                     .map(|x| format!("~{}", thousands(x.value)))
+            } else {
+                None
             };
             let p = pubrow(a);
+            let d = dm;
             t.row([
-                name(a).to_string(),
+                name(&cfg.dims, a).to_string(),
                 thousands(w),
                 thousands(d),
                 pub_d.unwrap_or_else(|| "-".into()),
@@ -119,7 +140,7 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
         }
         text.push_str(&t.render());
         if a_is {
-            let w: f64 = get(out, s, None, Y2020, Metric::Demand);
+            let w: f64 = get(s, None, y0, Metric::Demand);
             text.push_str(&format!(
                 "! Report inconsistency: Table 3.1 prints a 2020 total of {} (its total row), but its own rows add to {}; ours uses the rows.\n",
                 thousands(published::T31_TOTAL_2020_PRINTED),
@@ -127,65 +148,68 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
             ));
         }
 
-        text.push_str("\nTable 3.2: supply, demand and gap in 2030 (gap = supply - demand; negative = shortfall)\n");
+        if report {
+            text.push_str("\nTable 3.2: supply, demand and gap in 2030 (gap = supply - demand; negative = shortfall)\n");
+        } else {
+            text.push_str(&format!(
+                "\nSupply, demand and gap in {l} (gap = supply - demand; negative = shortfall)\n"
+            ));
+        }
         let mut t = TextTable::default();
         t.row([
-            "Area",
-            "Supply 2030",
-            "pub",
-            "Demand 2030",
-            "Gap 2030",
-            "pub",
+            "Area".to_string(),
+            format!("Supply {l}"),
+            "pub".into(),
+            format!("Demand {l}"),
+            format!("Gap {l}"),
+            "pub".into(),
         ]);
         for &a in &areas {
             let p = pubrow(a);
-            let sup = get(out, s, a, Y2030, Metric::Supply);
-            let gap = get(out, s, a, Y2030, Metric::Gap);
-            let pub_gap = match (p, a_is) {
+            let sup = get(s, a, y1, Metric::Supply);
+            let gap = get(s, a, y1, Metric::Gap);
+            let pub_gap = match (p, b_is) {
                 (Some(p), _) => signed(p.gap_2030),
-                (None, false) => published::GAP_2030_B
+                (None, true) => published::GAP_2030_B
                     .iter()
-                    .find(|x| x.area == a)
+                    .find(|x| x.area == key(a))
                     .map_or("-".into(), |x| format!("~{}", signed(x.value))),
                 _ => "-".into(),
             };
             t.row([
-                name(a).to_string(),
+                name(&cfg.dims, a).to_string(),
                 thousands(sup),
                 TABLES_3
                     .iter()
-                    .find(|r| r.area == a)
+                    .find(|r| r.area == key(a))
+                    .filter(|_| report)
                     .map_or("-".into(), |r| thousands(r.supply_2030)),
-                thousands(get(out, s, a, Y2030, Metric::Demand)),
+                thousands(get(s, a, y1, Metric::Demand)),
                 signed(gap),
                 pub_gap,
             ]);
         }
         text.push_str(&t.render());
         text.push_str(&format!(
-            "Gross shortfall 2030 (sum of area shortfalls, no netting of surpluses): {} WTE\n",
-            thousands(
-                out[Series {
-                    scenario: s,
-                    area: None,
-                    year: Y2030,
-                    metric: Metric::GrossShortfall
-                }
-                .index()]
-            )
+            "Gross shortfall {l} (sum of area shortfalls, no netting of surpluses): {} WTE\n",
+            thousands(get(s, None, y1, Metric::GrossShortfall))
         ));
 
-        text.push_str("\nTable 3.3: salary and employment on-costs (top of band, +2.7 %/yr, +34.9 % on-costs)\n");
+        if report {
+            text.push_str("\nTable 3.3: salary and employment on-costs (top of band, +2.7 %/yr, +34.9 % on-costs)\n");
+        } else {
+            text.push_str("\nSalary and employment on-costs (top of each area's band, grown and with on-costs as the config says)\n");
+        }
         let mut t = TextTable::default();
         t.row([
-            "Area",
-            "Band",
-            "Cost 2020",
-            "pub",
-            "Cost 2030",
-            "pub",
-            "Flat 2030",
-            "pub",
+            "Area".to_string(),
+            "Band".into(),
+            format!("Cost {b}"),
+            "pub".into(),
+            format!("Cost {l}"),
+            "pub".into(),
+            format!("Flat {l}"),
+            "pub".into(),
         ]);
         for &a in &areas {
             let p = pubrow(a);
@@ -194,17 +218,17 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
             });
             let flat_pub = published::FLAT_COST_2030_M
                 .iter()
-                .find(|x| x.area == a)
+                .find(|x| x.area == key(a))
                 .filter(|_| a_is)
                 .map_or("-".into(), |x| format!("£{}m", thousands(x.value)));
             t.row([
-                name(a).to_string(),
+                name(&cfg.dims, a).to_string(),
                 band,
-                m(get(out, s, a, Y2020, Metric::CostDemand)),
+                m(get(s, a, y0, Metric::CostDemand)),
                 p.map_or("-".into(), |p| format!("£{}m", thousands(p.cost_2020_m))),
-                m(get(out, s, a, Y2030, Metric::CostDemand)),
+                m(get(s, a, y1, Metric::CostDemand)),
                 p.map_or("-".into(), |p| format!("£{}m", thousands(p.cost_2030_m))),
-                m(get(out, s, a, Y2030, Metric::CostFlat)),
+                m(get(s, a, y1, Metric::CostFlat)),
                 flat_pub,
             ]);
         }
@@ -215,7 +239,7 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
                 "! Report inconsistency: Table 3.3 prints a 2030 total of £{}m (its total row), but its own rows add to £{}m; ours is {}.\n",
                 thousands(T33_TOTAL_2030_PRINTED_M),
                 thousands(rows_sum),
-                m(get(out, s, None, Y2030, Metric::CostDemand)),
+                m(get(s, None, y1, Metric::CostDemand)),
             ));
         }
     }

@@ -2,14 +2,14 @@
 //! table of supply targets (the run's table is [`super::run::terminal_table`]).
 
 use super::{TextTable, thousands};
-use crate::dims::year_of;
+use crate::dims::Dims;
 use crate::explore::target::{Answer, TargetSpec};
 use crate::sensitivity::sobol::{SobolResult, WorkforceModel};
 use crate::sensitivity::tornado::Row;
 
 /// The text tornado: per scenario and output, the `top` inputs with the largest
 /// swing as bars around the base value (`░` input low, `█` input high).
-pub fn tornado(rows: &[Row], top: usize) -> String {
+pub fn tornado(d: &Dims, rows: &[Row], top: usize) -> String {
     const HALF: usize = 20;
     let mut s = String::new();
     let mut i = 0;
@@ -24,7 +24,7 @@ pub fn tornado(rows: &[Row], top: usize) -> String {
         s.push_str(&format!(
             "\n{} — {} (base {})\n",
             r0.output,
-            crate::dims::Scenario::ALL[r0.scenario].label(),
+            d.scenario_label(r0.scenario),
             thousands(r0.output_base)
         ));
         if shown.is_empty() {
@@ -80,7 +80,7 @@ pub fn sobol(m: &WorkforceModel, r: &SobolResult, top: usize) -> String {
         s.push_str(&format!(
             "\n{} — {}\n",
             out.name,
-            crate::dims::Scenario::ALL[out.scenario].label()
+            m.dims().scenario_label(out.scenario)
         ));
         let mut g: Vec<usize> = (0..r.groups.len())
             .filter(|&g| m.group_scenario(g).is_none_or(|sc| sc == out.scenario))
@@ -104,18 +104,18 @@ pub fn sobol(m: &WorkforceModel, r: &SobolResult, top: usize) -> String {
 }
 
 /// A table of answers for the terminal.
-pub fn target(t: &TargetSpec, answers: &[Answer]) -> String {
+pub fn target(d: &Dims, t: &TargetSpec, answers: &[Answer]) -> String {
     let mut tb = TextTable::default();
     tb.row([
         "area".to_string(),
-        format!("P(short {}) now", year_of(t.year)),
+        format!("P(short {}) now", d.year_of(t.year)),
         "extra inflow, WTE/yr".into(),
         "95 % MC interval".into(),
         "P(short) with it".into(),
     ]);
     for a in answers {
         tb.row([
-            a.area.label().to_string(),
+            d.area_label(a.area).to_string(),
             format!("{:.4} ± {:.4}", a.p0.0, a.p0.1),
             format!("{:.2}", a.inflow),
             format!("{:.2} – {:.2}", a.interval.0, a.interval.1),
@@ -123,10 +123,11 @@ pub fn target(t: &TargetSpec, answers: &[Answer]) -> String {
         ]);
     }
     format!(
-        "Extra annual inflow (WTE a year from 2021, on top of the modelled flows) for P(shortfall in {}) ≤ {} — {}, {} draws\n{}",
-        year_of(t.year),
+        "Extra annual inflow (WTE a year from {}, on top of the modelled flows) for P(shortfall in {}) ≤ {} — {}, {} draws\n{}",
+        d.base_year + 1,
+        d.year_of(t.year),
         t.p,
-        t.scenario.label(),
+        d.scenario_label(t.scenario),
         answers.first().map_or(0, |a| a.draws),
         tb.render()
     )
@@ -134,14 +135,14 @@ pub fn target(t: &TargetSpec, answers: &[Answer]) -> String {
 
 /// A comparison's table: per variant and scenario, the change in `year` of
 /// P(shortfall), the expected shortfall and the cost, each ± its paired standard
-/// error, and the cost per WTE-year of shortfall avoided 2021–2030, for the areas
-/// the variant changes and the total.
+/// error, and the cost per WTE-year of shortfall avoided after the base year, for
+/// the areas the variant changes and the total.
 pub fn compare(
+    d: &Dims,
     c: &crate::explore::compare::Comparison,
     variants: &[crate::explore::compare::Variant],
     year: usize,
 ) -> String {
-    use crate::dims::{Area, N_AREAS, Scenario};
     use crate::explore::compare::Measure;
     let mut s = format!(
         "Paired comparison on the same {} draws (common random numbers): change = with − baseline, ± its Monte Carlo standard error\n",
@@ -149,19 +150,18 @@ pub fn compare(
     );
     for (j, v) in variants.iter().enumerate() {
         s.push_str(&format!("\n{}: {}\n", v.name, v.description));
-        for &sc in Scenario::ALL {
+        for sc in 0..d.n_scenarios() {
             let mut tb = TextTable::default();
             tb.row([
-                format!("{}, {}", sc.label(), year_of(year)),
+                format!("{}, {}", d.scenario_label(sc), d.year_of(year)),
                 "P(shortfall)".into(),
                 "change".into(),
                 "expected shortfall, WTE".into(),
                 "cost, £m (programme)".into(),
                 "£ per WTE-year avoided".into(),
             ]);
-            let places = (0..N_AREAS).map(Some).chain([None]);
-            for a in places {
-                let get = |m| c.get(j, sc.index(), a, year, m);
+            for a in d.places() {
+                let get = |m| c.get(j, sc, a, year, m);
                 let (Some(p), Some(es), Some(cost), Some(prog)) = (
                     get(Measure::PShortfall),
                     get(if a.is_some() {
@@ -175,29 +175,18 @@ pub fn compare(
                     continue;
                 };
                 // An area the variant leaves alone is left out (the total never is).
-                let moved = (0..crate::dims::N_YEARS).any(|k| {
+                let moved = (0..d.n_years()).any(|k| {
                     [Measure::ExpectedShortfall, Measure::Cost]
                         .iter()
-                        .any(|&m| {
-                            c.get(j, sc.index(), a, k, m)
-                                .is_some_and(|r| r.change != 0.0)
-                        })
+                        .any(|&m| c.get(j, sc, a, k, m).is_some_and(|r| r.change != 0.0))
                 });
                 if a.is_some() && !moved {
                     continue;
                 }
-                let ratio = c.get(
-                    j,
-                    sc.index(),
-                    a,
-                    crate::dims::N_YEARS - 1,
-                    Measure::CostPerWteYearAvoided,
-                );
+                let ratio = c.get(j, sc, a, d.last(), Measure::CostPerWteYearAvoided);
                 tb.row([
-                    a.map_or("All areas (P: net; shortfall: gross)", |a| {
-                        Area::ALL[a].label()
-                    })
-                    .to_string(),
+                    a.map_or("All areas (P: net; shortfall: gross)", |a| d.area_label(a))
+                        .to_string(),
                     format!("{:.3} → {:.3}", p.base, p.with),
                     format!("{:+.4} ± {:.4}", p.change, p.se),
                     format!("{} ± {:.1}", super::signed(es.change), es.se),

@@ -6,7 +6,6 @@
 //! from a distribution (our assumption: the report published no distributions).
 
 use crate::config::{Config, Input};
-use crate::dims::{Area, Scenario};
 use serde::{Deserialize, Serialize};
 
 /// The file name.
@@ -34,31 +33,44 @@ fn num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-fn scalar(out: &mut Vec<Assumption>, cfg: &Config, name: String, ours: &Input, report: &Input) {
+/// The report column of a config that is not of the report's dimensions.
+const NO_REPORT: &str = "—";
+
+fn scalar(
+    out: &mut Vec<Assumption>,
+    cfg: &Config,
+    name: String,
+    ours: &Input,
+    report: Option<&Input>,
+) {
     out.push(Assumption {
         input: name,
         base: num(ours.base),
-        report: num(report.base),
+        report: report.map_or(NO_REPORT.into(), |r| num(r.base)),
         uncertainty: if ours.is_uncertain() {
             ours.describe(&cfg.factors)
         } else {
             "fixed".into()
         },
-        base_departs: (ours.base - report.base).abs() > 1e-9 * report.base.abs().max(1e-9),
+        base_departs: report
+            .is_some_and(|r| (ours.base - r.base).abs() > 1e-9 * r.base.abs().max(1e-9)),
         uncertain: ours.is_uncertain(),
     });
 }
 
-/// Every input of `cfg`, beside the built-in (report's) config.
+/// Every input of `cfg`, beside the built-in (report's) config where `cfg` has the
+/// report's dimensions.
 pub fn list(cfg: &Config) -> Vec<Assumption> {
-    let rep = Config::builtin().collapsed();
+    let rep_cfg = cfg.dims.is_report().then(|| Config::builtin().collapsed());
+    let rep = rep_cfg.as_ref();
+    let dims = &cfg.dims;
     let mut out = vec![];
     scalar(
         &mut out,
         cfg,
         "salary_growth".into(),
         &cfg.salary_growth,
-        &rep.salary_growth,
+        rep.map(|r| &r.salary_growth),
     );
     if !cfg.salary_path.is_empty() {
         out.push(Assumption {
@@ -70,29 +82,36 @@ pub fn list(cfg: &Config) -> Vec<Assumption> {
             uncertain: false,
         });
     }
-    scalar(&mut out, cfg, "on_cost".into(), &cfg.on_cost, &rep.on_cost);
-    for &a in Area::ALL {
-        let (c, r) = (cfg.area(a), rep.area(a));
-        let k = a.key();
+    scalar(
+        &mut out,
+        cfg,
+        "on_cost".into(),
+        &cfg.on_cost,
+        rep.map(|r| &r.on_cost),
+    );
+    for a in 0..dims.n_areas() {
+        let (c, r) = (cfg.area(a), rep.map(|r| r.area(a)));
+        let k = dims.area_key(a);
         scalar(
             &mut out,
             cfg,
-            format!("areas.{k}.workforce_2020"),
+            format!("areas.{k}.workforce_{}", dims.base_year),
             &c.workforce,
-            &r.workforce,
+            r.map(|r| &r.workforce),
         );
         scalar(
             &mut out,
             cfg,
             format!("supply.{k}.flow_rate"),
             &c.flow,
-            &r.flow,
+            r.map(|r| &r.flow),
         );
         let band = |cf: &Config, i: usize| cf.pay_scale[i].name.clone();
+        let rband = rep.zip(r).map(|(rc, r)| band(rc, r.band.base));
         out.push(Assumption {
             input: format!("areas.{k}.band"),
             base: band(cfg, c.band.base),
-            report: band(&rep, r.band.base),
+            report: rband.clone().unwrap_or(NO_REPORT.into()),
             uncertainty: if c.band.is_uncertain() {
                 c.band
                     .choices
@@ -104,16 +123,20 @@ pub fn list(cfg: &Config) -> Vec<Assumption> {
             } else {
                 "fixed".into()
             },
-            base_departs: band(cfg, c.band.base) != band(&rep, r.band.base),
+            base_departs: rband.is_some_and(|b| band(cfg, c.band.base) != b),
             uncertain: c.band.is_uncertain(),
         });
         if c.extra_inflow != 0.0 {
             out.push(Assumption {
                 input: format!("supply.{k}.extra_inflow"),
                 base: num(c.extra_inflow),
-                report: "0".into(),
+                report: if rep.is_some() {
+                    "0".into()
+                } else {
+                    NO_REPORT.into()
+                },
                 uncertainty: "fixed".into(),
-                base_departs: true,
+                base_departs: rep.is_some(),
                 uncertain: false,
             });
         }
@@ -135,27 +158,38 @@ pub fn list(cfg: &Config) -> Vec<Assumption> {
             });
         }
     }
-    for &s in Scenario::ALL {
-        for &a in Area::ALL {
-            let (c, r) = (cfg.demand_of(s, a), rep.demand_of(s, a));
-            let path = format!("demand.{}.{}", s.key(), a.key());
+    for s in 0..dims.n_scenarios() {
+        for a in 0..dims.n_areas() {
+            let (c, r) = (cfg.demand_of(s, a), rep.map(|r| r.demand_of(s, a)));
+            let path = format!("demand.{}.{}", dims.scenario_key(s), dims.area_key(a));
             if cfg.panel.is_some() {
                 out.push(Assumption {
                     input: format!("{path}.ratio"),
                     base: num(c.ratio.base),
-                    report: num(r.ratio.base),
+                    report: r.map_or(NO_REPORT.into(), |r| num(r.ratio.base)),
                     uncertainty: "from the forecaster panel (forecasters.panel)".into(),
-                    base_departs: (c.ratio.base - r.ratio.base).abs() > 1e-6 * r.ratio.base,
+                    base_departs: r
+                        .is_some_and(|r| (c.ratio.base - r.ratio.base).abs() > 1e-6 * r.ratio.base),
                     uncertain: true,
                 });
                 continue;
             }
-            scalar(&mut out, cfg, format!("{path}.ratio"), &c.ratio, &r.ratio);
+            scalar(
+                &mut out,
+                cfg,
+                format!("{path}.ratio"),
+                &c.ratio,
+                r.map(|r| &r.ratio),
+            );
             if let crate::distributions::SharesDist::Dirichlet { alpha, .. } = &c.shares {
                 out.push(Assumption {
                     input: format!("{path}.skill_mix"),
-                    base: "published 2030 level mix".into(),
-                    report: "published 2030 level mix".into(),
+                    base: format!("published {} level mix", dims.last_year),
+                    report: if rep.is_some() {
+                        format!("published {} level mix", dims.last_year)
+                    } else {
+                        NO_REPORT.into()
+                    },
                     uncertainty: format!("Dirichlet(concentration {})", num(alpha.iter().sum())),
                     base_departs: false,
                     uncertain: true,

@@ -1,8 +1,8 @@
 //! `bands.csv`: every statistic of every series, one per row.
 
 use super::num;
+use crate::dims::Dims;
 use crate::error::Error;
-use crate::model::Layout;
 use crate::stats::{PERCENTILES, Summary};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -33,11 +33,12 @@ pub struct Row {
     pub se: f64,
 }
 
-/// The rows of a summary, series in layout order.
-pub fn rows(summary: &Summary) -> Vec<Row> {
-    let mut out = Vec::with_capacity(Layout::LEN * (2 + PERCENTILES.len()));
-    for series in Layout::series() {
-        let st = &summary.series[series.index()];
+/// The rows of a summary of a config of `dims`, series in layout order.
+pub fn rows(summary: &Summary, dims: &Dims) -> Vec<Row> {
+    let lay = summary.layout;
+    let mut out = Vec::with_capacity(lay.len() * (2 + PERCENTILES.len()));
+    for series in lay.series() {
+        let st = &summary.series[lay.index(&series)];
         let stats = [("mean", st.mean, st.se_mean), ("sd", st.sd, st.se_sd)]
             .into_iter()
             .chain(
@@ -48,10 +49,10 @@ pub fn rows(summary: &Summary) -> Vec<Row> {
             );
         for (stat, value, se) in stats {
             out.push(Row {
-                scenario: series.scenario.key().into(),
-                area: series.area_key().into(),
-                year: series.calendar_year(),
-                metric: series.metric.key(),
+                scenario: dims.scenario_key(series.scenario).into(),
+                area: dims.place_key(series.area).into(),
+                year: dims.year_of(series.year),
+                metric: series.metric.key(dims),
                 stat: stat.into(),
                 value,
                 se,
@@ -62,8 +63,8 @@ pub fn rows(summary: &Summary) -> Vec<Row> {
 }
 
 /// The file's text.
-pub fn write(summary: &Summary) -> String {
-    super::write_csv(rows(summary))
+pub fn write(summary: &Summary, dims: &Dims) -> String {
+    super::write_csv(rows(summary, dims))
 }
 
 /// A row's key: scenario, area, year, metric, stat.

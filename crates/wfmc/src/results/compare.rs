@@ -3,7 +3,7 @@
 //! and measure, the value under each, the change and its paired standard error.
 
 use super::num;
-use crate::dims::{Area, Scenario, year_of};
+use crate::dims::Dims;
 use crate::error::Error;
 use crate::explore::compare::Comparison;
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,8 @@ pub struct Row {
     pub scenario: String,
     /// Area key or `total`.
     pub area: String,
-    /// Calendar year (2030 for `cost_per_wte_year_avoided`, which covers 2021–2030).
+    /// Calendar year (the last, for `cost_per_wte_year_avoided`, which covers every
+    /// year after the base).
     pub year: u32,
     /// `p_shortfall`, `expected_shortfall`, `gross_shortfall` (total only), `cost`
     /// (pounds) or `cost_per_wte_year_avoided` (pounds).
@@ -47,14 +48,14 @@ pub struct Row {
 }
 
 /// The rows of a comparison of the variants `names`.
-pub fn rows(c: &Comparison, names: &[String]) -> Vec<Row> {
+pub fn rows(c: &Comparison, names: &[String], dims: &Dims) -> Vec<Row> {
     c.rows
         .iter()
         .map(|r| Row {
             variant: names[r.variant].clone(),
-            scenario: Scenario::ALL[r.scenario].key().into(),
-            area: r.area.map_or("total", |a| Area::ALL[a].key()).into(),
-            year: year_of(r.year),
+            scenario: dims.scenario_key(r.scenario).into(),
+            area: dims.place_key(r.area).into(),
+            year: dims.year_of(r.year),
             measure: r.measure.key().into(),
             base: r.base,
             with: r.with,
@@ -67,8 +68,8 @@ pub fn rows(c: &Comparison, names: &[String]) -> Vec<Row> {
 }
 
 /// The file's text.
-pub fn write(c: &Comparison, names: &[String]) -> String {
-    super::write_csv(rows(c, names))
+pub fn write(c: &Comparison, names: &[String], dims: &Dims) -> String {
+    super::write_csv(rows(c, names, dims))
 }
 
 /// The variants of `rows`, each once, in the order they first appear.

@@ -2,6 +2,7 @@
 //! its scenario ([`crate::stats::ranks`]).
 
 use super::num;
+use crate::dims::Dims;
 use crate::error::Error;
 use crate::stats::ranks::RankCorr;
 use serde::{Deserialize, Serialize};
@@ -25,15 +26,15 @@ pub struct Row {
 }
 
 /// The rows: `inputs` are the ranked inputs' names and scenarios, in state order.
-pub fn rows(inputs: &[(String, Option<usize>)], r: &RankCorr) -> Vec<Row> {
+pub fn rows(dims: &Dims, inputs: &[(String, Option<usize>)], r: &RankCorr) -> Vec<Row> {
     let mut out = vec![];
-    for (o, output) in crate::model::outputs().iter().enumerate() {
+    for (o, output) in crate::model::outputs(dims).iter().enumerate() {
         for (i, (name, sc)) in inputs.iter().enumerate() {
             if sc.is_some_and(|sc| sc != output.scenario) {
                 continue;
             }
             out.push(Row {
-                scenario: crate::dims::Scenario::ALL[output.scenario].key().into(),
+                scenario: dims.scenario_key(output.scenario).into(),
                 output: output.name.clone(),
                 input: name.clone(),
                 spearman: r.spearman(i, o),
@@ -44,8 +45,8 @@ pub fn rows(inputs: &[(String, Option<usize>)], r: &RankCorr) -> Vec<Row> {
 }
 
 /// The file's text.
-pub fn write(inputs: &[(String, Option<usize>)], r: &RankCorr) -> String {
-    super::write_csv(rows(inputs, r))
+pub fn write(dims: &Dims, inputs: &[(String, Option<usize>)], r: &RankCorr) -> String {
+    super::write_csv(rows(dims, inputs, r))
 }
 
 /// The file's text for a run of `cfg` whose rank sums are `r` (its ranked inputs'
@@ -59,7 +60,7 @@ pub fn write_run(cfg: &crate::config::Config, r: &RankCorr) -> String {
             (g.name.clone(), g.scenario())
         })
         .collect();
-    write(&inputs, r)
+    write(&cfg.dims, &inputs, r)
 }
 
 /// Reads the file of folder `dir`.

@@ -60,6 +60,12 @@ pub fn write(
     if let Some(u) = until {
         doc["until"] = u.clone();
     }
+    // A config of the report's dimensions leaves them out (its folders' bytes are
+    // those of a version without dimensions); a report reads them back from here.
+    if cfg.declares_dims {
+        doc["title"] = cfg.title.clone().into();
+        doc["dimensions"] = serde_json::to_value(&*cfg.dims).expect("dimensions serialise");
+    }
     let mut s = serde_json::to_string_pretty(&doc).expect("json");
     s.push('\n');
     s

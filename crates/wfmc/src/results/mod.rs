@@ -121,6 +121,8 @@ pub fn json_text(doc: &serde_json::Value) -> String {
 /// A results folder read back: what the report's charts and page are drawn from.
 #[derive(Debug, Clone, Default)]
 pub struct Folder {
+    /// The dimensions of the run's config (its manifest's, else the report's).
+    pub dims: crate::dims::Dims,
     /// `bands.csv`.
     pub bands: bands::Bands,
     /// `shortfall.csv`.
@@ -166,9 +168,10 @@ impl Folder {
     ) -> Folder {
         let json = |text: String| serde_json::from_str(&text).expect("wfmc's own JSON");
         Folder {
-            bands: bands::Bands::from_rows(bands::rows(summary)),
-            shortfall: shortfall::Shortfalls::from_rows(shortfall::rows(summary)),
-            tornado: tornado::rows(&crate::sensitivity::tornado::run(cfg)),
+            dims: (*cfg.dims).clone(),
+            bands: bands::Bands::from_rows(bands::rows(summary, &cfg.dims)),
+            shortfall: shortfall::Shortfalls::from_rows(shortfall::rows(summary, &cfg.dims)),
+            tornado: tornado::rows(&cfg.dims, &crate::sensitivity::tornado::run(cfg)),
             summary: json(summary::write(cfg, summary, &state.acc.centre)),
             manifest: json(manifest::write(
                 cfg,

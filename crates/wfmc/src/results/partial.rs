@@ -17,7 +17,7 @@ use crate::stats::{Accumulator, ExactSum, Replicates};
 use std::io::{Read, Write};
 use std::path::Path;
 
-const MAGIC: &[u8; 8] = b"WFMCPRT5";
+const MAGIC: &[u8; 8] = b"WFMCPRT6";
 /// Largest partial file read (a real one is a few MB).
 pub const MAX_PARTIAL_BYTES: u64 = 256 << 20;
 /// Bound on the bins all sketches of one partial may span together (2^27 16-bit
@@ -57,6 +57,8 @@ pub struct PartialHeader {
     pub sampling: String,
     /// Chunks per replicate block.
     pub block_chunks: u64,
+    /// The config's dimensions ([`crate::dims::Dims::signature`]).
+    pub dimensions: String,
 }
 
 impl PartialHeader {
@@ -76,6 +78,7 @@ impl PartialHeader {
             sobol_rows,
             sampling: spec.sampling.key().into(),
             block_chunks: spec.block_chunks(),
+            dimensions: cfg.dims.signature(),
         }
     }
 
@@ -194,6 +197,10 @@ fn get_sums(c: &mut Cursor<'_>, n: usize, what: &str) -> Result<Vec<ExactSum>, S
 /// What a partial of a given config must hold: sizes fixed by its layout.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Expect {
+    /// The layout.
+    pub layout: crate::model::Layout,
+    /// The dimensions' signature.
+    pub dimensions: String,
     /// Output series.
     pub n_series: usize,
     /// Shortfall slots.
@@ -208,11 +215,14 @@ impl Expect {
     /// The sizes of a run of `cfg`.
     pub fn of(cfg: &crate::config::Config) -> Expect {
         let sampler = engine::Sampler::new(cfg);
+        let layout = crate::model::Layout::of(&cfg.dims);
         Expect {
-            n_series: crate::model::Layout::LEN,
-            n_short: crate::stats::N_SHORT,
+            layout,
+            dimensions: cfg.dims.signature(),
+            n_series: layout.len(),
+            n_short: layout.n_short(),
             n_in: engine::ranked_groups(&sampler).len(),
-            n_out: crate::model::outputs().len(),
+            n_out: crate::model::outputs(&cfg.dims).len(),
         }
     }
 }
@@ -316,6 +326,13 @@ pub fn decode_body(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunSta
     let hl = c.len(1 << 16)?;
     let header: PartialHeader =
         serde_json::from_slice(c.bytes(hl)?).map_err(|e| format!("header: {e}"))?;
+    if header.dimensions != expect.dimensions {
+        let why = crate::dims::Dims::differs(&header.dimensions, &expect.dimensions)
+            .unwrap_or_else(|| "dimensions differ".into());
+        return Err(format!(
+            "made from a config of other dimensions than this one: {why}"
+        ));
+    }
     let (want, blocks) = shard_draws(&header)?;
     let draws = c.varint()?;
     let rejected = c.varint()?;
@@ -334,7 +351,7 @@ pub fn decode_body(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunSta
         }
         centre.push(x);
     }
-    let mut acc = Accumulator::new(centre);
+    let mut acc = Accumulator::new(centre, expect.layout);
     acc.draws = draws;
     acc.rejected = rejected;
     acc.sum = get_sums(&mut c, expect.n_series, "sums")?;
@@ -343,7 +360,7 @@ pub fn decode_body(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunSta
     let mut span = 0u64;
     for (j, s) in acc.sketches.iter_mut().enumerate() {
         // A series with a twin keeps its sketch empty and shares its twin's.
-        let want = if crate::model::Layout::twin(j).is_some() {
+        let want = if expect.layout.twin(j).is_some() {
             0
         } else {
             draws
@@ -398,7 +415,7 @@ pub fn decode_body(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunSta
     }
     let n_sums = ranks.sums.len();
     ranks.sums = get_sums(&mut c, n_sums, "rank sums")?;
-    let mut reps = Replicates::new(expect.n_series);
+    let mut reps = Replicates::new(expect.layout);
     reps.blocks = c.varint()?;
     if reps.blocks > blocks {
         return Err(format!(
@@ -574,6 +591,7 @@ pub fn merge(parts: Vec<(PartialHeader, RunState)>) -> Result<(PartialHeader, Ru
     let first_state = &parts[0].1;
     let mut total = RunState::new(
         first_state.acc.centre.clone(),
+        first_state.acc.layout,
         first_state.ranks.n_in,
         first_state.ranks.n_out,
     );

@@ -118,7 +118,7 @@ impl ResultFile for BandsFile {
         if !r.whole() {
             return Ok(None);
         }
-        text(bands::write(r.summary))
+        text(bands::write(r.summary, &r.cfg.dims))
     }
     fn read(&self, b: &[u8], shown: &str, f: &mut Folder) -> Result<(), Error> {
         f.bands = bands::Bands::from_rows(super::parse_csv(b, shown)?);
@@ -137,7 +137,7 @@ impl ResultFile for ShortfallFile {
         if !r.whole() {
             return Ok(None);
         }
-        text(shortfall::write(r.summary))
+        text(shortfall::write(r.summary, &r.cfg.dims))
     }
     fn read(&self, b: &[u8], shown: &str, f: &mut Folder) -> Result<(), Error> {
         f.shortfall = shortfall::Shortfalls::from_rows(super::parse_csv(b, shown)?);
@@ -187,7 +187,10 @@ impl ResultFile for TornadoFile {
         if !r.whole() {
             return Ok(None);
         }
-        text(tornado::write(&crate::sensitivity::tornado::run(r.cfg)))
+        text(tornado::write(
+            &r.cfg.dims,
+            &crate::sensitivity::tornado::run(r.cfg),
+        ))
     }
     fn read(&self, b: &[u8], shown: &str, f: &mut Folder) -> Result<(), Error> {
         f.tornado = super::parse_csv(b, shown)?;
@@ -265,6 +268,10 @@ impl ResultFile for ManifestFile {
     }
     fn read(&self, b: &[u8], shown: &str, f: &mut Folder) -> Result<(), Error> {
         f.manifest = json(b, shown)?;
+        if let Some(d) = f.manifest.get("dimensions") {
+            f.dims = serde_json::from_value(d.clone())
+                .map_err(|e| Error::Input(format!("{shown}: dimensions: {e}")))?;
+        }
         Ok(())
     }
 }

@@ -2,9 +2,9 @@
 //! errors, per scenario, area (and total) and year.
 
 use super::num;
-use crate::dims::{Area, N_YEARS, Scenario, year_of};
+use crate::dims::Dims;
 use crate::error::Error;
-use crate::stats::{Summary, shortfall_slot};
+use crate::stats::Summary;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
@@ -36,16 +36,17 @@ pub struct Row {
 }
 
 /// The rows of a summary: scenarios, then areas and the total, then years.
-pub fn rows(summary: &Summary) -> Vec<Row> {
+pub fn rows(summary: &Summary, dims: &Dims) -> Vec<Row> {
+    let lay = summary.layout;
     let mut out = vec![];
-    for &sc in Scenario::ALL {
-        for a in Area::ALL.iter().copied().map(Some).chain([None]) {
-            for k in 0..N_YEARS {
-                let st = &summary.shortfall[shortfall_slot(sc.index(), a.map(|a| a.index()), k)];
+    for sc in 0..lay.scenarios {
+        for a in dims.places() {
+            for k in 0..lay.years {
+                let st = &summary.shortfall[lay.short_slot(sc, a, k)];
                 out.push(Row {
-                    scenario: sc.key().into(),
-                    area: a.map_or("total", |a| a.key()).into(),
-                    year: year_of(k),
+                    scenario: dims.scenario_key(sc).into(),
+                    area: dims.place_key(a).into(),
+                    year: dims.year_of(k),
                     p_shortfall: st.p,
                     se: st.se,
                     expected_shortfall: st.expected,
@@ -58,8 +59,8 @@ pub fn rows(summary: &Summary) -> Vec<Row> {
 }
 
 /// The file's text.
-pub fn write(summary: &Summary) -> String {
-    super::write_csv(rows(summary))
+pub fn write(summary: &Summary, dims: &Dims) -> String {
+    super::write_csv(rows(summary, dims))
 }
 
 /// `shortfall.csv` read back, looked up by scenario, area and year.

@@ -51,7 +51,7 @@ pub fn rows(m: &WorkforceModel, r: &SobolResult) -> Vec<Row> {
             }
             let i = r.indices[o][g];
             out.push(Row {
-                scenario: crate::dims::Scenario::ALL[output.scenario].key().into(),
+                scenario: m.dims().scenario_key(output.scenario).into(),
                 output: output.name.clone(),
                 group: name.clone(),
                 s1: i.s1[0],

@@ -1,17 +1,18 @@
-//! `summary.json`: the 2030 headline per scenario and area, beside the point model.
+//! `summary.json`: the last year's headline per scenario and area, beside the point
+//! model.
 
 use crate::config::Config;
-use crate::dims::{Area, N_YEARS, Scenario};
 use crate::model::{Metric, Series};
-use crate::stats::{PERCENTILES, Summary, shortfall_slot, sketch};
+use crate::stats::{PERCENTILES, Summary, sketch};
 
 /// The file name.
 pub const FILE: &str = "summary.json";
 
 fn stat_json(summary: &Summary, point: &[f64], s: Series) -> serde_json::Value {
-    let st = &summary.series[s.index()];
+    let i = summary.layout.index(&s);
+    let st = &summary.series[i];
     let mut m = serde_json::Map::new();
-    m.insert("point".into(), point[s.index()].into());
+    m.insert("point".into(), point[i].into());
     m.insert("mean".into(), st.mean.into());
     m.insert("se_mean".into(), st.se_mean.into());
     m.insert("sd".into(), st.sd.into());
@@ -23,22 +24,23 @@ fn stat_json(summary: &Summary, point: &[f64], s: Series) -> serde_json::Value {
     serde_json::Value::Object(m)
 }
 
-/// The file's text: the headline 2030 figures per scenario.
+/// The file's text: the headline figures of the last year per scenario.
 pub fn write(cfg: &Config, summary: &Summary, point: &[f64]) -> String {
-    let k = N_YEARS - 1;
+    let dims = &cfg.dims;
+    let k = dims.last();
     let mut scen = serde_json::Map::new();
-    for &sc in Scenario::ALL {
-        let ser = |area: Option<Area>, metric| Series {
+    for sc in 0..dims.n_scenarios() {
+        let ser = |area: Option<usize>, metric| Series {
             scenario: sc,
             area,
             year: k,
             metric,
         };
         let mut areas = serde_json::Map::new();
-        for a in Area::ALL.iter().copied().map(Some).chain([None]) {
-            let sf = &summary.shortfall[shortfall_slot(sc.index(), a.map(|a| a.index()), k)];
+        for a in dims.places() {
+            let sf = &summary.shortfall[summary.layout.short_slot(sc, a, k)];
             areas.insert(
-                a.map_or("total", |a| a.key()).into(),
+                dims.place_key(a).into(),
                 serde_json::json!({
                     "demand": stat_json(summary, point, ser(a, Metric::Demand)),
                     "supply": stat_json(summary, point, ser(a, Metric::Supply)),
@@ -52,9 +54,9 @@ pub fn write(cfg: &Config, summary: &Summary, point: &[f64]) -> String {
             );
         }
         scen.insert(
-            sc.key().into(),
+            dims.scenario_key(sc).into(),
             serde_json::json!({
-                "year": 2030,
+                "year": dims.last_year,
                 "areas": areas,
                 "gross_shortfall": stat_json(summary, point, ser(None, Metric::GrossShortfall)),
             }),
@@ -88,23 +90,28 @@ fn panel_json(cfg: &Config, p: &crate::config::panel::Panel) -> serde_json::Valu
             crate::config::panel::Mode::Forecaster => "forecaster",
         }),
     );
-    for &sc in Scenario::ALL {
+    let dims = &cfg.dims;
+    let last = dims.last_year;
+    for sc in 0..dims.n_scenarios() {
         let mut areas = serde_json::Map::new();
-        for &a in Area::ALL {
-            let (m, sd, n) = p.mean_sd(sc.index(), a.index());
+        for a in 0..dims.n_areas() {
+            let (m, sd, n) = p.mean_sd(sc, a);
             let w = cfg.area(a).workforce.base;
             areas.insert(
-                a.key().into(),
+                dims.area_key(a).into(),
                 serde_json::json!({
-                    "demand_2030_mean": w * m,
-                    "demand_2030_sd": w * sd,
+                    format!("demand_{last}_mean"): w * m,
+                    format!("demand_{last}_sd"): w * sd,
                     "ratio_mean": m,
                     "ratio_sd": sd,
                     "forecasters": n,
                 }),
             );
         }
-        out.insert(sc.key().into(), serde_json::Value::Object(areas));
+        out.insert(
+            dims.scenario_key(sc).into(),
+            serde_json::Value::Object(areas),
+        );
     }
     serde_json::Value::Object(out)
 }

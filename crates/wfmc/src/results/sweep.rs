@@ -5,12 +5,12 @@
 //! the bytes of the unsharded sweep.
 
 use crate::config::Config;
-use crate::dims::{Area, N_YEARS, Scenario, year_index, year_of};
+use crate::dims::Dims;
 use crate::engine::{self, RunSpec};
 use crate::error::Error;
 use crate::explore::sweep::{Vary, label};
-use crate::model::{Layout, Metric, Series};
-use crate::stats::{PERCENTILES, Summary, shortfall_slot};
+use crate::model::{Metric, Series};
+use crate::stats::{PERCENTILES, Summary};
 use std::io::Write;
 use toml::Value;
 
@@ -22,7 +22,7 @@ pub struct Filter {
     pub metrics: Vec<String>,
     /// Area keys or `total`; empty = all.
     pub areas: Vec<String>,
-    /// Calendar years.
+    /// Calendar years; empty: the last.
     pub years: Vec<u32>,
 }
 
@@ -31,40 +31,47 @@ impl Default for Filter {
         Filter {
             metrics: vec!["gap".into(), "p_shortfall".into()],
             areas: vec![],
-            years: vec![2030],
+            years: vec![],
         }
     }
 }
 
 impl Filter {
-    /// Checks every name, listing what is valid.
-    pub fn validate(&self) -> Result<(), Error> {
+    /// Checks every name against the config's dimensions, listing what is valid,
+    /// and puts in the last year where no year is given.
+    pub fn validate(&mut self, dims: &Dims) -> Result<(), Error> {
         for m in &self.metrics {
-            if Metric::from_key(m).is_none() && m != "p_shortfall" && m != "expected_shortfall" {
+            if dims.metric(m).is_none() && m != "p_shortfall" && m != "expected_shortfall" {
                 return Err(Error::setting(
                     crate::error::Setting::Metric,
                     m,
-                    "valid metrics are demand, supply, gap, cost_demand, cost_supply, cost_flat, demand_<level>, gross_shortfall, p_shortfall, expected_shortfall",
+                    format!(
+                        "valid metrics are {}, p_shortfall, expected_shortfall",
+                        dims.metric_keys().join(", ")
+                    ),
                 ));
             }
         }
         for a in &self.areas {
-            if a != "total" && Area::from_key(a).is_none() {
+            if a != "total" && dims.area(a).is_none() {
                 return Err(Error::setting(
                     crate::error::Setting::Area,
                     a,
-                    format!("valid areas are total, {}", Area::keys().join(", ")),
+                    format!("valid areas are total, {}", dims.area_keys().join(", ")),
                 ));
             }
         }
         for y in &self.years {
-            if year_index(*y).is_none() {
+            if dims.year_index(*y).is_none() {
                 return Err(Error::setting(
                     crate::error::Setting::Year,
                     y,
-                    "years run from 2020 to 2030",
+                    format!("years run from {} to {}", dims.base_year, dims.last_year),
                 ));
             }
+        }
+        if self.years.is_empty() {
+            self.years = vec![dims.last_year];
         }
         Ok(())
     }
@@ -75,23 +82,24 @@ impl Filter {
 }
 
 /// The rows of one point: (scenario, area, year, metric, stat, value).
-fn rows(s: &Summary, f: &Filter) -> Vec<[String; 6]> {
+fn rows(s: &Summary, dims: &Dims, f: &Filter) -> Vec<[String; 6]> {
     let mut out = vec![];
-    for &sc in Scenario::ALL {
-        for area in Area::ALL.iter().map(|a| Some(*a)).chain([None]) {
-            let akey = area.map_or("total", |a| a.key());
+    let lay = s.layout;
+    for sc in 0..dims.n_scenarios() {
+        for area in dims.places() {
+            let akey = dims.place_key(area);
             if !f.area_ok(akey) {
                 continue;
             }
-            for k in 0..N_YEARS {
-                let year = year_of(k);
+            for k in 0..dims.n_years() {
+                let year = dims.year_of(k);
                 if !f.years.contains(&year) {
                     continue;
                 }
                 for m in &f.metrics {
                     let mut push = |stat: &str, v: f64| {
                         out.push([
-                            sc.key().to_string(),
+                            dims.scenario_key(sc).to_string(),
                             akey.to_string(),
                             year.to_string(),
                             m.clone(),
@@ -100,8 +108,7 @@ fn rows(s: &Summary, f: &Filter) -> Vec<[String; 6]> {
                         ])
                     };
                     if m == "p_shortfall" || m == "expected_shortfall" {
-                        let st =
-                            &s.shortfall[shortfall_slot(sc.index(), area.map(|a| a.index()), k)];
+                        let st = &s.shortfall[lay.short_slot(sc, area, k)];
                         if m == "p_shortfall" {
                             push("value", st.p);
                             push("se", st.se);
@@ -111,21 +118,18 @@ fn rows(s: &Summary, f: &Filter) -> Vec<[String; 6]> {
                         }
                         continue;
                     }
-                    let Some(metric) = Metric::from_key(m) else {
+                    let Some(metric) = dims.metric(m) else {
                         continue;
                     };
                     if metric == Metric::GrossShortfall && area.is_some() {
                         continue;
                     }
-                    let i = Series {
+                    let st = s.of(&Series {
                         scenario: sc,
                         area,
                         year: k,
                         metric,
-                    }
-                    .index();
-                    debug_assert!(i < Layout::LEN);
-                    let st = &s.series[i];
+                    });
                     push("mean", st.mean);
                     push("sd", st.sd);
                     push("se_mean", st.se_mean);
@@ -234,6 +238,7 @@ struct Part {
     shard: engine::Shard,
     total: u64,
     key: String,
+    dims: String,
     header: String,
 }
 
@@ -261,11 +266,12 @@ fn read_part(path: &std::path::Path) -> Result<Part, Error> {
     let not_part =
         || bad("not a part of a sharded sweep (its first line is not wfmc's part header)".into());
     let rest = first.strip_prefix(PART_MARK).ok_or_else(not_part)?;
-    // "i/N: points a-b of P; key K"
-    let parse = || -> Option<(engine::Shard, u64, u64, u64, String)> {
+    // "i/N: points a-b of P; key K; dims D"
+    let parse = || -> Option<(engine::Shard, u64, u64, u64, String, String)> {
         let (shard, rest) = rest.split_once(": points ")?;
         let (range, rest) = rest.split_once(" of ")?;
-        let (total, key) = rest.split_once("; key ")?;
+        let (total, rest) = rest.split_once("; key ")?;
+        let (key, dims) = rest.split_once("; dims ")?;
         let (a, b) = range.split_once('-')?;
         Some((
             shard.parse().ok()?,
@@ -273,9 +279,10 @@ fn read_part(path: &std::path::Path) -> Result<Part, Error> {
             b.parse().ok()?,
             total.parse().ok()?,
             key.to_string(),
+            dims.to_string(),
         ))
     };
-    let (shard, a, b, total, key) = parse().ok_or_else(not_part)?;
+    let (shard, a, b, total, key, dims) = parse().ok_or_else(not_part)?;
     let want = shard.chunks(total);
     if (a, b) != (want.start + 1, want.end) {
         return Err(bad(format!(
@@ -331,6 +338,7 @@ fn read_part(path: &std::path::Path) -> Result<Part, Error> {
         shard,
         total,
         key,
+        dims,
         header,
     })
 }
@@ -358,6 +366,13 @@ pub fn merge(parts: &[std::path::PathBuf], out: &mut dyn Write) -> Result<(), Er
         first.header.clone(),
     );
     for p in &read {
+        if let Some(why) = Dims::differs(&first.dims, &p.dims) {
+            return Err(Error::Input(format!(
+                "{} and {} are parts of sweeps of configs of other dimensions: {why}",
+                first.path.display(),
+                p.path.display()
+            )));
+        }
         if p.key != key || p.shard.count != n || p.total != total || p.header != header {
             return Err(Error::Input(format!(
                 "{} and {} are parts of different sweeps (config, grid, draws, seed or filter differ); merge the parts of one sharded sweep",
@@ -415,6 +430,8 @@ pub struct PartOf {
     pub total: u64,
     /// The sweep's key.
     pub key: String,
+    /// The config's dimensions ([`Dims::signature`]).
+    pub dims: String,
 }
 
 /// Writes a sweep CSV (or, for a shard, a part framed for [`merge`]) point by point.
@@ -444,12 +461,13 @@ impl<'a> Writer<'a> {
         if let Some(p) = part {
             writeln!(
                 out,
-                "{PART_MARK}{}: points {}-{} of {}; key {}",
+                "{PART_MARK}{}: points {}-{} of {}; key {}; dims {}",
                 p.shard,
                 p.points.start + 1,
                 p.points.end,
                 p.total,
-                p.key
+                p.key,
+                p.dims
             )
             .map_err(closed)?;
         }
@@ -467,9 +485,10 @@ impl<'a> Writer<'a> {
         i: usize,
         p: &[Value],
         summary: &Summary,
+        dims: &Dims,
         filter: &Filter,
     ) -> Result<(), Error> {
-        for r in rows(summary, filter) {
+        for r in rows(summary, dims, filter) {
             let mut rec = vec![(i + 1).to_string()];
             rec.extend(p.iter().map(label));
             rec.extend(r);

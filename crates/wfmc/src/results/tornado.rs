@@ -38,10 +38,10 @@ pub struct Row {
 }
 
 /// The rows of a tornado analysis.
-pub fn rows(t: &[crate::sensitivity::tornado::Row]) -> Vec<Row> {
+pub fn rows(dims: &crate::dims::Dims, t: &[crate::sensitivity::tornado::Row]) -> Vec<Row> {
     t.iter()
         .map(|r| Row {
-            scenario: crate::dims::Scenario::ALL[r.scenario].key().into(),
+            scenario: dims.scenario_key(r.scenario).into(),
             output: r.output.clone(),
             input: r.input.clone(),
             input_low: r.input_low,
@@ -55,8 +55,8 @@ pub fn rows(t: &[crate::sensitivity::tornado::Row]) -> Vec<Row> {
 }
 
 /// The file's text.
-pub fn write(t: &[crate::sensitivity::tornado::Row]) -> String {
-    super::write_csv(rows(t))
+pub fn write(dims: &crate::dims::Dims, t: &[crate::sensitivity::tornado::Row]) -> String {
+    super::write_csv(rows(dims, t))
 }
 
 /// Reads the file of folder `dir`.

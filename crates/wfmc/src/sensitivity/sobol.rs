@@ -1,5 +1,5 @@
 //! Global sensitivity: first-order and total Sobol indices per input group, with
-//! bootstrap confidence intervals (spec §5).
+//! bootstrap confidence intervals (user guide, "Sensitivity").
 //!
 //! For each of `n` rows two independent draws A and B are made; for every group g,
 //! A_B^g is A with g's variates taken from B. With f centred on a reference value
@@ -18,7 +18,7 @@
 use crate::config::Config;
 use crate::error::Error;
 use crate::model::Output;
-use crate::model::{Inputs, Layout, evaluate};
+use crate::model::{Inputs, evaluate};
 use crate::sampling::Sampler;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -306,8 +306,13 @@ impl WorkforceModel {
         WorkforceModel {
             sampler,
             groups,
-            outputs: crate::model::outputs(),
+            outputs: crate::model::outputs(&cfg.dims),
         }
+    }
+
+    /// The config's dimensions.
+    pub fn dims(&self) -> &crate::dims::Dims {
+        self.sampler.dims()
     }
 
     /// The analysed outputs.
@@ -322,7 +327,7 @@ impl WorkforceModel {
 
     /// The outputs at the point model (the centre of the sums).
     pub fn centre(&self) -> Vec<f64> {
-        let mut full = vec![0.0; Layout::LEN];
+        let mut full = vec![0.0; self.sampler.base().layout.len()];
         evaluate(self.sampler.base(), &mut full);
         self.outputs.iter().map(|o| full[o.index]).collect()
     }
@@ -347,7 +352,9 @@ impl GroupedModel for WorkforceModel {
         self.outputs.len()
     }
     fn scratch(&self) -> Self::Scratch {
-        (self.sampler.base().clone(), vec![0.0; Layout::LEN])
+        let x = self.sampler.base().clone();
+        let n = x.layout.len();
+        (x, vec![0.0; n])
     }
     fn draw(&self, rng: &mut ChaCha8Rng, raw: &mut [f64]) {
         self.sampler.draw(rng, raw);

@@ -1,4 +1,4 @@
-//! One-at-a-time sensitivity around the point model (spec §5).
+//! One-at-a-time sensitivity around the point model (user guide, "Sensitivity").
 //!
 //! Each input in turn is set to its marginal P10 and P90 (a band: its lowest and
 //! highest option) with every other input at its base value; the output's swing is
@@ -138,11 +138,12 @@ pub fn vars(cfg: &Config) -> (Sampler, Vec<(Var, Target)>) {
     (sampler, vars)
 }
 
-/// The tornado of the workforce model for `cfg`, for the outputs of spec §5.
+/// The tornado of the workforce model for `cfg`, for its analysed outputs.
 pub fn run(cfg: &Config) -> Vec<Row> {
     let (sampler, vt) = vars(cfg);
     let vars: Vec<Var> = vt.iter().map(|(v, _)| v.clone()).collect();
-    analyse(&vars, &outputs(), Layout::LEN, |values, out| {
+    let len = Layout::of(&cfg.dims).len();
+    analyse(&vars, &outputs(&cfg.dims), len, |values, out| {
         let mut x = sampler.base().clone();
         for ((_, t), v) in vt.iter().zip(values) {
             t.set(&mut x, *v);
@@ -197,7 +198,7 @@ mod tests {
         assert_eq!(rows.len(), 24 * 28);
         // The base of every row is the point model.
         let p = crate::model::point(&cfg);
-        for o in outputs() {
+        for o in outputs(&cfg.dims) {
             let r = rows
                 .iter()
                 .find(|r| r.output == o.name && r.scenario == o.scenario)

@@ -24,8 +24,7 @@ pub use exact::ExactSum;
 pub use replicates::Replicates;
 pub use sketch::Sketch;
 
-use crate::dims::{Area, N_AREAS, N_SCENARIOS, N_YEARS, Scenario};
-use crate::model::{Layout, Metric};
+use crate::model::{Layout, Metric, Series};
 
 /// Percentiles reported for every series.
 pub const PERCENTILES: [(&str, f64); 7] = [
@@ -38,25 +37,11 @@ pub const PERCENTILES: [(&str, f64); 7] = [
     ("p95", 0.95),
 ];
 
-/// Number of shortfall slots: scenario × (areas + total) × year.
-pub const N_SHORT: usize = N_SCENARIOS * (N_AREAS + 1) * N_YEARS;
-
-/// Output index of the gap behind shortfall slot `i`.
-pub fn shortfall_gap_index(i: usize) -> usize {
-    let k = i % N_YEARS;
-    let slot = (i / N_YEARS) % (N_AREAS + 1);
-    let s = i / (N_YEARS * (N_AREAS + 1));
-    let a = (slot < N_AREAS).then_some(slot);
-    Layout::area_base(s, a, k)
-        + Metric::AREA_METRICS
-            .iter()
-            .position(|m| *m == Metric::Gap)
-            .unwrap_or(2)
-}
-
 /// Streaming state of a set of draws; merge two with [`Accumulator::merge`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Accumulator {
+    /// The output layout.
+    pub layout: Layout,
     /// Centre of each series (the point model): moments are of deviations from it,
     /// which keeps the variance formula free of cancellation.
     pub centre: Vec<f64>,
@@ -69,7 +54,7 @@ pub struct Accumulator {
     pub sum: Vec<ExactSum>,
     /// Σ (x − centre)² per series.
     pub sumsq: Vec<ExactSum>,
-    /// Quantile sketch per series; a series with a [`Layout::twin`] keeps its sketch
+    /// Quantile sketch per series; a series with a twin ([`Layout::twin`]) keeps its sketch
     /// empty and shares its twin's (see [`Accumulator::sketch`]).
     pub sketches: Vec<Sketch>,
     /// Draws with demand > supply, per shortfall slot.
@@ -201,29 +186,32 @@ impl PartialEq for ChunkBuf {
 }
 
 impl Accumulator {
-    /// An empty accumulator centred on `centre` (length [`Layout::LEN`]).
-    pub fn new(centre: Vec<f64>) -> Accumulator {
+    /// An empty accumulator of `layout` centred on `centre` (length
+    /// [`Layout::len`]).
+    pub fn new(centre: Vec<f64>, layout: Layout) -> Accumulator {
         let n = centre.len();
+        let n_short = layout.n_short();
         Accumulator {
+            layout,
             centre,
             draws: 0,
             rejected: 0,
             sum: vec![ExactSum::new(); n],
             sumsq: vec![ExactSum::new(); n],
             sketches: vec![Sketch::new(); n],
-            short_count: vec![0; N_SHORT],
-            short_sum: vec![ExactSum::new(); N_SHORT],
-            short_sumsq: vec![ExactSum::new(); N_SHORT],
+            short_count: vec![0; n_short],
+            short_sum: vec![ExactSum::new(); n_short],
+            short_sumsq: vec![ExactSum::new(); n_short],
             chunk: ChunkBuf {
                 sum: vec![0.0; n],
                 sumsq: vec![0.0; n],
-                short: vec![0.0; N_SHORT],
-                shortsq: vec![0.0; N_SHORT],
-                short_gap: (0..N_SHORT).map(shortfall_gap_index).collect(),
-                sketched: (0..n).filter(|&j| Layout::twin(j).is_none()).collect(),
+                short: vec![0.0; n_short],
+                shortsq: vec![0.0; n_short],
+                short_gap: (0..n_short).map(|i| layout.short_gap_index(i)).collect(),
+                sketched: (0..n).filter(|&j| layout.twin(j).is_none()).collect(),
                 column: (0..n)
                     .scan(0, |next, j| {
-                        Some(match Layout::twin(j) {
+                        Some(match layout.twin(j) {
                             None => {
                                 *next += 1;
                                 *next - 1
@@ -404,7 +392,7 @@ impl Accumulator {
 
     /// The quantile sketch of series `j` (its twin's, when it has one).
     pub fn sketch(&self, j: usize) -> &Sketch {
-        &self.sketches[Layout::twin(j).unwrap_or(j)]
+        &self.sketches[self.layout.twin(j).unwrap_or(j)]
     }
 
     /// The statistics of everything folded in, with the standard errors the
@@ -433,7 +421,7 @@ impl Accumulator {
                 }
             })
             .collect();
-        let shortfall = (0..N_SHORT)
+        let shortfall = (0..self.layout.n_short())
             .map(|i| {
                 let p = self.short_count[i] as f64 / n;
                 let (es, _) = mean_sd(0.0, &self.short_sum[i], &self.short_sumsq[i], n);
@@ -446,6 +434,7 @@ impl Accumulator {
             })
             .collect();
         Summary {
+            layout: self.layout,
             draws: self.draws,
             rejected: self.rejected,
             series,
@@ -501,6 +490,8 @@ pub struct ShortfallStats {
 /// Final statistics of a run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Summary {
+    /// The output layout.
+    pub layout: Layout,
     /// Draws that entered the statistics.
     pub draws: u64,
     /// Draws rejected by the numerical guard.
@@ -577,113 +568,84 @@ impl ShortfallStats {
     }
 }
 
-/// Scripting accessors: by scenario, area (`None` or [`Area`] for the total), calendar
-/// year and metric, rather than by storage index.
+/// Accessors by scenario, area (`None`: the total) and year index rather than by
+/// storage index; names are looked up through the config's dimensions
+/// ([`crate::dims::Dims::series`]).
 impl Summary {
-    /// The statistics of one series; `None` for a year outside 2020–2030 or a
-    /// metric the area does not have (the gross shortfall is a total only).
+    /// The statistics of one series; `None` for a year or metric the layout does not
+    /// have (the gross shortfall is a total only).
     pub fn series_of(
         &self,
-        scenario: Scenario,
-        area: impl Into<Option<Area>>,
-        year: u32,
+        scenario: usize,
+        area: Option<usize>,
+        year: usize,
         metric: Metric,
     ) -> Option<&SeriesStats> {
-        let area = area.into();
-        if metric == Metric::GrossShortfall && area.is_some() {
+        if (metric == Metric::GrossShortfall && area.is_some())
+            || year >= self.layout.years
+            || scenario >= self.layout.scenarios
+        {
             return None;
         }
-        let k = crate::dims::year_index(year)?;
-        let i = crate::model::Series {
+        let s = Series {
             scenario,
             area,
-            year: k,
+            year,
             metric,
-        }
-        .index();
-        self.series.get(i)
+        };
+        self.series.get(self.layout.index(&s))
+    }
+
+    /// The statistics of series `s`.
+    pub fn of(&self, s: &Series) -> &SeriesStats {
+        &self.series[self.layout.index(s)]
     }
 
     /// One statistic of one series (see [`Summary::series_of`]).
     pub fn get(
         &self,
-        scenario: Scenario,
-        area: impl Into<Option<Area>>,
-        year: u32,
+        scenario: usize,
+        area: Option<usize>,
+        year: usize,
         metric: Metric,
         stat: Stat,
     ) -> Option<f64> {
         self.series_of(scenario, area, year, metric)?.get(stat)
     }
 
-    /// The `q` percentile (one of [`PERCENTILES`]) of one series, e.g.
-    /// `summary.percentile(Scenario::DataDriven, Area::Ict, 2030, Metric::Gap, 0.05)`.
-    pub fn percentile(
-        &self,
-        scenario: Scenario,
-        area: impl Into<Option<Area>>,
-        year: u32,
-        metric: Metric,
-        q: f64,
-    ) -> Option<f64> {
-        self.get(scenario, area, year, metric, Stat::Percentile(q))
-    }
-
-    /// The mean of one series.
-    pub fn mean(
-        &self,
-        scenario: Scenario,
-        area: impl Into<Option<Area>>,
-        year: u32,
-        metric: Metric,
-    ) -> Option<f64> {
-        self.get(scenario, area, year, metric, Stat::Mean)
-    }
-
     /// The shortfall statistics of one scenario, area (`None`: the total) and year.
     pub fn shortfall_of(
         &self,
-        scenario: Scenario,
-        area: impl Into<Option<Area>>,
-        year: u32,
+        scenario: usize,
+        area: Option<usize>,
+        year: usize,
     ) -> Option<&ShortfallStats> {
-        let k = crate::dims::year_index(year)?;
-        let a = area.into().map(|a| a.index());
-        self.shortfall.get(shortfall_slot(scenario.index(), a, k))
+        if year >= self.layout.years || scenario >= self.layout.scenarios {
+            return None;
+        }
+        self.shortfall
+            .get(self.layout.short_slot(scenario, area, year))
     }
 
     /// One statistic of `metric` for every scenario × area × year, as an array of
-    /// shape (2, 10, 11): scenarios in [`Scenario::ALL`] order, the nine areas in
-    /// [`Area::ALL`] order then the total, years 2020–2030. Cells a metric does not
-    /// have (an area's gross shortfall) and percentiles not in [`PERCENTILES`] are NaN.
+    /// shape (scenarios, areas + 1, years): areas in order, then the total. Cells a
+    /// metric does not have (an area's gross shortfall) and percentiles not in
+    /// [`PERCENTILES`] are NaN.
     pub fn cube(&self, metric: Metric, stat: Stat) -> ndarray::Array3<f64> {
-        ndarray::Array3::from_shape_fn((N_SCENARIOS, N_AREAS + 1, N_YEARS), |(s, a, k)| {
-            let area = Area::ALL.get(a).copied();
-            self.get(
-                Scenario::ALL[s],
-                area,
-                crate::dims::year_of(k),
-                metric,
-                stat,
-            )
-            .unwrap_or(f64::NAN)
+        let l = self.layout;
+        ndarray::Array3::from_shape_fn((l.scenarios, l.areas + 1, l.years), |(s, a, k)| {
+            let area = (a < l.areas).then_some(a);
+            self.get(s, area, k, metric, stat).unwrap_or(f64::NAN)
         })
     }
 
     /// One shortfall statistic for every scenario × area × year, shaped as [`Summary::cube`].
     pub fn shortfall_cube(&self, stat: ShortStat) -> ndarray::Array3<f64> {
-        cube(|s, a, k| self.shortfall[shortfall_slot(s, (a < N_AREAS).then_some(a), k)].get(stat))
+        let l = self.layout;
+        ndarray::Array3::from_shape_fn((l.scenarios, l.areas + 1, l.years), |(s, a, k)| {
+            self.shortfall[l.short_slot(s, (a < l.areas).then_some(a), k)].get(stat)
+        })
     }
-}
-
-/// A scenario × (areas, then total) × year array of `f(scenario, area, year)` indices.
-fn cube(f: impl Fn(usize, usize, usize) -> f64) -> ndarray::Array3<f64> {
-    ndarray::Array3::from_shape_fn((N_SCENARIOS, N_AREAS + 1, N_YEARS), |(s, a, k)| f(s, a, k))
-}
-
-/// Shortfall slot of scenario `s`, area index `a` (`None` = total), year `k`.
-pub fn shortfall_slot(s: usize, a: Option<usize>, k: usize) -> usize {
-    (s * (N_AREAS + 1) + a.unwrap_or(N_AREAS)) * N_YEARS + k
 }
 
 #[cfg(test)]
@@ -691,28 +653,29 @@ mod tests {
     use super::*;
 
     /// Rows of real draws of the built-in config, some with shortfalls.
-    fn rows(n: usize) -> (Vec<f64>, Vec<Vec<f64>>) {
+    fn rows(n: usize) -> (Vec<f64>, Vec<Vec<f64>>, Layout) {
         let cfg = crate::Config::builtin();
+        let layout = Layout::of(&cfg.dims);
         let sampler = crate::sampling::Sampler::new(&cfg);
         let mut rng = crate::sampling::chunk_rng(5, 0);
         let mut x = sampler.base().clone();
         let mut raw = vec![0.0; sampler.raw_len()];
         let rows = (0..n)
             .map(|_| {
-                let mut out = vec![0.0; Layout::LEN];
+                let mut out = vec![0.0; layout.len()];
                 sampler.sample(&mut rng, &mut raw, &mut x);
                 crate::model::evaluate(&x, &mut out);
                 out
             })
             .collect();
-        (crate::model::point(&cfg), rows)
+        (crate::model::point(&cfg), rows, layout)
     }
 
     #[test]
     fn simd_and_portable_paths_give_the_same_bits() {
-        let (centre, rows) = rows(1500);
-        let mut portable = Accumulator::new(centre.clone());
-        let mut dispatched = Accumulator::new(centre);
+        let (centre, rows, layout) = rows(1500);
+        let mut portable = Accumulator::new(centre.clone(), layout);
+        let mut dispatched = Accumulator::new(centre, layout);
         for (i, r) in rows.iter().enumerate() {
             portable.add_portable(r);
             dispatched.add(r);
@@ -731,9 +694,9 @@ mod tests {
     fn batching_does_not_change_results() {
         // Chunk ends at odd places flush partial key batches; the sums and sketches
         // must come out as with whole batches.
-        let (centre, rows) = rows(1500);
-        let mut a = Accumulator::new(centre.clone());
-        let mut b = Accumulator::new(centre);
+        let (centre, rows, layout) = rows(1500);
+        let mut a = Accumulator::new(centre.clone(), layout);
+        let mut b = Accumulator::new(centre, layout);
         for (i, r) in rows.iter().enumerate() {
             a.add(r);
             b.add(r);
@@ -746,17 +709,5 @@ mod tests {
         assert_eq!(a.sketches, b.sketches);
         // Debug text: the standard errors are NaN here, and NaN != NaN.
         assert_eq!(format!("{:?}", a.finish()), format!("{:?}", b.finish()));
-    }
-
-    #[test]
-    fn shortfall_slots_point_at_gaps() {
-        for s in 0..N_SCENARIOS {
-            for a in (0..N_AREAS).map(Some).chain([None]) {
-                for k in 0..N_YEARS {
-                    let i = shortfall_slot(s, a, k);
-                    assert_eq!(shortfall_gap_index(i), Layout::area_base(s, a, k) + 2);
-                }
-            }
-        }
     }
 }

@@ -16,7 +16,7 @@
 //! cancel), so memory does not grow with blocks and shards merge to the same bits.
 //! With fewer than two blocks there is no spread to measure, and the SE is NaN.
 
-use super::{ExactSum, N_SHORT, PERCENTILES, Summary};
+use super::{ExactSum, PERCENTILES, Summary};
 
 /// Estimates per series: mean, SD, then each of [`PERCENTILES`].
 pub const PER_SERIES: usize = 2 + PERCENTILES.len();
@@ -36,9 +36,10 @@ pub struct Replicates {
     pub sq: Vec<ExactSum>,
 }
 
-/// Number of estimates of a run with `n_series` series.
-pub fn n_estimates(n_series: usize) -> usize {
-    n_series * PER_SERIES + N_SHORT * PER_SHORT
+/// Number of estimates of a run with `n_series` series and `n_short` shortfall
+/// slots.
+pub fn n_estimates(n_series: usize, n_short: usize) -> usize {
+    n_series * PER_SERIES + n_short * PER_SHORT
 }
 
 /// Every estimate of `s`, in the order of [`Replicates::lin`].
@@ -65,9 +66,9 @@ fn shift(i: usize, centre: &[f64]) -> f64 {
 }
 
 impl Replicates {
-    /// No blocks yet, for a run with `n_series` series.
-    pub fn new(n_series: usize) -> Replicates {
-        let n = n_estimates(n_series);
+    /// No blocks yet, for a run of `layout`.
+    pub fn new(layout: crate::model::Layout) -> Replicates {
+        let n = n_estimates(layout.len(), layout.n_short());
         Replicates {
             blocks: 0,
             weight: 0,
@@ -147,14 +148,18 @@ pub fn apply(s: &mut Summary, se: &[f64]) {
 mod tests {
     use super::*;
     use crate::model::Layout;
-    use crate::stats::{Accumulator, shortfall_gap_index};
+    use crate::stats::Accumulator;
+
+    fn lay() -> Layout {
+        Layout::of(&crate::dims::Dims::report())
+    }
 
     /// A block of `n` draws whose every output equals `v` (so its mean and every
     /// percentile are `v`, and its P(shortfall) is 1 if `v` < 0, else 0).
     fn block(centre: &[f64], n: u64, v: f64) -> Accumulator {
-        let mut a = Accumulator::new(centre.to_vec());
+        let mut a = Accumulator::new(centre.to_vec(), lay());
         for _ in 0..n {
-            a.add(&vec![v; Layout::LEN]);
+            a.add(&vec![v; lay().len()]);
         }
         a.end_chunk();
         a
@@ -178,10 +183,10 @@ mod tests {
 
     #[test]
     fn standard_errors_are_the_spread_of_the_blocks() {
-        let centre = vec![100.0; Layout::LEN];
+        let centre = vec![100.0; lay().len()];
         let blocks = [(10u64, 120.0), (10, -80.0), (6, 95.5), (10, 101.0)];
-        let mut total = Accumulator::new(centre.clone());
-        let mut reps = Replicates::new(Layout::LEN);
+        let mut total = Accumulator::new(centre.clone(), lay());
+        let mut reps = Replicates::new(lay());
         for &(n, v) in &blocks {
             let a = block(&centre, n, v);
             reps.add_block(&a.finish(), &centre);
@@ -206,8 +211,8 @@ mod tests {
         let want = (4.0 / 3.0 * w2).sqrt() * s.series[j].sd;
         assert!((s.series[j].se_sd - want).abs() < 1e-9 * want);
         // P(shortfall): blocks are all short (1) or not (0).
-        let slot = (0..crate::stats::N_SHORT)
-            .find(|&i| shortfall_gap_index(i) == j)
+        let slot = (0..lay().n_short())
+            .find(|&i| lay().short_gap_index(i) == j)
             .unwrap_or(0);
         let p_se = expected(&blocks, |v| if v < 0.0 { 1.0 } else { 0.0 });
         let got = s.shortfall[slot].se;
@@ -216,26 +221,26 @@ mod tests {
 
     #[test]
     fn merges_in_any_order_give_the_same_bits_and_one_block_gives_none() {
-        let centre = vec![3.0; Layout::LEN];
+        let centre = vec![3.0; lay().len()];
         let states: Vec<Replicates> = [(7u64, 1.5), (9, 2.25), (3, -4.0), (11, 3.0)]
             .iter()
             .map(|&(n, v)| {
-                let mut r = Replicates::new(Layout::LEN);
+                let mut r = Replicates::new(lay());
                 r.add_block(&block(&centre, n, v).finish(), &centre);
                 r
             })
             .collect();
-        let mut a = Replicates::new(Layout::LEN);
+        let mut a = Replicates::new(lay());
         for r in &states {
             a.merge(r);
         }
-        let mut b = Replicates::new(Layout::LEN);
+        let mut b = Replicates::new(lay());
         for r in states.iter().rev() {
             b.merge(r);
         }
         assert!(a == b);
         let one = block(&centre, 5, 1.0);
-        let mut r = Replicates::new(Layout::LEN);
+        let mut r = Replicates::new(lay());
         r.add_block(&one.finish(), &centre);
         assert!(one.finish_with(&r).series[0].se_mean.is_nan());
     }
