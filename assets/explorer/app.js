@@ -7,7 +7,7 @@
 const CONTROLS = {
   salary: [
     ['salary_growth', 'Growth a year'],
-    ['salary_path', 'Year by year from 2021'],
+    ['salary_path', 'Year by year'],
   ],
   families: [
     ['uncertainty.demand_ratio.dist', 'Demand: spread'],
@@ -49,7 +49,20 @@ function round(x) {
   return Number.isFinite(x) ? String(Math.round(x * 1e4) / 1e4) : '';
 }
 
+function lastYear() {
+  return config.years[config.years.length - 1];
+}
+
+// Headings that name the config's years and title.
+function label() {
+  const first = config.years[0];
+  $('title').textContent = 'What if? ' + config.title + ', ' + first + '–' + lastYear();
+  $('headline-year').textContent = 'Headline, ' + lastYear();
+  $('inflow-head').title = 'extra entrants a year from ' + (first + 1) + ', WTE';
+}
+
 function build() {
+  label();
   $('draws').value = config.draws;
   $('draws').max = config.max_draws;
   $('seed').value = config.seed;
@@ -81,6 +94,10 @@ function build() {
       $(box).appendChild(el('label', { class: 'field' }, [el('span', { text: label }), input]));
     }
   }
+  const head = $('area-table').querySelector('thead tr');
+  for (const s of config.scenarios) {
+    head.appendChild(el('th', { title: lastYear() + ' demand over the ' + config.years[0] + ' workforce', text: 'Demand ratio, ' + s.label }));
+  }
   const body = $('area-table').querySelector('tbody');
   for (const a of config.areas) {
     const cell = (path, placeholder) => {
@@ -91,8 +108,7 @@ function build() {
       el('td', { text: a.label }),
       cell('supply.' + a.key + '.flow_rate', round(a.flow_rate)),
       cell('supply.' + a.key + '.extra_inflow', round(a.extra_inflow)),
-      cell('demand.data_driven.' + a.key + '.ratio', round(a.ratio.data_driven)),
-      cell('demand.data_desert.' + a.key + '.ratio', round(a.ratio.data_desert)),
+      ...config.scenarios.map((s) => cell('demand.' + s.key + '.' + a.key + '.ratio', round(a.ratio[s.key]))),
     ]));
   }
   for (const s of config.scenarios) $('pick-scenario').appendChild(el('option', { value: s.key, text: s.label }));
@@ -239,7 +255,7 @@ function charts() {
   };
   put('fan', find('fan-' + s + '-' + a + '.svg'));
   put('heat', find('shortfall-heatmap-' + s + '.svg'));
-  put('tornado', find('tornado-' + s + '-gap-' + a + '-2030.svg'));
+  put('tornado', find('tornado-' + s + '-gap-' + a + '-' + lastYear() + '.svg'));
 }
 
 async function start() {

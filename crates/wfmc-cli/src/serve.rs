@@ -300,6 +300,7 @@ async fn config(State(app): State<Arc<App>>) -> Response {
             "draws": PAGE_DRAWS.min(app.max_draws), "max_draws": app.max_draws,
             "seed": wfmc::jobs::DEFAULT_SEED,
             "values": values, "areas": areas, "scenarios": scenarios, "stress": stress,
+            "years": shape.years,
         }),
     )
 }

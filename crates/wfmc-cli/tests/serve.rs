@@ -271,22 +271,15 @@ fn sigint_stops_the_server() {
     assert!(code == 409 || code == 0, "{code}");
 }
 
-fn chromium() -> &'static str {
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-        .expect("Chromium is needed for this test: apt-get install chromium (scripts/test does)")
-}
-
-/// The page in a real browser: it loads and shows the headline; ticking a stress
-/// profile marks the view stale at once and then shows the new P(shortfall), which
-/// is the API's for the same request; a newer change supersedes an older one
-/// (never shown); no script errors; a screenshot.
-#[test]
-fn the_page_works_in_a_real_browser() {
-    use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
+/// The server's page in a headless Chromium: the browser, its tab and profile.
+fn open(
+    server: &Server,
+) -> (
+    headless_chrome::Browser,
+    std::sync::Arc<headless_chrome::Tab>,
+    tempfile::TempDir,
+) {
     use headless_chrome::{Browser, LaunchOptions};
-    let server = Server::start(&["--threads", "2"]);
     let profile = tempfile::tempdir().unwrap();
     let browser = Browser::new(
         LaunchOptions::default_builder()
@@ -305,6 +298,87 @@ fn the_page_works_in_a_real_browser() {
         .unwrap()
         .wait_until_navigated()
         .unwrap();
+    (browser, tab, profile)
+}
+
+/// Waits until the page shows its first answer; panics on an error shown.
+fn wait_ready(eval: &dyn Fn(&str) -> serde_json::Value) {
+    let t0 = Instant::now();
+    loop {
+        let s = eval("document.body.dataset.state + ' ' + document.body.dataset.run");
+        if s == "ready 1" {
+            return;
+        }
+        assert!(
+            !s.as_str().unwrap_or("").starts_with("error"),
+            "the page shows an error: {}",
+            eval("document.getElementById('error').textContent")
+        );
+        assert!(t0.elapsed() < Duration::from_secs(120), "no answer: {s}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The explorer on a config of its own dimensions: its scenarios, areas and years
+/// in the controls, headings and charts, and the API's config says them.
+#[test]
+fn the_page_follows_a_config_of_its_own_dimensions() {
+    let cfg = common::repo().join("configs/icb-2025.toml");
+    let server = Server::start(&["--threads", "2", "--config", cfg.to_str().unwrap()]);
+    let (status, text) = server.http("GET", "/api/config", b"");
+    assert_eq!(status, 200);
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["scenarios"].as_array().unwrap().len(), 3);
+    assert_eq!(doc["areas"].as_array().unwrap().len(), 6);
+    assert_eq!(doc["years"][0], 2025);
+    assert_eq!(doc["years"][12], 2037);
+    assert!(doc["areas"][4]["ratio"]["constrained"].is_number());
+    let (_browser, tab, _profile) = open(&server);
+    let eval = |js: &str| -> serde_json::Value {
+        tab.evaluate(js, false)
+            .unwrap_or_else(|e| panic!("{js}: {e}"))
+            .value
+            .unwrap_or(serde_json::Value::Null)
+    };
+    wait_ready(&eval);
+    let n = |sel: &str| eval(&format!("document.querySelectorAll('{sel}').length"));
+    assert_eq!(n("#pick-scenario option"), serde_json::json!(3));
+    assert_eq!(n("#area-table tbody tr"), serde_json::json!(6));
+    // Area, flow rate, extra inflow, and a demand ratio per scenario.
+    assert_eq!(n("#area-table thead th"), serde_json::json!(6));
+    assert_eq!(
+        n("[data-path=\"demand.accelerated.cyber_security.ratio\"]"),
+        serde_json::json!(1)
+    );
+    assert_eq!(
+        eval("document.getElementById('headline-year').textContent"),
+        "Headline, 2037"
+    );
+    let title = eval("document.getElementById('title').textContent");
+    assert!(title.as_str().unwrap().contains("2025–2037"), "{title}");
+    let charts = eval(
+        "[...document.querySelectorAll('figure svg')].filter(s => s.childElementCount > 2).length",
+    );
+    assert_eq!(charts, serde_json::json!(3));
+    assert_eq!(eval("window.__errors.join(' | ')"), "");
+}
+
+fn chromium() -> &'static str {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("Chromium is needed for this test: apt-get install chromium (scripts/test does)")
+}
+
+/// The page in a real browser: it loads and shows the headline; ticking a stress
+/// profile marks the view stale at once and then shows the new P(shortfall), which
+/// is the API's for the same request; a newer change supersedes an older one
+/// (never shown); no script errors; a screenshot.
+#[test]
+fn the_page_works_in_a_real_browser() {
+    use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
+    let server = Server::start(&["--threads", "2"]);
+    let (_browser, tab, _profile) = open(&server);
     let eval = |js: &str| -> serde_json::Value {
         tab.evaluate(js, false)
             .unwrap_or_else(|e| panic!("{js}: {e}"))

@@ -188,7 +188,10 @@ fn accumulate(c: &mut Criterion) {
     let mut g = c.benchmark_group("accumulate");
     g.throughput(Throughput::Elements(rows.len() as u64));
     g.bench_function("all_series", |b| {
-        let mut acc = wfmc::stats::Accumulator::new(wfmc::model::point(&cfg), wfmc::model::Layout::of(&cfg.dims));
+        let mut acc = wfmc::stats::Accumulator::new(
+            wfmc::model::point(&cfg),
+            wfmc::model::Layout::of(&cfg.dims),
+        );
         b.iter(|| {
             for r in &rows {
                 acc.add(r);

@@ -8,26 +8,43 @@ use std::fmt::Write as _;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
-/// Byte span of the value at `path` (or of the deepest prefix found).
+/// Byte span of the value at `path` (or of the deepest prefix found); a segment
+/// that is a number indexes a list (`dimensions.areas.3.key`).
 pub fn span_of(source: &str, path: &[String]) -> Option<Range<usize>> {
     let root = DeTable::parse(source).ok()?;
     let mut table: &DeTable<'_> = root.get_ref();
+    let mut list: Option<&[toml::Spanned<DeValue<'_>>]> = None;
     let mut found = None;
     for seg in path {
-        // A key that is not there (a missing input) is located at its table.
-        let Some((key, value)) = table
-            .iter()
-            .find(|(k, _)| k.get_ref().as_ref() == seg.as_str())
-        else {
-            break;
+        let value = if let Some(items) = list {
+            match seg.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                Some(v) => {
+                    found = Some(v.span());
+                    v.get_ref()
+                }
+                None => break,
+            }
+        } else {
+            // A key that is not there (a missing input) is located at its table.
+            let Some((key, value)) = table
+                .iter()
+                .find(|(k, _)| k.get_ref().as_ref() == seg.as_str())
+            else {
+                break;
+            };
+            found = Some(match value.get_ref() {
+                // A table's own span can be the whole section; the key reads better.
+                DeValue::Table(_) => key.span(),
+                _ => value.span(),
+            });
+            value.get_ref()
         };
-        found = Some(match value.get_ref() {
-            // A table's own span can be the whole section; the key reads better.
-            DeValue::Table(_) => key.span(),
-            _ => value.span(),
-        });
-        match value.get_ref() {
-            DeValue::Table(t) => table = t,
+        match value {
+            DeValue::Table(t) => {
+                table = t;
+                list = None;
+            }
+            DeValue::Array(items) => list = Some(items),
             _ => break,
         }
     }

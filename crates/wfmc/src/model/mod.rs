@@ -129,95 +129,199 @@ impl Inputs {
 /// (plus any extra inflow, k years × WTE a year, and what active interventions add);
 /// costs price each WTE at the area's pay, grown by the wage index, plus on-costs.
 pub fn evaluate(x: &Inputs, out: &mut [f64]) {
+    evaluate_as(x, out, true);
+}
+
+/// [`evaluate`], with loops specialised for common sizes or (`specialise` false,
+/// for the test that they agree) not.
+fn evaluate_as(x: &Inputs, out: &mut [f64], specialise: bool) {
     let lay = x.layout;
     let (n_a, n_y, n_l) = (lay.areas, lay.years, lay.levels);
     debug_assert_eq!(out.len(), lay.len());
     let m = lay.metrics_per_slot();
+    // One (scenario, area or total) slot holds its years contiguously; a scenario
+    // holds its areas, then the total; the gross shortfalls come after every scenario.
+    let per = n_y * m;
+    let scen = (n_a + 1) * per;
+    let (main, gross) = out.split_at_mut(lay.scenarios * scen);
     let oc = 1.0 + x.on_cost;
-    let horizon = (n_y - 1) as f64;
+    let wage = &x.wage_index[..n_y];
     // Supply, its cost and the flat cost do not depend on the scenario: they are
-    // computed into the first scenario's slots and copied into the others'.
+    // computed into the first scenario's slots and copied into the others'. The
+    // unit cost waits in the gap's place until demand is known.
     for a in 0..n_a {
-        let mut s = x.workforce[a];
-        let w = x.workforce[a];
-        for k in 0..n_y {
-            let base = lay.area_base(0, Some(a), k);
-            let (sup, u) = match x.policy.as_deref() {
-                None => {
-                    let sup = s + x.extra_inflow[a] * k as f64;
-                    s *= 1.0 + x.flow[a];
-                    (sup, x.pay[a] * x.wage_index[k] * oc)
+        let rows = main[a * per..(a + 1) * per].chunks_exact_mut(m);
+        let (w, flow, extra, pay) = (x.workforce[a], x.flow[a], x.extra_inflow[a], x.pay[a]);
+        let mut s = w;
+        match x.policy.as_deref() {
+            None => {
+                for (k, row) in rows.enumerate() {
+                    let sup = s + extra * k as f64;
+                    s *= 1.0 + flow;
+                    let u = pay * wage[k] * oc;
+                    row[1] = sup;
+                    row[2] = u;
+                    row[4] = sup * u;
+                    row[5] = w * u;
                 }
-                Some(p) => {
-                    let sup = s + x.extra_inflow[a] * k as f64 + p.supply_add[a * n_y + k];
+            }
+            Some(p) => {
+                let (add, flow_add, mult) = (
+                    &p.supply_add[a * n_y..(a + 1) * n_y],
+                    &p.flow_add[a * n_y..(a + 1) * n_y],
+                    &p.pay_mult[a * n_y..(a + 1) * n_y],
+                );
+                for (k, row) in rows.enumerate() {
+                    let sup = s + extra * k as f64 + add[k];
                     if k + 1 < n_y {
-                        s *= 1.0 + (x.flow[a] + p.flow_add[a * n_y + k + 1]);
+                        s *= 1.0 + (flow + flow_add[k + 1]);
                     }
-                    (
-                        sup,
-                        x.pay[a] * p.pay_mult[a * n_y + k] * x.wage_index[k] * oc,
-                    )
+                    let u = pay * mult[k] * wage[k] * oc;
+                    row[1] = sup;
+                    row[2] = u;
+                    row[4] = sup * u;
+                    row[5] = w * u;
                 }
-            };
-            out[base + 1] = sup;
-            out[base + 4] = sup * u;
-            out[base + 5] = w * u;
-            // The unit cost waits in the gap's slot until demand is known.
-            out[base + 2] = u;
-        }
-    }
-    // The first scenario last: its slots hold supply and the unit cost until then.
-    for s in (0..lay.scenarios).rev() {
-        for k in 0..n_y {
-            let t = lay.area_base(s, None, k);
-            out[t..t + m].fill(0.0);
-            out[lay.gross_index(s, k)] = 0.0;
-        }
-        for a in 0..n_a {
-            let w = x.workforce[a];
-            let r1 = x.ratio[s * n_a + a] - 1.0;
-            let r_mid = x.ratio_mid[s * n_a + a];
-            let q0 = &x.shares_base[a * n_l..(a + 1) * n_l];
-            let q1 = &x.shares_last[(s * n_a + a) * n_l..(s * n_a + a + 1) * n_l];
-            let mid = x.mid;
-            for k in 0..n_y {
-                let f = k as f64 / horizon;
-                // A straight line from the base year to the last, or through the
-                // middle year's ratio when known.
-                let d = match r_mid {
-                    None => w * (1.0 + r1 * f),
-                    Some(rm) if k <= mid => w * (1.0 + (rm - 1.0) * (k as f64 / mid as f64)),
-                    Some(rm) => {
-                        w * (rm + (r1 + 1.0 - rm) * ((k - mid) as f64 / (n_y - 1 - mid) as f64))
-                    }
-                };
-                let first = lay.area_base(0, Some(a), k);
-                let (sup, u) = (out[first + 1], out[first + 2]);
-                let (cs, cf) = (out[first + 4], out[first + 5]);
-                let base = lay.area_base(s, Some(a), k);
-                let t = lay.area_base(s, None, k);
-                let head = [d, sup, sup - d, d * u, cs, cf];
-                for (j, v) in head.into_iter().enumerate() {
-                    out[base + j] = v;
-                    out[t + j] += v;
-                }
-                let mut by_level = 0.0;
-                for l in 0..n_l {
-                    let v = d * (q0[l] + (q1[l] - q0[l]) * f);
-                    out[base + 6 + l] = v;
-                    out[t + 6 + l] += v;
-                    if lay.level_cost {
-                        by_level += v * x.level_pay[l];
-                    }
-                }
-                if lay.level_cost {
-                    let v = by_level * x.wage_index[k] * oc;
-                    out[base + 6 + n_l] = v;
-                    out[t + 6 + n_l] += v;
-                }
-                out[lay.gross_index(s, k)] += (d - sup).max(0.0);
             }
         }
+    }
+    // The fractions of the way along the horizon (and the middle year's legs): one
+    // division each per evaluation, not per area.
+    let horizon = (n_y - 1) as f64;
+    let mut along = [0.0; crate::dims::MAX_HORIZON as usize + 1];
+    let mut legs = [0.0; crate::dims::MAX_HORIZON as usize + 1];
+    let mid = x.mid;
+    for k in 0..n_y {
+        along[k] = k as f64 / horizon;
+        legs[k] = if k <= mid {
+            k as f64 / mid as f64
+        } else {
+            (k - mid) as f64 / (n_y - 1 - mid) as f64
+        };
+    }
+    let years = Years {
+        along: &along[..n_y],
+        legs: &legs[..n_y],
+        mid,
+        wage,
+        oc,
+    };
+    // The first scenario last: its slots hold supply and the unit cost until then.
+    for s in (0..lay.scenarios).rev() {
+        let (first, rest) = main.split_at_mut(s * scen);
+        let src = (s > 0).then(|| &first[..n_a * per]);
+        let gross = &mut gross[s * n_y..(s + 1) * n_y];
+        // The report's eleven years and four job levels get loops the compiler
+        // unrolls.
+        let out = &mut rest[..scen];
+        match (specialise, n_y, n_l) {
+            (true, 11, 4) => scenario::<11, 4>(x, s, &years, src, out, gross),
+            (true, _, 4) => scenario::<0, 4>(x, s, &years, src, out, gross),
+            (true, _, 3) => scenario::<0, 3>(x, s, &years, src, out, gross),
+            _ => scenario::<0, 0>(x, s, &years, src, out, gross),
+        }
+    }
+}
+
+/// What every area's demand path shares.
+struct Years<'a> {
+    /// Fraction of the way from the base year to the last, per year.
+    along: &'a [f64],
+    /// Fraction of the way along the leg through the middle year, per year.
+    legs: &'a [f64],
+    /// The middle year's index.
+    mid: usize,
+    /// Wage index per year.
+    wage: &'a [f64],
+    /// 1 + the on-cost rate.
+    oc: f64,
+}
+
+/// Fills scenario `s`'s slots (`out`: its areas, then its total) and its gross
+/// shortfall from the supply and unit cost in `src` (the first scenario's area
+/// slots) or, for the first scenario, in its own slots. Area by area (each area's
+/// years are contiguous), then the totals as a sum of the areas' slots in order.
+/// `Y` and `L` are the numbers of years and job levels when known at compile
+/// time, 0 otherwise.
+#[inline(always)]
+fn scenario<const Y: usize, const L: usize>(
+    x: &Inputs,
+    s: usize,
+    y: &Years,
+    src: Option<&[f64]>,
+    out: &mut [f64],
+    gross: &mut [f64],
+) {
+    let lay = x.layout;
+    let n_a = lay.areas;
+    let n_y = if Y > 0 { Y } else { lay.years };
+    let n_l = if L > 0 { L } else { lay.levels };
+    let m = 6 + n_l + usize::from(lay.level_cost);
+    let per = n_y * m;
+    let (areas, total) = out.split_at_mut(n_a * per);
+    let gross = &mut gross[..n_y];
+    gross.fill(0.0);
+    for a in 0..n_a {
+        let w = x.workforce[a];
+        let sa = s * n_a + a;
+        let r1 = x.ratio[sa] - 1.0;
+        let r_mid = x.ratio_mid[sa];
+        let q0 = &x.shares_base[a * n_l..(a + 1) * n_l];
+        let q1 = &x.shares_last[sa * n_l..(sa + 1) * n_l];
+        let rows = &mut areas[a * per..(a + 1) * per];
+        let src = src.map(|r| &r[a * per..(a + 1) * per]);
+        for (k, row) in rows.chunks_exact_mut(m).enumerate() {
+            let f = y.along[k];
+            // A straight line from the base year to the last, or through the
+            // middle year's ratio when known.
+            let d = match r_mid {
+                None => w * (1.0 + r1 * f),
+                Some(rm) if k <= y.mid => w * (1.0 + (rm - 1.0) * y.legs[k]),
+                Some(rm) => w * (rm + (r1 + 1.0 - rm) * y.legs[k]),
+            };
+            let from = src.map_or(&row[..6], |r| &r[k * m..k * m + 6]);
+            let (sup, u, cs, cf) = (from[1], from[2], from[4], from[5]);
+            let (head, rest) = row.split_at_mut(6);
+            head.copy_from_slice(&[d, sup, sup - d, d * u, cs, cf]);
+            let (levels, by_level) = rest.split_at_mut(n_l);
+            level_path::<L>(levels, q0, q1, d, f);
+            if let Some(c) = by_level.first_mut() {
+                let mut sum = 0.0;
+                for (v, pay) in levels.iter().zip(&x.level_pay) {
+                    sum += v * pay;
+                }
+                *c = sum * y.wage[k] * y.oc;
+            }
+            gross[k] += (d - sup).max(0.0);
+        }
+    }
+    // Each total sums its areas in order, from 0.
+    total.fill(0.0);
+    for a in 0..n_a {
+        for (t, v) in total.iter_mut().zip(&areas[a * per..(a + 1) * per]) {
+            *t += v;
+        }
+    }
+}
+
+/// Demand by job level: `d` times shares moving from `q0` to `q1`, `f` of the way.
+/// As fixed-size arrays when `L` is known, which the compiler vectorises.
+#[inline(always)]
+fn level_path<const L: usize>(levels: &mut [f64], q0: &[f64], q1: &[f64], d: f64, f: f64) {
+    if L > 0
+        && let (Ok(v), Ok(a), Ok(b)) = (
+            <&mut [f64; L]>::try_from(&mut *levels),
+            <&[f64; L]>::try_from(q0),
+            <&[f64; L]>::try_from(q1),
+        )
+    {
+        for l in 0..L {
+            v[l] = d * (a[l] + (b[l] - a[l]) * f);
+        }
+        return;
+    }
+    for ((v, a), b) in levels.iter_mut().zip(q0).zip(q1) {
+        *v = d * (a + (b - a) * f);
     }
 }
 
@@ -227,4 +331,40 @@ pub fn point(cfg: &Config) -> Vec<f64> {
     let mut out = vec![0.0; x.layout.len()];
     evaluate(&x, &mut out);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The loops specialised for the report's sizes give the generic loops' bits,
+    /// with and without a middle-year path and active interventions.
+    #[test]
+    fn specialised_loops_agree_with_the_generic_ones() {
+        let cfg = Config::builtin();
+        let mut x = Inputs::base(&cfg);
+        let n = x.layout.len();
+        for case in 0..3 {
+            if case >= 1 {
+                x.mid = 5;
+                for (i, r) in x.ratio_mid.iter_mut().enumerate() {
+                    *r = Some(1.0 + 0.1 * i as f64);
+                }
+            }
+            if case == 2 {
+                let mut p = policy::Policy::none(x.layout.areas, x.layout.years);
+                p.supply_add
+                    .iter_mut()
+                    .enumerate()
+                    .for_each(|(i, v)| *v = i as f64);
+                p.pay_mult.iter_mut().for_each(|v| *v = 1.05);
+                x.policy = Some(Box::new(p));
+            }
+            let (mut a, mut b) = (vec![f64::NAN; n], vec![f64::NAN; n]);
+            evaluate_as(&x, &mut a, true);
+            evaluate_as(&x, &mut b, false);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b), "case {case}");
+        }
+    }
 }

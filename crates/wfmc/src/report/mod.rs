@@ -58,6 +58,21 @@ impl TextTable {
         self.rows.push(cells.into_iter().map(Into::into).collect());
     }
 
+    /// Drops the columns whose first row (the header) is `header`.
+    pub fn drop_columns(&mut self, header: &str) {
+        let Some(head) = self.rows.first() else {
+            return;
+        };
+        let keep: Vec<bool> = head.iter().map(|h| h != header).collect();
+        for r in &mut self.rows {
+            let mut i = 0;
+            r.retain(|_| {
+                i += 1;
+                keep.get(i - 1).copied().unwrap_or(true)
+            });
+        }
+    }
+
     /// Renders with a rule under the first row.
     pub fn render(&self) -> String {
         let n = self.rows.iter().map(Vec::len).max().unwrap_or(0);

@@ -84,7 +84,7 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
     if report {
         text.push_str("Ours beside the report's published figures (\"pub\"); \"-\" where the report published none.\n");
     } else {
-        text.push_str("The config's own projection (\"pub\": published figures, which apply to the report's dimensions only).\n");
+        text.push_str("The config's own projection.\n");
     }
     let areas: Vec<Option<usize>> = d.places().collect();
     for s in 0..d.n_scenarios() {
@@ -138,6 +138,9 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
                 p.map_or("-".into(), |p| format!("{}%", signed(p.change_pct))),
             ]);
         }
+        if !report {
+            t.drop_columns("pub");
+        }
         text.push_str(&t.render());
         if a_is {
             let w: f64 = get(s, None, y0, Metric::Demand);
@@ -189,6 +192,9 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
                 pub_gap,
             ]);
         }
+        if !report {
+            t.drop_columns("pub");
+        }
         text.push_str(&t.render());
         text.push_str(&format!(
             "Gross shortfall {l} (sum of area shortfalls, no netting of surpluses): {} WTE\n",
@@ -231,6 +237,9 @@ pub fn render_tables(cfg: &Config, out: &[f64]) -> String {
                 m(get(s, a, y1, Metric::CostFlat)),
                 flat_pub,
             ]);
+        }
+        if !report {
+            t.drop_columns("pub");
         }
         text.push_str(&t.render());
         if a_is {

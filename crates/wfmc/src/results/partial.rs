@@ -316,8 +316,18 @@ fn unframe(buf: &[u8]) -> Result<&[u8], String> {
 /// against itself.
 pub fn decode(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunState), String> {
     let body = unframe(buf)?;
-    decode_body(body, expect).map_err(|e| format!("damaged partial result: {e}"))
+    decode_body(body, expect).map_err(|e| {
+        if e.starts_with(OTHER_DIMENSIONS) {
+            e
+        } else {
+            format!("damaged partial result: {e}")
+        }
+    })
 }
+
+/// How a partial of another config's dimensions is refused (not damage: the wrong
+/// config).
+const OTHER_DIMENSIONS: &str = "a partial result of a config of other dimensions";
 
 /// Decodes a body whose frame was checked (public for the fuzz target, which must
 /// reach past the checksum).
@@ -330,7 +340,7 @@ pub fn decode_body(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunSta
         let why = crate::dims::Dims::differs(&header.dimensions, &expect.dimensions)
             .unwrap_or_else(|| "dimensions differ".into());
         return Err(format!(
-            "made from a config of other dimensions than this one: {why}"
+            "{OTHER_DIMENSIONS}: {why}; merge with the config its shards ran with"
         ));
     }
     let (want, blocks) = shard_draws(&header)?;

@@ -61,26 +61,30 @@ pub fn analyse(
     let base: Vec<f64> = vars.iter().map(|v| v.base).collect();
     let mut y0 = vec![0.0; out_len];
     f(&base, &mut y0);
+    // Only the analysed outputs are kept: memory is inputs × analysed outputs,
+    // not inputs × every series.
+    let pick = |y: &[f64]| -> Vec<f64> { outputs.iter().map(|o| y[o.index]).collect() };
     let mut lows = vec![];
     let mut highs = vec![];
+    let (mut lo, mut hi) = (vec![0.0; out_len], vec![0.0; out_len]);
+    let mut x = base.clone();
     for (i, v) in vars.iter().enumerate() {
-        let mut x = base.clone();
-        let (mut lo, mut hi) = (vec![0.0; out_len], vec![0.0; out_len]);
         x[i] = v.low;
         f(&x, &mut lo);
         x[i] = v.high;
         f(&x, &mut hi);
-        lows.push(lo);
-        highs.push(hi);
+        x[i] = base[i];
+        lows.push(pick(&lo));
+        highs.push(pick(&hi));
     }
     let mut rows = vec![];
-    for o in outputs {
+    for (j, o) in outputs.iter().enumerate() {
         let mut these: Vec<Row> = vars
             .iter()
             .enumerate()
             .filter(|(_, v)| v.scenario.is_none_or(|s| s == o.scenario))
             .map(|(i, v)| {
-                let (l, h) = (lows[i][o.index], highs[i][o.index]);
+                let (l, h) = (lows[i][j], highs[i][j]);
                 Row {
                     scenario: o.scenario,
                     output: o.name.clone(),

@@ -11,6 +11,9 @@ fn is_key(k: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// A dimension's raw entry with its position in the list (for locating problems).
+type Indexed = (usize, raw::Entry);
+
 impl Reader {
     /// The dimensions `[dimensions]` declares (the report's where it is absent);
     /// `None` when they are not valid (problems reported).
@@ -24,7 +27,8 @@ impl Reader {
             base: report.base_year,
             last: report.last_year,
         };
-        let n0 = self.problems.len();
+        // Problems other than unknown keys make the dimensions invalid.
+        let n0 = self.problems.len() - self.unknown;
         let raw = self.section::<raw::Dimensions>(Some(v), &path, years, true)?;
         let base_year = self.whole_in(
             raw.base_year.as_ref(),
@@ -73,16 +77,17 @@ impl Reader {
                 let p = join(&path, "areas");
                 let (names, extra) = self.entries(v, &p, MAX_AREAS, true)?;
                 let mut out = vec![];
-                for (name, e) in names.into_iter().zip(extra) {
+                for (name, (i, e)) in names.into_iter().zip(extra) {
+                    let at_family = join(&join(&p, &i.to_string()), "family");
                     let family = match e.family {
                         None => None,
                         Some(f) => {
-                            let f = self.string(Some(&f), join(&p, &name.key), true)?;
+                            let f = self.string(Some(&f), at_family.clone(), true)?;
                             if !families.is_empty() && !families.iter().any(|x| x.key == f) {
                                 let keys: Vec<&str> =
                                     families.iter().map(|x| x.key.as_str()).collect();
                                 self.problem(
-                                    join(&p, &name.key),
+                                    at_family,
                                     &format!("unknown family `{f}`"),
                                     format!("the dimensions' families: {}", keys.join(", ")),
                                 );
@@ -101,7 +106,8 @@ impl Reader {
                 let p = join(&path, "levels");
                 let (names, extra) = self.entries(v, &p, MAX_LEVELS, true)?;
                 let mut out = vec![];
-                for (name, e) in names.into_iter().zip(extra) {
+                for (name, (i, e)) in names.into_iter().zip(extra) {
+                    let at_bands = join(&join(&p, &i.to_string()), "bands");
                     let bands = match e.bands {
                         None => vec![],
                         Some(Value::Array(items)) => items
@@ -110,10 +116,10 @@ impl Reader {
                             .collect(),
                         Some(other) => {
                             self.problem(
-                                join(&p, &name.key),
+                                at_bands,
                                 "wrong type",
                                 format!(
-                                    "bands: found {}, expected a list of pay band names",
+                                    "found {}, expected a list of pay band names",
                                     type_name(&other)
                                 ),
                             );
@@ -125,7 +131,7 @@ impl Reader {
                 out
             }
         };
-        if self.problems.len() > n0 {
+        if self.problems.len() - self.unknown > n0 {
             return None;
         }
         Some(Dims {
@@ -146,7 +152,7 @@ impl Reader {
         p: &[String],
         max: usize,
         more: bool,
-    ) -> Option<(Vec<Named>, Vec<raw::Entry>)> {
+    ) -> Option<(Vec<Named>, Vec<Indexed>)> {
         let what = p.last().cloned().unwrap_or_default();
         let Value::Array(items) = v else {
             self.problem(
@@ -179,14 +185,14 @@ impl Reader {
             let Some(t) = self.table_value(Some(item), &ip, true) else {
                 continue;
             };
-            self.keys(t, p, allowed);
+            self.keys(t, &ip, allowed);
             let e: raw::Entry = raw::parse(t, years);
-            let Some(key) = self.string(e.key.as_ref(), join(p, "key"), true) else {
+            let Some(key) = self.string(e.key.as_ref(), join(&ip, "key"), true) else {
                 continue;
             };
             if !is_key(&key) || key == "total" {
                 self.problem(
-                    p.to_vec(),
+                    join(&ip, "key"),
                     &format!("bad key `{key}`"),
                     "a key is lowercase letters, digits and `_`, starting with a letter, and not `total`",
                 );
@@ -194,17 +200,17 @@ impl Reader {
             }
             if names.iter().any(|n: &Named| n.key == key) {
                 self.problem(
-                    p.to_vec(),
+                    join(&ip, "key"),
                     &format!("duplicated key `{key}`"),
                     format!("each of the {what} needs a key of its own"),
                 );
                 continue;
             }
             let label = self
-                .string(e.label.as_ref(), join(p, "label"), false)
+                .string(e.label.as_ref(), join(&ip, "label"), false)
                 .unwrap_or_else(|| key.clone());
             names.push(Named { key, label });
-            raws.push(e);
+            raws.push((i, e));
         }
         Some((names, raws))
     }
@@ -224,7 +230,7 @@ impl Reader {
             );
         }
         let mut out = vec![];
-        for l in &dims.levels {
+        for (i, l) in dims.levels.iter().enumerate() {
             let tops: Vec<f64> = l
                 .bands
                 .iter()
@@ -233,7 +239,7 @@ impl Reader {
                     None => {
                         let names: Vec<&str> = scale.iter().map(|x| x.name.as_str()).collect();
                         self.problem(
-                            at(&["dimensions", "levels"]),
+                            at(&["dimensions", "levels", &i.to_string(), "bands"]),
                             &format!("unknown band `{b}` of level `{}`", l.name.key),
                             format!("bands of the pay scale: {}", names.join(", ")),
                         );

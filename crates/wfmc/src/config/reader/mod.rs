@@ -26,6 +26,8 @@ pub struct Reader {
     pub(crate) returns: Vec<super::error::Returned>,
     /// Text of files read besides the config (hashed with it).
     pub extra_source: String,
+    /// How many of the problems are unknown keys (which leave what is read intact).
+    pub(super) unknown: usize,
 }
 
 /// A key path, e.g. `["areas", "ict", "band"]`.
@@ -73,6 +75,7 @@ impl Reader {
                     None => format!("valid keys here: {}", allowed.join(", ")),
                 };
                 self.problem(join(path, k), &format!("unknown key `{k}`"), hint);
+                self.unknown += 1;
             }
         }
     }
@@ -381,12 +384,9 @@ impl Reader {
             .string(raw.title.as_ref(), at(&["title"]), false)
             .unwrap_or_default();
         let declares_dims = raw.dimensions.is_some();
-        let dims = match self.dimensions(raw.dimensions.as_ref()) {
-            Some(d) => d,
-            // Read the rest against the report's dimensions, so its problems are
-            // found too; the config itself is refused.
-            None => report,
-        };
+        // Every other table is read against the dimensions: with none valid, its
+        // problems would be noise.
+        let dims = self.dimensions(raw.dimensions.as_ref())?;
         let years = Years {
             base: dims.base_year,
             last: dims.last_year,
