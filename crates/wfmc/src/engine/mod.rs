@@ -700,6 +700,9 @@ impl Runner {
         let (plan, sampler, centre) = (self, &self.sampler, &self.centre);
         let tables = self.ranks.as_ref().map(|r| r.tables.get());
         let width = plan.ranked.len() + plan.outputs.len();
+        // One total for every worker: a worker keeps only the block it is drawing,
+        // so memory grows by one block's statistics per worker, not two states.
+        let shared = std::sync::Mutex::new(self.empty_state());
         let parts: Vec<RunState> = self.pool.broadcast(|_| {
             let mut st = plan.empty_state();
             let workforce = guard::workforce_indices(plan.layout);
@@ -773,18 +776,21 @@ impl Runner {
                     }
                     control.done.fetch_add(n, Ordering::Relaxed);
                 }
-                st.reps.add_block(&block.finish(), centre);
-                st.acc.merge(&block);
+                let estimates = block.finish();
+                {
+                    let mut t = shared.lock().unwrap_or_else(|e| e.into_inner());
+                    t.reps.add_block(&estimates, centre);
+                    t.acc.merge(&block);
+                }
                 block.clear();
             }
             st
         });
         control.check()?;
         // Exact merges: the order of the parts cannot change the result.
-        let mut parts = parts.into_iter();
-        let mut total = parts.next().unwrap_or_else(|| self.empty_state());
-        for p in parts {
-            self.merge(&mut total, &p);
+        let mut total = shared.into_inner().unwrap_or_else(|e| e.into_inner());
+        for p in &parts {
+            self.merge(&mut total, p);
         }
         Ok(total)
     }

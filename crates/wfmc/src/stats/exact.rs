@@ -11,11 +11,35 @@ const LIMBS: usize = 70;
 /// Limbs hold 32-bit digits in an `i64`, so ~2^30 unnormalised adds are safe.
 const RENORM_EVERY: u32 = 1 << 29;
 
+/// Limbs of the compact form: a value's 53 bits span at most three limbs, one more
+/// below takes smaller values and two more above take the carries of up to 2^29
+/// additions.
+const WINDOW: usize = 6;
+
 /// An exact sum of finite `f64` values.
+///
+/// Most sums (of one series' values, of one estimate's replicates) add values of a
+/// similar magnitude, which touch a handful of the 70 limbs: such a sum keeps just a
+/// window of [`WINDOW`] limbs inline, 56 bytes rather than 568, and moves to the full
+/// form the first time a value falls outside it. Both forms hold the same exact
+/// value and give the same bits.
 #[derive(Clone, Debug)]
 pub struct ExactSum {
-    limbs: [i64; LIMBS],
+    repr: Repr,
     pending: u32,
+}
+
+#[derive(Clone, Debug)]
+enum Repr {
+    /// Limbs `lo .. lo + WINDOW` of the full form; every other limb is zero. The top
+    /// limb of the window carries the sign, as the top limb of the full form does.
+    Window {
+        lo: u8,
+        used: bool,
+        limbs: [i64; WINDOW],
+    },
+    /// Every limb.
+    Full(Box<[i64; LIMBS]>),
 }
 
 /// Equal when the exact values are, whatever carries are still pending.
@@ -30,9 +54,22 @@ impl Eq for ExactSum {}
 impl Default for ExactSum {
     fn default() -> Self {
         ExactSum {
-            limbs: [0; LIMBS],
+            repr: Repr::Window {
+                lo: 0,
+                used: false,
+                limbs: [0; WINDOW],
+            },
             pending: 0,
         }
+    }
+}
+
+/// Propagates carries so every limb but the last lies in [0, 2^32).
+fn carry(limbs: &mut [i64]) {
+    for k in 0..limbs.len() - 1 {
+        let c = limbs[k] >> 32;
+        limbs[k] -= c << 32;
+        limbs[k + 1] += c;
     }
 }
 
@@ -63,61 +100,137 @@ impl ExactSum {
             ((v >> 32) & 0xffff_ffff) as i64,
             (v >> 64) as i64,
         ];
-        let neg = x < 0.0;
+        let sign = if x < 0.0 { -1 } else { 1 };
+        if let Repr::Window { lo, used, limbs } = &mut self.repr {
+            if !*used {
+                // One limb of room below, the carries' room above.
+                *lo = k.saturating_sub(1).min(LIMBS - WINDOW) as u8;
+                *used = true;
+            }
+            let base = *lo as usize;
+            // The three parts and a carry limb stay inside the window.
+            if k >= base && k + 3 < base + WINDOW {
+                for (i, p) in parts.iter().enumerate() {
+                    limbs[k - base + i] += sign * p;
+                }
+                self.count();
+                return;
+            }
+            self.widen();
+        }
+        let Repr::Full(limbs) = &mut self.repr else {
+            unreachable!("widened above")
+        };
         for (i, p) in parts.iter().enumerate() {
             if k + i < LIMBS {
-                if neg {
-                    self.limbs[k + i] -= p;
-                } else {
-                    self.limbs[k + i] += p;
-                }
+                limbs[k + i] += sign * p;
             }
         }
+        self.count();
+    }
+
+    fn count(&mut self) {
         self.pending += 1;
         if self.pending >= RENORM_EVERY {
             self.normalise();
         }
     }
 
+    /// Moves to the full form (the same value).
+    fn widen(&mut self) {
+        if let Repr::Window { lo, limbs, .. } = &self.repr {
+            let mut full = Box::new([0i64; LIMBS]);
+            let lo = *lo as usize;
+            full[lo..lo + WINDOW].copy_from_slice(limbs);
+            self.repr = Repr::Full(full);
+        }
+    }
+
     /// Adds another exact sum.
     pub fn merge(&mut self, other: &ExactSum) {
-        let mut o = other.clone();
-        o.normalise();
-        self.normalise();
-        for (a, b) in self.limbs.iter_mut().zip(o.limbs) {
-            *a += b;
+        match (&mut self.repr, &other.repr) {
+            (_, Repr::Window { used: false, .. }) => return,
+            (Repr::Window { used: false, .. }, _) => {
+                *self = other.clone();
+                self.normalise();
+                return;
+            }
+            (
+                Repr::Window { lo, limbs, .. },
+                Repr::Window {
+                    lo: olo, limbs: ol, ..
+                },
+            ) if lo == olo => {
+                let mut o = *ol;
+                carry(&mut o);
+                carry(limbs);
+                for (a, b) in limbs.iter_mut().zip(o) {
+                    *a += b;
+                }
+            }
+            _ => {
+                self.widen();
+                let mut o = other.clone();
+                o.widen();
+                o.normalise();
+                self.normalise();
+                if let (Repr::Full(a), Repr::Full(b)) = (&mut self.repr, &o.repr) {
+                    for (a, b) in a.iter_mut().zip(b.iter()) {
+                        *a += b;
+                    }
+                }
+            }
         }
         self.normalise();
     }
 
     /// Propagates carries so every limb but the top one lies in [0, 2^32): one
-    /// canonical form per value, which is what makes results bit-identical.
+    /// canonical form per value, which is what makes results bit-identical. A window
+    /// whose top limb outgrows its carry room moves to the full form.
     pub fn normalise(&mut self) {
-        for k in 0..LIMBS - 1 {
-            let carry = self.limbs[k] >> 32;
-            self.limbs[k] -= carry << 32;
-            self.limbs[k + 1] += carry;
+        match &mut self.repr {
+            Repr::Window { limbs, .. } => {
+                carry(limbs);
+                if limbs[WINDOW - 1].unsigned_abs() >= 1 << 31 {
+                    self.widen();
+                    self.normalise();
+                }
+            }
+            Repr::Full(limbs) => carry(&mut limbs[..]),
         }
         self.pending = 0;
     }
 
+    /// Every limb, carried (the full form's canonical limbs).
+    fn full(&self) -> [i64; LIMBS] {
+        let mut out = [0i64; LIMBS];
+        match &self.repr {
+            Repr::Window { lo, limbs, .. } => {
+                let lo = *lo as usize;
+                out[lo..lo + WINDOW].copy_from_slice(limbs);
+            }
+            Repr::Full(limbs) => out.copy_from_slice(&limbs[..]),
+        }
+        carry(&mut out);
+        out
+    }
+
     /// The sum, rounded to `f64` (deterministically: a function of the exact value).
     pub fn value(&self) -> f64 {
-        let mut c = self.clone();
-        c.normalise();
+        let mut c = self.full();
         // Canonical form is two's complement across limbs: read a negative sum as
         // the negation of its magnitude, or the top limb's weight would overflow.
-        let negative = c.limbs[LIMBS - 1] < 0;
+        let negative = c[LIMBS - 1] < 0;
         if negative {
-            for l in c.limbs.iter_mut() {
+            for l in c.iter_mut() {
                 *l = -*l;
             }
-            c.normalise();
+            carry(&mut c);
         }
         let mut total = 0.0f64;
         for k in (0..LIMBS).rev() {
-            if c.limbs[k] != 0 {
-                total += c.limbs[k] as f64 * 2f64.powi(32 * k as i32 - BIAS);
+            if c[k] != 0 {
+                total += c[k] as f64 * 2f64.powi(32 * k as i32 - BIAS);
             }
         }
         if negative { -total } else { total }
@@ -125,16 +238,39 @@ impl ExactSum {
 
     /// Canonical limbs (for serialising partial results).
     pub fn to_limbs(&self) -> Vec<i64> {
-        let mut c = self.clone();
-        c.normalise();
-        c.limbs.to_vec()
+        self.full().to_vec()
     }
 
-    /// Rebuilds a sum from [`Self::to_limbs`]; `None` if the length is wrong.
+    /// Rebuilds a sum from [`Self::to_limbs`]; `None` if the length is wrong. A sum
+    /// whose limbs fit a window takes the compact form.
     pub fn from_limbs(limbs: &[i64]) -> Option<ExactSum> {
         let limbs: [i64; LIMBS] = limbs.try_into().ok()?;
-        let mut s = ExactSum { limbs, pending: 0 };
+        let mut s = ExactSum {
+            repr: Repr::Full(Box::new(limbs)),
+            pending: 0,
+        };
         s.normalise();
+        let c = s.full();
+        if let Some(first) = c.iter().position(|&l| l != 0) {
+            let lo = first.saturating_sub(1).min(LIMBS - WINDOW);
+            let mut w = [0i64; WINDOW];
+            w.copy_from_slice(&c[lo..lo + WINDOW]);
+            if c[LIMBS - 1] < 0 {
+                // The window's top limb carries the sign itself.
+                w[WINDOW - 1] -= 1 << 32;
+            }
+            let compact = ExactSum {
+                repr: Repr::Window {
+                    lo: lo as u8,
+                    used: true,
+                    limbs: w,
+                },
+                pending: 0,
+            };
+            if w[WINDOW - 1].unsigned_abs() < 1 << 31 && compact.full() == c {
+                return Some(compact);
+            }
+        }
         Some(s)
     }
 }
@@ -169,6 +305,51 @@ mod tests {
         neg.add(-10.1);
         neg.add(0.1);
         assert_eq!(neg.value(), -10.1 + 0.1);
+    }
+
+    /// The compact form and the full form agree on every operation, for sums that
+    /// stay in a window, leave it, and mix both forms.
+    #[test]
+    fn compact_and_full_forms_agree() {
+        let widen = |mut s: ExactSum| {
+            s.widen();
+            s
+        };
+        let cases: [&[f64]; 4] = [
+            &[1.5, 2.25, -0.125, 1e3],
+            &[-3.0, -1e-3, -7.5],
+            &[1e10, 1e-10, -1e10],
+            &[1e300, 1.0, -1e300, 3.5e-300],
+        ];
+        for xs in cases {
+            let (mut a, mut b) = (ExactSum::new(), widen(ExactSum::new()));
+            for &x in xs {
+                a.add(x);
+                b.add(x);
+            }
+            assert_eq!(a.to_limbs(), b.to_limbs(), "{xs:?}");
+            assert_eq!(a.value().to_bits(), b.value().to_bits(), "{xs:?}");
+            let back = ExactSum::from_limbs(&a.to_limbs()).unwrap();
+            assert_eq!(back.value().to_bits(), a.value().to_bits());
+            let mut m = a.clone();
+            m.merge(&b);
+            let mut n = b.clone();
+            n.merge(&a);
+            assert_eq!(m.to_limbs(), n.to_limbs());
+            assert_eq!(m.value(), 2.0 * a.value());
+        }
+        // A negative sum read back keeps the compact form, and its value.
+        let mut neg = ExactSum::new();
+        neg.add(-2.5);
+        let back = ExactSum::from_limbs(&neg.to_limbs()).unwrap();
+        assert!(matches!(back.repr, Repr::Window { .. }));
+        assert_eq!(back.value(), -2.5);
+        // Many additions: the carries stay exact.
+        let mut big = ExactSum::new();
+        for _ in 0..100_000 {
+            big.add(f64::MAX / 1e6);
+        }
+        assert_eq!(big.value(), (f64::MAX / 1e6) * 1e5);
     }
 
     #[test]
