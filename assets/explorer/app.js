@@ -65,6 +65,7 @@ function build() {
   label();
   $('draws').value = config.draws;
   $('draws').max = config.max_draws;
+  $('precision').value = config.precision;
   $('seed').value = config.seed;
   const stress = $('stress');
   for (const p of config.stress) {
@@ -139,6 +140,7 @@ function reset() {
   }
   $('extra').value = '';
   $('draws').value = config.draws;
+  $('precision').value = config.precision;
   $('seed').value = config.seed;
   changed();
 }
@@ -167,7 +169,12 @@ function request() {
   const seed = Number($('seed').value);
   if (!Number.isInteger(draws) || draws < 1) throw new Error('draws: a whole number from 1');
   if (!Number.isInteger(seed) || seed < 0) throw new Error('seed: a whole number from 0');
-  return { set, stress, draws, seed, page, compare: $('compare').checked };
+  const p = $('precision').value.trim();
+  const precision = p === '' ? undefined : Number(p);
+  if (precision !== undefined && !(precision > 0 && precision < 1)) {
+    throw new Error('precision: a standard error above 0 and below 1, or empty for every draw');
+  }
+  return { set, stress, draws, seed, page, compare: $('compare').checked, precision };
 }
 
 async function changed() {
@@ -184,7 +191,9 @@ async function changed() {
   inflight = new AbortController();
   $('stale').hidden = last === null;
   $('results').classList.toggle('stale', last !== null);
-  setState('running', 'Running ' + body.draws.toLocaleString('en-GB') + ' draws…');
+  setState('running', body.precision === undefined
+    ? 'Running ' + body.draws.toLocaleString('en-GB') + ' draws…'
+    : 'Running to a standard error of ' + body.precision + ' (at most ' + body.draws.toLocaleString('en-GB') + ' draws)…');
   let res, doc;
   try {
     res = await fetch('/api/run', {
@@ -239,8 +248,12 @@ function show(doc) {
   $('stale').hidden = true;
   $('results').classList.remove('stale');
   document.body.dataset.run = String(Number(document.body.dataset.run) + 1);
+  const reached = doc.precision
+    ? ', largest standard error of P(shortfall) ' + doc.precision.se.toFixed(4) + ' (' + doc.precision.worst + ')' +
+      (doc.precision.met ? '' : ', short of the target ' + doc.precision.target + ': the draws ran out')
+    : '';
   setState('ready', 'Up to date: ' + doc.draws.toLocaleString('en-GB') + ' draws, seed ' + doc.seed +
-    ', ' + doc.seconds.toFixed(2) + ' s.');
+    reached + ', ' + doc.seconds.toFixed(2) + ' s.');
 }
 
 function charts() {

@@ -266,6 +266,7 @@ fn draw_settings(
         threads,
         sampling: Some(sampling.parse().map_err(PyValueError::new_err)?),
         max_rejected: Some(max_rejected),
+        shortfall: None,
     })
 }
 

@@ -277,6 +277,12 @@ pub struct DrawArgs {
     /// interval is that of independent draws; elsewhere rqmc].
     #[arg(long)]
     pub sampling: Option<jobs::Sampling>,
+    /// conditional: each shortfall probability and expected shortfall averages its
+    /// closed form given the other inputs (conditional Monte Carlo; the indicator
+    /// where a config leaves no input to integrate, as the manifest says);
+    /// indicator: the share of draws short [conditional].
+    #[arg(long)]
+    pub shortfall: Option<jobs::Shortfall>,
     #[command(flatten)]
     pub guard: GuardArg,
 }

@@ -28,6 +28,7 @@ impl From<&DrawArgs> for jobs::DrawSettings {
             threads: a.threads.threads,
             sampling: a.sampling,
             max_rejected: a.guard.max_rejected,
+            shortfall: a.shortfall,
         }
     }
 }

@@ -8,8 +8,10 @@
 //!   controls with their current values, per-area base values, draw limits;
 //! - `GET /api/paths`: every path `set` accepts;
 //! - `POST /api/run` with `{"set": {PATH: VALUE}, "stress": [NAME], "draws": N,
-//!   "seed": S, "page": ID, "compare": BOOL}`: the run's summary, bands and
-//!   shortfall CSV text, headline tables, charts, command and config diff.
+//!   "seed": S, "page": ID, "compare": BOOL, "precision": SE}`: the run's summary,
+//!   bands and shortfall CSV text, headline tables, charts, command and config diff;
+//!   with `precision` the run stops once every last-year P(shortfall) has that
+//!   standard error (`draws` the most it may draw) and says what it reached.
 //!   Errors are `{"error": MESSAGE}` with 400 (bad request), 409 (superseded by a
 //!   newer request of the same page), 413 (body too large), 503 (too many waiting)
 //!   or 500.
@@ -41,8 +43,11 @@ pub const MAX_BODY: usize = 64 * 1024;
 pub const MAX_WAITING: usize = 8;
 /// Most overrides in one request.
 const MAX_SET: usize = 256;
-/// Draws the page starts with.
+/// Draws the page starts with: with its precision, the most a run may draw.
 pub const PAGE_DRAWS: u64 = 100_000;
+/// The standard error of P(shortfall) the page asks for: what `wfmc run --until
+/// p_shortfall_se=0.001` asks.
+pub const PAGE_PRECISION: f64 = 0.001;
 
 /// How the API words the library's errors: a setting by its JSON field, an
 /// override by the `set` entry that gave it.
@@ -121,8 +126,8 @@ struct App {
     pages: Mutex<HashMap<String, Arc<Control>>>,
     /// The run holding the gate, cancelled on shutdown.
     running: Mutex<Option<Arc<Control>>>,
-    /// The last baseline run, by (seed, draws).
-    baseline: Mutex<Option<(u64, u64, Arc<View>)>>,
+    /// The last baseline run and its request.
+    baseline: Mutex<Option<(Request, Arc<View>)>>,
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
@@ -298,6 +303,7 @@ async fn config(State(app): State<Arc<App>>) -> Response {
             "interventions": interventions,
             "name": cfg.name, "title": cfg.title, "origin": cfg.origin,
             "draws": PAGE_DRAWS.min(app.max_draws), "max_draws": app.max_draws,
+            "precision": PAGE_PRECISION,
             "seed": wfmc::jobs::DEFAULT_SEED,
             "values": values, "areas": areas, "scenarios": scenarios, "stress": stress,
             "years": shape.years,
@@ -330,6 +336,9 @@ struct RunBody {
     /// Also run the baseline (no overrides) with the same seed and draws.
     #[serde(default)]
     compare: bool,
+    /// Stop once every last-year P(shortfall) has at most this standard error
+    /// (`draws` then the most it may draw).
+    precision: Option<f64>,
 }
 
 /// A request's body as a [`Request`], or the message of a 400.
@@ -371,11 +380,19 @@ fn parse(app: &App, body: &[u8]) -> Result<(Request, Option<String>, bool), Stri
         };
         set.push(format!("{path}={text}"));
     }
+    if let Some(p) = b.precision
+        && !(p > 0.0 && p < 1.0)
+    {
+        return Err(format!(
+            "precision {p}: a standard error of P(shortfall), above 0 and below 1"
+        ));
+    }
     let req = Request {
         stress: b.stress,
         set,
         draws,
         seed: b.seed.unwrap_or(wfmc::jobs::DEFAULT_SEED),
+        precision: b.precision,
     };
     Ok((req, b.page, b.compare))
 }
@@ -477,22 +494,29 @@ fn superseded() -> Response {
     )
 }
 
-/// The run (and baseline) of a request, as the response's JSON.
+/// The run (and baseline) of a request, as the response's JSON. A comparison is
+/// paired: with a precision target the baseline runs first (or comes from the
+/// cache) and the what-if takes the draws it stopped at, on the same blocks.
 fn compute(app: &App, req: &Request, compare: bool, control: &Control) -> Result<Value, Error> {
     let t0 = std::time::Instant::now();
-    let this = Arc::new(view::run(
-        &app.base,
-        req,
-        app.threads,
-        control,
-        &crate::words::Cli,
-    )?);
-    // A request without overrides is the baseline: it is cached even when not
-    // compared, so a later comparison on the same draws need not run it again.
-    let base = if compare || req.is_baseline() {
-        Some(baseline(app, req, &this, control)?)
+    let run = |r: &Request| -> Result<Arc<View>, Error> {
+        Ok(Arc::new(view::run(
+            &app.base,
+            r,
+            app.threads,
+            control,
+            &crate::words::Cli,
+        )?))
+    };
+    let (this, base) = if req.is_baseline() {
+        let this = baseline(app, req, control)?;
+        (this.clone(), Some(this))
+    } else if compare {
+        let base = baseline(app, &req.baseline(), control)?;
+        let this = run(&paired_with(req, &base))?;
+        (this, Some(base))
     } else {
-        None
+        (run(req)?, None)
     };
     let comparison = base.filter(|_| compare).map(|b| this.comparison_html(&b));
     let charts: Vec<Value> = this
@@ -504,7 +528,11 @@ fn compute(app: &App, req: &Request, compare: bool, control: &Control) -> Result
         serde_json::from_str(&this.summary_json).map_err(|e| Error::Runtime(e.to_string()))?;
     Ok(json!({
         "config": this.cfg.name,
-        "draws": req.draws, "seed": req.seed, "stress": req.stress, "set": req.set,
+        "draws": this.spec.draws, "max_draws": req.draws,
+        "seed": req.seed, "stress": req.stress, "set": req.set,
+        "precision": this.reached.as_ref().zip(req.precision).map(|(r, target)| json!({
+            "target": target, "se": r.se, "worst": r.label, "met": r.se <= target,
+        })),
         "command": this.command, "diff": this.diff,
         "summary": summary,
         "bands_csv": this.bands_csv, "shortfall_csv": this.shortfall_csv,
@@ -515,38 +543,38 @@ fn compute(app: &App, req: &Request, compare: bool, control: &Control) -> Result
     }))
 }
 
-/// The baseline of `req` (same seed and draws, no overrides), from the cache or run.
-fn baseline(
-    app: &App,
-    req: &Request,
-    this: &Arc<View>,
-    control: &Control,
-) -> Result<Arc<View>, Error> {
-    let keep = |v: &Arc<View>| {
-        *app.baseline.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((req.seed, req.draws, v.clone()));
-    };
-    if req.is_baseline() {
-        keep(this);
-        return Ok(this.clone());
-    }
+/// The baseline request `req`, from the cache or run (and cached).
+fn baseline(app: &App, req: &Request, control: &Control) -> Result<Arc<View>, Error> {
     let cached = app
         .baseline
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .clone();
-    if let Some((seed, draws, v)) = cached
-        && (seed, draws) == (req.seed, req.draws)
+    if let Some((r, v)) = cached
+        && r == *req
     {
         return Ok(v);
     }
     let v = Arc::new(view::run(
         &app.base,
-        &req.baseline(),
+        req,
         app.threads,
         control,
         &crate::words::Cli,
     )?);
-    keep(&v);
+    *app.baseline.lock().unwrap_or_else(|p| p.into_inner()) = Some((req.clone(), v.clone()));
     Ok(v)
+}
+
+/// `req` on the draws of `base`: with a precision target, every draw `base` made
+/// on the same blocks (a target of 0 is never met before the draws run out).
+fn paired_with(req: &Request, base: &View) -> Request {
+    match req.precision {
+        None => req.clone(),
+        Some(_) => Request {
+            draws: base.spec.draws,
+            precision: Some(0.0),
+            ..req.clone()
+        },
+    }
 }

@@ -488,6 +488,7 @@ fn a_run_written_later_equals_the_run_into_a_folder() {
             threads: Some(2),
             sampling: Some(sp.sampling),
             max_rejected: None,
+            shortfall: None,
         },
         sobol_rows: Some(0),
         out: Output::Folder(tmp.path().join("a")),

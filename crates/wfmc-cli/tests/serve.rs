@@ -321,6 +321,64 @@ fn wait_ready(eval: &dyn Fn(&str) -> serde_json::Value) {
 
 /// The explorer on a config of its own dimensions: its scenarios, areas and years
 /// in the controls, headings and charts, and the API's config says them.
+/// A what-if with a precision target stops at its standard error, says what it
+/// reached, is paired with the baseline's draws, and its command gives its bytes.
+#[test]
+fn a_precision_target_stops_early_and_its_command_gives_the_same_bytes() {
+    let server = Server::start(&["--threads", "2"]);
+    let (status, doc) = server.run(
+        r#"{"set": {"salary_growth": 0.04}, "draws": 60000, "seed": 11, "precision": 0.001, "compare": true}"#,
+    );
+    assert_eq!(status, 200, "{doc}");
+    let draws = doc["draws"].as_u64().unwrap();
+    assert!(draws < 60000, "{doc}");
+    let p = &doc["precision"];
+    assert_eq!(p["met"], true, "{p}");
+    assert!(p["se"].as_f64().unwrap() <= 0.001, "{p}");
+    assert!(!doc["comparison_html"].as_str().unwrap().is_empty());
+    let cmd = doc["command"].as_str().unwrap();
+    assert_eq!(
+        cmd,
+        format!(
+            "wfmc run --draws {draws} --seed 11 --set 'salary_growth=0.04' --until p_shortfall_se=1e-300"
+        )
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p");
+    let draws = draws.to_string();
+    wfmc_ok(&[
+        "run",
+        "--draws",
+        &draws,
+        "--seed",
+        "11",
+        "--sobol",
+        "0",
+        "--set",
+        "salary_growth=0.04",
+        "--until",
+        "p_shortfall_se=1e-300",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        doc["shortfall_csv"].as_str().unwrap(),
+        std::fs::read_to_string(out.join("shortfall.csv")).unwrap()
+    );
+    // The baseline is cached: the same question again reuses it.
+    let (status, again) = server.run(
+        r#"{"set": {"salary_growth": 0.04}, "draws": 60000, "seed": 11, "precision": 0.001, "compare": true}"#,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(again["shortfall_csv"], doc["shortfall_csv"]);
+    let (status, bad) = server.run(r#"{"precision": 0}"#);
+    assert_eq!(status, 400, "{bad}");
+    assert!(
+        bad["error"].as_str().unwrap().contains("precision 0"),
+        "{bad}"
+    );
+}
+
 #[test]
 fn the_page_follows_a_config_of_its_own_dimensions() {
     let cfg = common::repo().join("configs/icb-2025.toml");

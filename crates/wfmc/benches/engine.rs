@@ -91,11 +91,23 @@ fn explorer_and_compare(c: &mut Criterion) {
         set: vec!["salary_growth=0.04".into()],
         draws: 100_000,
         seed: engine::DEFAULT_SEED,
+        precision: None,
     };
     g.bench_function("explorer_update_100k", |b| {
         b.iter(|| {
             let v = jobs::view::run(&cfg, &req, cores, &Control::default(), &jobs::Plain).unwrap();
             v.charts().unwrap().len()
+        })
+    });
+    // The page's own request: stop at its precision (at most 100,000 draws).
+    let live = jobs::view::Request {
+        precision: Some(0.001),
+        ..req.clone()
+    };
+    g.bench_function("explorer_what_if_at_page_precision", |b| {
+        b.iter(|| {
+            let v = jobs::view::run(&cfg, &live, cores, &Control::default(), &jobs::Plain).unwrap();
+            (v.spec.draws, v.charts().unwrap().len())
         })
     });
     let creq = jobs::CompareRequest {

@@ -57,6 +57,12 @@ pub fn from_call(c: &Call) -> Result<Dist, DistError> {
 }
 
 impl Family for LogNormal {
+    fn gaussian_form(&self) -> Option<super::GaussianForm> {
+        Some(super::GaussianForm::LogNormal {
+            mu: self.mu,
+            sigma: self.sigma,
+        })
+    }
     fn mean(&self) -> f64 {
         (self.mu + self.sigma * self.sigma / 2.0).exp()
     }

@@ -386,6 +386,102 @@ pub fn check_probabilities(p: &[f64]) -> Result<(), DistError> {
     Ok(())
 }
 
+/// A distribution that is a monotone function of one normal score `Z`, with the
+/// mean and standard deviation of the score's linear part.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GaussianForm {
+    /// `mu + sigma · Z`.
+    Normal {
+        /// Mean.
+        mu: f64,
+        /// Standard deviation.
+        sigma: f64,
+    },
+    /// `exp(mu + sigma · Z)`.
+    LogNormal {
+        /// Mean of the log.
+        mu: f64,
+        /// Standard deviation of the log.
+        sigma: f64,
+    },
+}
+
+impl GaussianForm {
+    /// The same form with its score replaced by `shift + scale · Z`.
+    pub fn rescored(self, shift: f64, scale: f64) -> GaussianForm {
+        match self {
+            GaussianForm::Normal { mu, sigma } => GaussianForm::Normal {
+                mu: mu + sigma * shift,
+                sigma: sigma * scale,
+            },
+            GaussianForm::LogNormal { mu, sigma } => GaussianForm::LogNormal {
+                mu: mu + sigma * shift,
+                sigma: sigma * scale,
+            },
+        }
+    }
+
+    /// P(X > t) and E[max(X − t, 0)], in closed form, with `phi` for Φ.
+    #[inline]
+    pub fn tail(self, t: f64, phi: impl Fn(f64) -> f64) -> (f64, f64) {
+        self.prepared().tail(t, phi)
+    }
+
+    /// The form with its mean computed once, for many thresholds.
+    #[inline]
+    pub fn prepared(self) -> PreparedForm {
+        let mean = match self {
+            GaussianForm::Normal { mu, .. } => mu,
+            GaussianForm::LogNormal { mu, sigma } => (mu + 0.5 * sigma * sigma).exp(),
+        };
+        PreparedForm { form: self, mean }
+    }
+}
+
+/// A [`GaussianForm`] and its mean.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PreparedForm {
+    /// The form.
+    pub form: GaussianForm,
+    /// Its mean.
+    pub mean: f64,
+}
+
+impl PreparedForm {
+    /// P(X > t) and E[max(X − t, 0)], in closed form, with `phi` for Φ.
+    #[inline]
+    pub fn tail(self, t: f64, phi: impl Fn(f64) -> f64) -> (f64, f64) {
+        match self.form {
+            GaussianForm::Normal { mu, sigma } => {
+                if sigma <= 0.0 {
+                    return (f64::from(u8::from(mu > t)), (mu - t).max(0.0));
+                }
+                let d = (mu - t) / sigma;
+                let p = phi(d);
+                (p, ((mu - t) * p + sigma * normal_pdf(d)).max(0.0))
+            }
+            GaussianForm::LogNormal { mu, sigma } => {
+                if t <= 0.0 {
+                    return (1.0, self.mean - t);
+                }
+                if sigma <= 0.0 {
+                    let x = mu.exp();
+                    return (f64::from(u8::from(x > t)), (x - t).max(0.0));
+                }
+                let d2 = (mu - t.ln()) / sigma;
+                let p = phi(d2);
+                (p, (self.mean * phi(d2 + sigma) - t * p).max(0.0))
+            }
+        }
+    }
+}
+
+/// Standard normal density.
+#[inline]
+pub fn normal_pdf(z: f64) -> f64 {
+    (-0.5 * z * z).exp() * 0.398_942_280_401_432_7
+}
+
 /// One family of distributions: everything the sampler, the tornado, the Gaussian
 /// copula and the reports ask of an input's distribution. Each family lives in its
 /// own file with its parameters, its parser (`from_call`) and this implementation.
@@ -413,6 +509,11 @@ pub trait Family: fmt::Debug + Send + Sync {
     }
     /// The value, when the distribution never varies.
     fn fixed_value(&self) -> Option<f64> {
+        None
+    }
+    /// The family as a function of one normal score, when it is one in closed form:
+    /// what conditional Monte Carlo integrates exactly (`sampling::conditional`).
+    fn gaussian_form(&self) -> Option<GaussianForm> {
         None
     }
     /// How it is written in a config.
@@ -549,6 +650,11 @@ impl Dist {
     /// The value at normal score `z`.
     pub fn at_score(&self, z: f64) -> f64 {
         self.0.at_score(z)
+    }
+
+    /// [`Family::gaussian_form`].
+    pub fn gaussian_form(&self) -> Option<GaussianForm> {
+        self.0.gaussian_form()
     }
 }
 

@@ -24,6 +24,12 @@ pub fn from_call(c: &Call) -> Result<Dist, DistError> {
 }
 
 impl Family for Normal {
+    fn gaussian_form(&self) -> Option<super::GaussianForm> {
+        Some(super::GaussianForm::Normal {
+            mu: self.mean,
+            sigma: self.sd,
+        })
+    }
     fn mean(&self) -> f64 {
         self.mean
     }

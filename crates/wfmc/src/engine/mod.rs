@@ -13,6 +13,7 @@ pub mod paired;
 
 pub mod until;
 
+pub use crate::sampling::conditional::{Conditional, Shortfall};
 pub use crate::sampling::{Sampler, Sampling, chunk_rng};
 
 use crate::config::Config;
@@ -102,6 +103,8 @@ pub struct RunSpec {
     pub sampling: Sampling,
     /// Chunks per replicate block; 0: [`auto_block_chunks`] of the run's chunks.
     pub block_chunks: u64,
+    /// How the shortfall statistics are estimated.
+    pub shortfall: Shortfall,
 }
 
 impl Default for RunSpec {
@@ -115,6 +118,7 @@ impl Default for RunSpec {
             max_rejected: guard::DEFAULT_MAX_REJECTED,
             sampling: Sampling::default(),
             block_chunks: 0,
+            shortfall: Shortfall::default(),
         }
     }
 }
@@ -541,6 +545,8 @@ pub struct Runner {
     outputs: Vec<usize>,
     /// The rank pilot, when rank correlations are kept.
     ranks: Option<RankPlan>,
+    /// The conditional shortfall estimators (`None`: the indicator everywhere).
+    conditional: Option<Conditional>,
 }
 
 impl Runner {
@@ -563,7 +569,12 @@ impl Runner {
             }
             plan
         });
+        let conditional = match spec.shortfall {
+            Shortfall::Conditional => Conditional::new(&sampler),
+            Shortfall::Indicator => None,
+        };
         Ok(Runner {
+            conditional,
             ranked: ranked_groups(&sampler),
             layout: Layout::of(&cfg.dims),
             centre: point(cfg),
@@ -577,6 +588,11 @@ impl Runner {
     /// Adds `part` to `into` ([`RunState::merge`], on this run's workers).
     pub fn merge(&self, into: &mut RunState, part: &RunState) {
         self.pool.install(|| into.merge_in_parallel(part));
+    }
+
+    /// The conditional shortfall estimators in use (`None`: the indicator everywhere).
+    pub fn conditional(&self) -> Option<&Conditional> {
+        self.conditional.as_ref()
     }
 
     /// A state with no draws, for this run's config.
@@ -716,6 +732,10 @@ impl Runner {
             // A worker takes whole replicate blocks: each block's own statistics give
             // its estimates for the standard errors, then join the worker's total.
             let mut block = Accumulator::new(centre.clone(), plan.layout);
+            let conditional = plan.conditional.as_ref();
+            if conditional.is_some() {
+                block = block.conditioned();
+            }
             'blocks: loop {
                 let b = next.fetch_add(1, Ordering::Relaxed);
                 if b >= blocks.end {
@@ -759,6 +779,10 @@ impl Runner {
                                     kept.extend(plan.outputs.iter().map(|&o| row[o] as f32));
                                 }
                             }
+                        }
+                        if let Some(c) = conditional {
+                            let (row, given) = block.given();
+                            c.fill(&raw, &x, row, given);
                         }
                         block.commit();
                     }

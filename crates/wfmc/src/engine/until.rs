@@ -17,8 +17,10 @@ use crate::stats::Summary;
 use std::fmt;
 use std::str::FromStr;
 
-/// Chunks per block of a `--until` run (16,384 draws).
-pub const UNTIL_BLOCK_CHUNKS: u64 = 4;
+/// Chunks per block of a `--until` run (4,096 draws): conditional shortfall
+/// estimates often meet their target within the first few blocks, so checks come
+/// every 8,192 draws after the first 32,768.
+pub const UNTIL_BLOCK_CHUNKS: u64 = 1;
 /// Blocks before the first check.
 pub const MIN_BLOCKS: u64 = 8;
 /// Blocks between checks.
@@ -213,6 +215,19 @@ pub fn run(
     control: &Control,
     progress: &dyn Fn(&Check),
 ) -> Result<Outcome, Error> {
+    run_with(cfg, spec, targets, control, progress, true)
+}
+
+/// [`run`], with the rank correlations kept or (`ranks` false, as the explorer
+/// needs) not.
+pub fn run_with(
+    cfg: &Config,
+    spec: &RunSpec,
+    targets: &[Target],
+    control: &Control,
+    progress: &dyn Fn(&Check),
+    ranks: bool,
+) -> Result<Outcome, Error> {
     if spec.shard != Shard::ALL {
         return Err(Error::setting(
             Setting::Shard,
@@ -233,7 +248,7 @@ pub fn run(
     };
     spec.validate()?;
     let n_blocks = spec.n_blocks();
-    let runner = Runner::new(cfg, &spec, spec.threads, true)?;
+    let runner = Runner::new(cfg, &spec, spec.threads, ranks)?;
     // The first round's state becomes the run's; later rounds merge into it.
     let mut done = MIN_BLOCKS.min(n_blocks);
     let mut state = runner.blocks(&spec, 0..done, control)?;

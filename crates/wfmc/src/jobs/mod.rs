@@ -31,7 +31,7 @@ pub use target::{TARGET_DRAWS, TARGET_P, TargetAnswer, TargetOutcome, TargetRequ
 
 pub use crate::config::Config;
 pub use crate::engine::until::Check as UntilCheck;
-pub use crate::engine::{Control, Sampling, Shard};
+pub use crate::engine::{Control, Sampling, Shard, Shortfall};
 pub use crate::error::{Error, Hint, Invalid, OverrideSource, Plain, Setting, Words};
 pub use crate::stats::{PERCENTILES, ShortStat, Stat, Summary};
 
@@ -149,6 +149,9 @@ pub struct DrawSettings {
     pub sampling: Option<Sampling>,
     /// Largest share of draws the numerical guard may reject before the job fails.
     pub max_rejected: Option<f64>,
+    /// How the shortfall statistics are estimated (default: conditional Monte
+    /// Carlo wherever the config allows it).
+    pub shortfall: Option<Shortfall>,
 }
 
 impl DrawSettings {
@@ -177,6 +180,7 @@ impl DrawSettings {
             max_rejected: self.max_rejected.unwrap_or(DEFAULT_MAX_REJECTED),
             sampling: self.sampling.unwrap_or(default_sampling),
             block_chunks: 0,
+            shortfall: self.shortfall.unwrap_or_default(),
         };
         spec.validate()?;
         Ok(spec)

@@ -15,10 +15,15 @@ pub struct Request {
     pub stress: Vec<String>,
     /// Overrides `PATH=VALUE`, applied after the profiles.
     pub set: Vec<String>,
-    /// Draws.
+    /// Draws; with `precision`, the most it may draw.
     pub draws: u64,
     /// Seed.
     pub seed: u64,
+    /// Stop once every area's and the total's P(shortfall) in the last year has at
+    /// most this standard error (checked at whole blocks: the same draws on any
+    /// number of threads); `None`: draw `draws`. A target of 0 is never met: every
+    /// draw up to `draws` on a precision run's blocks (the paired baseline's draws).
+    pub precision: Option<f64>,
 }
 
 impl Request {
@@ -56,6 +61,8 @@ pub struct View {
     pub command: String,
     /// What the overrides change in the config ([`Config::diff`]).
     pub diff: String,
+    /// With [`Request::precision`]: the standard error reached.
+    pub reached: Option<Reached>,
 }
 
 /// Runs `req` on `base` with `threads` workers (a run's default sampling; no rank
@@ -78,9 +85,32 @@ pub fn run(
         ..RunSpec::default()
     };
     spec.validate()?;
-    let state = engine::run_with(&cfg, &spec, control, false)?;
+    let (spec, state, reached) = match req.precision {
+        None => {
+            let state = engine::run_with(&cfg, &spec, control, false)?;
+            (spec, state, None)
+        }
+        Some(se) => {
+            let target = engine::until::Target {
+                measure: engine::until::Measure::PShortfall,
+                // Below every standard error, 0 included.
+                se: if se > 0.0 { se } else { -1.0 },
+            };
+            let o = engine::until::run_with(&cfg, &spec, &[target], control, &|_| {}, false)?;
+            let (_, label, got) = o.check.worst[0].clone();
+            (
+                o.spec,
+                o.state,
+                Some(Reached {
+                    label,
+                    se: got,
+                    met: o.met,
+                }),
+            )
+        }
+    };
     state.check_rejected(spec.max_rejected)?;
-    let command = crate::report::run_command(
+    let mut command = crate::report::run_command(
         &cfg.origin,
         req.draws,
         req.seed,
@@ -88,6 +118,19 @@ pub fn run(
         &req.stress,
         &req.set,
     );
+    if let Some(se) = req.precision {
+        // The run that stops where this one stopped, on the same blocks (a target
+        // too small to meet runs them all).
+        let se = if se > 0.0 {
+            se.to_string()
+        } else {
+            "1e-300".into()
+        };
+        command.push_str(&format!(
+            " --until {}={se}",
+            engine::until::Measure::PShortfall.key()
+        ));
+    }
     let summary = state.summary();
     Ok(View {
         bands_csv: results::bands::write(&summary, &cfg.dims),
@@ -98,7 +141,19 @@ pub fn run(
         command,
         cfg,
         spec,
+        reached,
     })
+}
+
+/// The precision a [`Request::precision`] run reached.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reached {
+    /// The estimate with the largest standard error.
+    pub label: String,
+    /// Its standard error.
+    pub se: f64,
+    /// Whether the target was met before the draws ran out.
+    pub met: bool,
 }
 
 impl View {
@@ -194,6 +249,7 @@ mod tests {
             set: vec!["salary_growth=0.04".into()],
             draws: 12_000,
             seed: 5,
+            precision: None,
         };
         let v = run(&cfg, &req, 2, &Control::default(), &crate::error::Plain).unwrap();
         let state = crate::engine::run(
@@ -244,6 +300,7 @@ mod tests {
             set: vec!["salary_growht=0.04".into()],
             draws: 1000,
             seed: 1,
+            precision: None,
         };
         let e = run(&cfg, &req, 1, &Control::default(), &crate::error::Plain).unwrap_err();
         let cli = crate::jobs::apply(&cfg, &[], &[], &req.set).unwrap_err();

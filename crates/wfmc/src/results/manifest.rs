@@ -57,6 +57,7 @@ pub fn write(
         ),
         "command": command,
     });
+    doc["shortfall"] = shortfall_note(cfg, spec);
     if let Some(u) = until {
         doc["until"] = u.clone();
     }
@@ -69,4 +70,26 @@ pub fn write(
     let mut s = serde_json::to_string_pretty(&doc).expect("json");
     s.push('\n');
     s
+}
+
+/// How the shortfall statistics were estimated, and where the indicator stayed.
+fn shortfall_note(cfg: &Config, spec: &RunSpec) -> serde_json::Value {
+    use crate::engine::{Conditional, Sampler, Shortfall};
+    let slots = crate::model::Layout::of(&cfg.dims).n_short();
+    let c = match spec.shortfall {
+        Shortfall::Conditional => Conditional::new(&Sampler::new(cfg)),
+        Shortfall::Indicator => None,
+    };
+    serde_json::json!({
+        "estimator": spec.shortfall.key(),
+        "slots": slots,
+        "conditional_slots": c.as_ref().map_or(0, Conditional::conditioned_slots),
+        "indicator_notes": c.as_ref().map_or_else(
+            || vec![match spec.shortfall {
+                Shortfall::Indicator => "the indicator in every slot, as asked".to_string(),
+                Shortfall::Conditional => "no input to integrate (a forecaster panel or fixed demand ratios): the indicator in every slot".to_string(),
+            }],
+            |c| c.notes().to_vec(),
+        ),
+    })
 }

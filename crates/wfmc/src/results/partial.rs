@@ -17,7 +17,7 @@ use crate::stats::{Accumulator, ExactSum, Replicates};
 use std::io::{Read, Write};
 use std::path::Path;
 
-const MAGIC: &[u8; 8] = b"WFMCPRT6";
+const MAGIC: &[u8; 8] = b"WFMCPRT7";
 /// Largest partial file read (a real one is a few MB).
 pub const MAX_PARTIAL_BYTES: u64 = 256 << 20;
 /// Bound on the bins all sketches of one partial may span together (2^27 16-bit
@@ -59,6 +59,8 @@ pub struct PartialHeader {
     pub block_chunks: u64,
     /// The config's dimensions ([`crate::dims::Dims::signature`]).
     pub dimensions: String,
+    /// How the shortfall statistics are estimated (`conditional` or `indicator`).
+    pub shortfall: String,
 }
 
 impl PartialHeader {
@@ -77,6 +79,7 @@ impl PartialHeader {
             chunk_end: r.end,
             sobol_rows,
             sampling: spec.sampling.key().into(),
+            shortfall: spec.shortfall.key().into(),
             block_chunks: spec.block_chunks(),
             dimensions: cfg.dims.signature(),
         }
@@ -92,6 +95,7 @@ impl PartialHeader {
                 _ => self.shard()?,
             },
             sampling: self.sampling.parse()?,
+            shortfall: self.shortfall.parse()?,
             block_chunks: self.block_chunks,
             ..RunSpec::default()
         })
@@ -253,10 +257,7 @@ pub fn encode(header: &PartialHeader, state: &RunState) -> Vec<u8> {
             prev = k;
         }
     }
-    put_varint(&mut out, acc.short_count.len() as u64);
-    for n in &acc.short_count {
-        put_varint(&mut out, *n);
-    }
+    put_sums(&mut out, &acc.short_p);
     put_sums(&mut out, &acc.short_sum);
     put_sums(&mut out, &acc.short_sumsq);
     let r = &state.ranks;
@@ -404,13 +405,17 @@ pub fn decode_body(buf: &[u8], expect: &Expect) -> Result<(PartialHeader, RunSta
         }
         span += first.map_or(0, |f| (prev - f) as u64);
     }
-    c.exact(expect.n_short, "shortfall counts")?;
-    acc.short_count = (0..expect.n_short)
-        .map(|_| match c.varint()? {
-            n if n <= draws => Ok(n),
-            n => Err(format!("{n} shortfalls in {draws} draws")),
-        })
-        .collect::<Result<_, String>>()?;
+    acc.short_p = get_sums(&mut c, expect.n_short, "shortfall probabilities")?;
+    if let Some(i) = acc
+        .short_p
+        .iter()
+        .position(|p| !(0.0..=draws as f64).contains(&p.value()))
+    {
+        return Err(format!(
+            "shortfall slot {i} sums probabilities to {} in {draws} draws",
+            acc.short_p[i].value()
+        ));
+    }
     acc.short_sum = get_sums(&mut c, expect.n_short, "shortfall sums")?;
     acc.short_sumsq = get_sums(&mut c, expect.n_short, "shortfall sums of squares")?;
     c.exact(expect.n_in, "ranked inputs")?;
@@ -530,22 +535,28 @@ pub fn merge(parts: Vec<(PartialHeader, RunState)>) -> Result<(PartialHeader, Ru
     for (h, _) in &parts {
         if (h.config_hash.as_str(), h.seed, h.draws)
             != (first.config_hash.as_str(), first.seed, first.draws)
-            || (h.sampling.as_str(), h.block_chunks)
-                != (first.sampling.as_str(), first.block_chunks)
+            || (h.sampling.as_str(), h.shortfall.as_str(), h.block_chunks)
+                != (
+                    first.sampling.as_str(),
+                    first.shortfall.as_str(),
+                    first.block_chunks,
+                )
         {
             return Err(Error::Input(format!(
-                "partials come from different runs: shard {} has config {} seed {} draws {} sampling {} (blocks of {} chunks), shard {} has config {} seed {} draws {} sampling {} (blocks of {} chunks)",
+                "partials come from different runs: shard {} has config {} seed {} draws {} sampling {} shortfall {} (blocks of {} chunks), shard {} has config {} seed {} draws {} sampling {} shortfall {} (blocks of {} chunks)",
                 first.shard,
                 first.config_hash,
                 first.seed,
                 first.draws,
                 first.sampling,
+                first.shortfall,
                 first.block_chunks,
                 h.shard,
                 h.config_hash,
                 h.seed,
                 h.draws,
                 h.sampling,
+                h.shortfall,
                 h.block_chunks
             )));
         }

@@ -57,8 +57,9 @@ pub struct Accumulator {
     /// Quantile sketch per series; a series with a twin ([`Layout::twin`]) keeps its sketch
     /// empty and shares its twin's (see [`Accumulator::sketch`]).
     pub sketches: Vec<Sketch>,
-    /// Draws with demand > supply, per shortfall slot.
-    pub short_count: Vec<u64>,
+    /// Σ P(demand > supply) per shortfall slot: per draw the indicator, or its
+    /// conditional probability ([`crate::sampling::conditional`]).
+    pub short_p: Vec<ExactSum>,
     /// Σ max(D − S, 0) per shortfall slot.
     pub short_sum: Vec<ExactSum>,
     /// Σ max(D − S, 0)² per shortfall slot.
@@ -87,8 +88,13 @@ const NO_COLUMN: u32 = u32::MAX;
 struct ChunkBuf {
     sum: Vec<f64>,
     sumsq: Vec<f64>,
+    short_p: Vec<f64>,
     short: Vec<f64>,
     shortsq: Vec<f64>,
+    /// Per draw of the tile, every slot's conditional probability then expected
+    /// shortfall, when they are given ([`Accumulator::conditioned`]).
+    given: Vec<f64>,
+    conditioned: bool,
     /// Output index of each shortfall slot's gap.
     short_gap: Vec<usize>,
     /// The series that keep their own sketch: those without a twin.
@@ -110,7 +116,7 @@ impl ChunkBuf {
     /// series' sums take the draws in draw order, as a draw-by-draw pass would, so the
     /// bits do not depend on the tile.
     #[inline(always)]
-    fn fold_tile(&mut self, centre: &[f64], short_count: &mut [u64]) {
+    fn fold_tile(&mut self, centre: &[f64]) {
         let n = self.sum.len();
         let t = self.pending;
         let f0 = self.filled;
@@ -143,15 +149,28 @@ impl ChunkBuf {
                 }
             }
         }
-        // Without branches: whether an area is short is a coin toss for the branch
-        // predictor. Adding a zero leaves a sum's bits unchanged.
-        for (i, &g) in self.short_gap.iter().enumerate() {
-            for r in rows.chunks_exact(n) {
-                let gap = r[g];
-                let short = (-gap).max(0.0);
-                short_count[i] += u64::from(gap < 0.0);
-                self.short[i] += short;
-                self.shortsq[i] += short * short;
+        if self.conditioned {
+            let ns = self.short_gap.len();
+            for given in self.given[..t * 2 * ns].chunks_exact(2 * ns) {
+                let (p, e) = given.split_at(ns);
+                for i in 0..ns {
+                    self.short_p[i] += p[i];
+                    self.short[i] += e[i];
+                    self.shortsq[i] += e[i] * e[i];
+                }
+            }
+        } else {
+            // Without branches: whether an area is short is a coin toss for the
+            // branch predictor. Adding a zero leaves a sum's bits unchanged, and sums
+            // of ones are exact.
+            for (i, &g) in self.short_gap.iter().enumerate() {
+                for r in rows.chunks_exact(n) {
+                    let gap = r[g];
+                    let short = (-gap).max(0.0);
+                    self.short_p[i] += f64::from(u8::from(gap < 0.0));
+                    self.short[i] += short;
+                    self.shortsq[i] += short * short;
+                }
             }
         }
         self.filled += t;
@@ -175,8 +194,16 @@ impl PartialEq for ChunkBuf {
         };
         self.sum == o.sum
             && self.sumsq == o.sumsq
+            && self.short_p == o.short_p
             && self.short == o.short
             && self.shortsq == o.shortsq
+            && self.conditioned == o.conditioned
+            && self.given[..self.pending * 2 * self.short_gap.len()]
+                .iter()
+                .map(|x| x.to_bits())
+                .eq(o.given[..o.pending * 2 * o.short_gap.len()]
+                    .iter()
+                    .map(|x| x.to_bits()))
             && self.short_gap == o.short_gap
             && self.sketched == o.sketched
             && self.filled == o.filled
@@ -199,14 +226,17 @@ impl Accumulator {
             sum: vec![ExactSum::new(); n],
             sumsq: vec![ExactSum::new(); n],
             sketches: vec![Sketch::new(); n],
-            short_count: vec![0; n_short],
+            short_p: vec![ExactSum::new(); n_short],
             short_sum: vec![ExactSum::new(); n_short],
             short_sumsq: vec![ExactSum::new(); n_short],
             chunk: ChunkBuf {
                 sum: vec![0.0; n],
                 sumsq: vec![0.0; n],
+                short_p: vec![0.0; n_short],
                 short: vec![0.0; n_short],
                 shortsq: vec![0.0; n_short],
+                given: vec![],
+                conditioned: false,
                 short_gap: (0..n_short).map(|i| layout.short_gap_index(i)).collect(),
                 sketched: (0..n).filter(|&j| layout.twin(j).is_none()).collect(),
                 column: (0..n)
@@ -246,8 +276,32 @@ impl Accumulator {
             // On first use: accumulators that only merge or load never need them.
             c.keys = vec![0; c.sketched.len() * KEY_STRIDE];
             c.rows = vec![0.0; n * TILE];
+            if c.conditioned {
+                c.given = vec![0.0; 2 * c.short_gap.len() * TILE];
+            }
         }
         &mut c.rows[c.pending * n..][..n]
+    }
+
+    /// This accumulator with its shortfall statistics taken from the per-draw
+    /// values written to [`Accumulator::given`], not from the gaps.
+    pub fn conditioned(mut self) -> Accumulator {
+        self.chunk.conditioned = true;
+        self
+    }
+
+    /// The draw in [`Accumulator::slot`] and where its shortfall statistics go: every
+    /// slot's probability, then every slot's expected shortfall. Only for an
+    /// accumulator made [`Accumulator::conditioned`], after [`Accumulator::slot`].
+    #[inline]
+    pub fn given(&mut self) -> (&[f64], &mut [f64]) {
+        let c = &mut self.chunk;
+        let (n, w) = (self.centre.len(), 2 * c.short_gap.len());
+        debug_assert!(c.conditioned && !c.given.is_empty());
+        (
+            &c.rows[c.pending * n..][..n],
+            &mut c.given[c.pending * w..][..w],
+        )
     }
 
     /// Takes in the draw written to [`Accumulator::slot`].
@@ -302,7 +356,7 @@ impl Accumulator {
 
     #[inline(always)]
     fn fold_tile_portable(&mut self) {
-        self.chunk.fold_tile(&self.centre, &mut self.short_count);
+        self.chunk.fold_tile(&self.centre);
     }
 
     /// [`Accumulator::add`] with whole tiles folded by the portable code.
@@ -342,6 +396,9 @@ impl Accumulator {
         for (acc, v) in self.sumsq.iter_mut().zip(c.sumsq.iter_mut()) {
             acc.add(std::mem::take(v));
         }
+        for (acc, v) in self.short_p.iter_mut().zip(c.short_p.iter_mut()) {
+            acc.add(std::mem::take(v));
+        }
         for (acc, v) in self.short_sum.iter_mut().zip(c.short.iter_mut()) {
             acc.add(std::mem::take(v));
         }
@@ -357,13 +414,13 @@ impl Accumulator {
         for x in [
             &mut self.sum,
             &mut self.sumsq,
+            &mut self.short_p,
             &mut self.short_sum,
             &mut self.short_sumsq,
         ] {
             x.fill(ExactSum::new());
         }
         self.sketches.iter_mut().for_each(Sketch::reset);
-        self.short_count.fill(0);
     }
 
     /// Adds another accumulator's draws (which must have ended their chunks).
@@ -379,8 +436,8 @@ impl Accumulator {
         for (a, b) in self.sketches.iter_mut().zip(&o.sketches) {
             a.merge(b);
         }
-        for (a, b) in self.short_count.iter_mut().zip(&o.short_count) {
-            *a += b;
+        for (a, b) in self.short_p.iter_mut().zip(&o.short_p) {
+            a.merge(b);
         }
         for (a, b) in self.short_sum.iter_mut().zip(&o.short_sum) {
             a.merge(b);
@@ -423,7 +480,7 @@ impl Accumulator {
             .collect();
         let shortfall = (0..self.layout.n_short())
             .map(|i| {
-                let p = self.short_count[i] as f64 / n;
+                let p = self.short_p[i].value() / n;
                 let (es, _) = mean_sd(0.0, &self.short_sum[i], &self.short_sumsq[i], n);
                 ShortfallStats {
                     p,
@@ -687,7 +744,7 @@ mod tests {
         portable.end_chunk();
         dispatched.end_chunk();
         assert!(portable == dispatched);
-        assert!(portable.short_count.iter().any(|&c| c > 0));
+        assert!(portable.short_p.iter().any(|c| c.value() > 0.0));
     }
 
     #[test]

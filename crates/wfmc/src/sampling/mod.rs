@@ -7,6 +7,8 @@
 //! one group's variates between two draws) and what rank correlation needs (each
 //! input's rank is a function of its own variates and its factor's).
 
+pub mod conditional;
+
 use crate::config::panel::{Mode, Panel};
 use crate::config::{Config, Input};
 use crate::distributions::{PhiTable, SharesDist};
