@@ -60,7 +60,8 @@ pub enum Apply {
     Multiply,
 }
 
-/// A link from an input to a shared factor (spec §4): its normal score is
+/// A link from an input to a shared factor (`docs/src/model.md`, "Uncertainty";
+/// `docs/src/config.md`, "Correlation through shared factors"): its normal score is
 /// `√rho · Z_factor + √(1 − rho) · Z_own`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FactorLink {
@@ -175,7 +176,8 @@ impl BandInput {
     }
 }
 
-/// A shared source of correlation (spec §4).
+/// A shared source of correlation (`docs/src/config.md`, "Correlation through shared
+/// factors").
 #[derive(Debug, Clone, PartialEq)]
 pub struct Factor {
     /// Its name in the config.

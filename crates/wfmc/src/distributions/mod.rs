@@ -737,7 +737,8 @@ fn beta_cdf(a: f64, b: f64, x: f64) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// Share vectors over job levels: fixed, or Dirichlet (spec §4, skill mix).
+/// Share vectors over job levels: fixed, or Dirichlet (the skill mix of
+/// `docs/src/model.md`, "Uncertainty").
 #[derive(Debug, Clone)]
 pub enum SharesDist {
     /// Shares that do not vary.

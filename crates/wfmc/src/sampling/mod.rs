@@ -1,4 +1,5 @@
-//! Drawing one realisation of every input from the config's distributions (spec §4).
+//! Drawing one realisation of every input from the config's distributions
+//! (`docs/src/model.md`, "Uncertainty").
 //!
 //! A draw happens in two steps. First every *group* (one named input's own random
 //! draw, or one shared factor) fills its slice of a flat `raw` vector with its
@@ -253,8 +254,8 @@ pub enum GroupKind {
     Panel(Arc<Panel>),
 }
 
-/// One group of independent raw variates (spec §5: a named input's own draws, or a
-/// shared factor).
+/// One group of independent raw variates: a named input's own draws, or a shared
+/// factor (`docs/src/sensitivity.md`, "Sobol indices").
 #[derive(Debug, Clone)]
 pub struct Group {
     /// Config path of the input, e.g. `supply.ict.flow_rate`, or `factors.<name>`.

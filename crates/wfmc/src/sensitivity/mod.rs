@@ -1,4 +1,4 @@
-//! Which input drives which result (spec §5).
+//! Which input drives which result (`docs/src/sensitivity.md`).
 //!
 //! Three analyses answer three questions:
 //!

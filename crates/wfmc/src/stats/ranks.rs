@@ -1,5 +1,6 @@
 //! Streaming Spearman rank correlation of inputs with outputs: the statistic behind
-//! `correlation.csv` (spec §5, the @RISK / Crystal Ball view).
+//! `correlation.csv` (the @RISK / Crystal Ball view; `docs/src/sensitivity.md`, "Rank
+//! correlation").
 //!
 //! Spearman's ρ is Pearson's correlation of the ranks, and a rank divided by n is
 //! the empirical CDF. Streaming cannot sort all draws, so ranks come from CDFs:
