@@ -261,7 +261,7 @@ pub fn target(a: &TargetArgs) -> Result<(), Error> {
     print(&t.table())?;
     if let [x] = t.answers.as_slice() {
         eprintln!(
-            "check: wfmc run --draws {} --seed {} --sampling {} --set {}={}",
+            "check: wfmc run --draws {} --seed {} --sampling {} --shortfall indicator --set {}={}",
             t.draws,
             t.seed,
             t.sampling,

@@ -300,15 +300,15 @@ fn until_writes_why_it_stopped_and_refuses_what_it_cannot_do() {
     ]);
     let err = String::from_utf8_lossy(&o.stderr).to_string();
     assert!(
-        err.contains("until: 131072 draws: worst percentile_se"),
+        err.contains("until: 32768 draws: worst percentile_se"),
         "{err}"
     );
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["until"]["met"], true);
-    assert_eq!(m["draws"], 131072);
+    assert_eq!(m["draws"], 32768);
     assert_eq!(m["sampling"], "rqmc");
-    assert_eq!(m["block_draws"], 16384);
+    assert_eq!(m["block_draws"], 4096);
     assert_eq!(m["replicate_blocks"], 8);
     let bad = out.to_str().unwrap().replace("/u", "/v");
     fails(

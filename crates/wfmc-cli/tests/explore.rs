@@ -149,6 +149,9 @@ fn target_inflow_hits_its_probability_when_applied_with_set() {
         draws,
         "--sampling",
         "mc",
+        // Target counts short draws: the indicator, on the same draws.
+        "--shortfall",
+        "indicator",
         "--set",
         &format!("supply.clinical_informatics.extra_inflow={inflow}"),
         "--out",

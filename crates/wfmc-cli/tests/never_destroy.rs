@@ -220,7 +220,7 @@ fn a_crafted_partial_cannot_make_merge_allocate() {
     let cfg = wfmc::Config::builtin();
     let expect = wfmc::results::partial::Expect::of(&cfg);
     let header = format!(
-        r#"{{"version":"0.1.0","config_name":"hee-2021","config_origin":"x","config_hash":"x","dimensions":"{}","seed":1,"draws":4096,"shard":"1/1","chunk_start":0,"chunk_end":1,"sobol_rows":0,"sampling":"rqmc","block_chunks":1}}"#,
+        r#"{{"version":"0.1.0","config_name":"hee-2021","config_origin":"x","config_hash":"x","dimensions":"{}","seed":1,"draws":4096,"shard":"1/1","chunk_start":0,"chunk_end":1,"sobol_rows":0,"sampling":"rqmc","shortfall":"conditional","block_chunks":1}}"#,
         cfg.dims.signature()
     );
     let header = header.as_bytes();

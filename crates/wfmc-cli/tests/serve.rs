@@ -483,11 +483,12 @@ fn the_page_works_in_a_real_browser() {
     let command = eval("document.getElementById('command').textContent");
     assert_eq!(
         command,
-        "wfmc run --draws 100000 --seed 20210301 --stress 'supply-stall' --set 'supply.ict.extra_inflow=500'"
+        // Compared with the baseline (the page's default): the baseline's draws.
+        "wfmc run --draws 32768 --seed 20210301 --stress 'supply-stall' --set 'supply.ict.extra_inflow=500' --until p_shortfall_se=1e-300"
     );
     // The number shown is the API's for the same request.
     let (status, doc) = server.run(
-        r#"{"set": {"supply.ict.extra_inflow": "500"}, "stress": ["supply-stall"], "draws": 100000}"#,
+        r#"{"set": {"supply.ict.extra_inflow": "500"}, "stress": ["supply-stall"], "draws": 100000, "precision": 0.001, "compare": true}"#,
     );
     assert_eq!(status, 200);
     let csv = doc["shortfall_csv"].as_str().unwrap();

@@ -4,6 +4,9 @@
 //! update.
 //! Run with `cargo bench`; figures go in the README, not in timed tests.
 
+#[path = "support/synthetic.rs"]
+mod synthetic;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use wfmc::Config;
@@ -73,6 +76,26 @@ fn time_to_precision(c: &mut Criterion) {
             })
         });
     }
+    // The shortfall target alone, with each estimator: what conditional Monte Carlo
+    // buys where the percentiles are not the binding target.
+    let shortfall_only = &targets[..1];
+    for shortfall in [engine::Shortfall::Conditional, engine::Shortfall::Indicator] {
+        let spec = RunSpec {
+            draws: 10_000_000,
+            seed: 1,
+            threads: cores,
+            shortfall,
+            ..RunSpec::default()
+        };
+        g.bench_function(format!("p_shortfall_only/rqmc/{}", shortfall.key()), |b| {
+            b.iter(|| {
+                let o =
+                    until::run(&cfg, &spec, shortfall_only, &Control::default(), &|_| {}).unwrap();
+                assert!(o.met);
+                o.spec.draws
+            })
+        });
+    }
     g.finish();
 }
 
@@ -129,6 +152,34 @@ fn explorer_and_compare(c: &mut Criterion) {
                 .draws
         })
     });
+    g.finish();
+}
+
+/// How a run's cost grows with the config's shape: draws a second with every
+/// output, for synthetic configs of areas × years × scenarios (4 job levels).
+fn scale(c: &mut Criterion) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut g = c.benchmark_group("scale");
+    g.sample_size(10);
+    for (areas, years, scenarios) in [(9, 11, 2), (50, 26, 3), (200, 26, 3)] {
+        let cfg =
+            Config::from_str(&synthetic::config(areas, years, scenarios, 4), "synthetic").unwrap();
+        let draws = 16_384;
+        g.throughput(Throughput::Elements(draws));
+        let spec = RunSpec {
+            draws,
+            seed: 1,
+            threads: cores,
+            ..RunSpec::default()
+        };
+        g.bench_function(format!("{areas}x{years}x{scenarios}"), |b| {
+            b.iter(|| {
+                engine::run(&cfg, &spec, &Control::default())
+                    .unwrap()
+                    .summary()
+            })
+        });
+    }
     g.finish();
 }
 
@@ -219,6 +270,6 @@ criterion_group!(
     name = benches;
     // Criterion's comparison plots need system fonts, which servers often lack.
     config = Criterion::default().without_plots();
-    targets = default_run, time_to_precision, explorer_and_compare, sampling_and_model_only, sketch_update, accumulate
+    targets = default_run, time_to_precision, explorer_and_compare, scale, sampling_and_model_only, sketch_update, accumulate
 );
 criterion_main!(benches);

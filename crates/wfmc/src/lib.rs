@@ -21,7 +21,8 @@
 //! 7. [`files`]: writing results without destroying what wfmc did not write;
 //! 8. [`model`]: the projection for one set of inputs, its output layout and the
 //!    outputs the analyses report on;
-//! 9. [`sampling`]: drawing every uncertain input, chunk by chunk;
+//! 9. [`sampling`]: drawing every uncertain input, chunk by chunk, and the
+//!    conditional shortfall estimates of a draw;
 //! 10. [`stats`]: streaming moments, quantile sketches, shortfalls and rank sums;
 //! 11. [`engine`]: parallel, reproducible runs (chunks, shards, precision targets);
 //! 12. [`sensitivity`], [`explore`]: tornado, rank correlation, Sobol indices;

@@ -126,10 +126,8 @@ pub fn run(
         } else {
             "1e-300".into()
         };
-        command.push_str(&format!(
-            " --until {}={se}",
-            engine::until::Measure::PShortfall.key()
-        ));
+        let target = format!("{}={se}", engine::until::Measure::PShortfall.key());
+        command = crate::report::with_until(command, &target);
     }
     let summary = state.summary();
     Ok(View {

@@ -33,6 +33,14 @@ pub fn run_command(
     cmd
 }
 
+/// `cmd` with a precision target `NAME=SE` appended (a name and a number: nothing
+/// to quote).
+pub fn with_until(mut cmd: String, target: &str) -> String {
+    cmd.push_str(" --until ");
+    cmd.push_str(target);
+    cmd
+}
+
 /// What a reader runs to add Sobol indices to the results folder of a report.
 pub const ADD_SOBOL: &str =
     "run <code>wfmc sobol --out DIR</code>, then <code>wfmc report DIR</code>, to add them here";
