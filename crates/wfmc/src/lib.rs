@@ -24,8 +24,9 @@
 //! 9. [`sampling`]: drawing every uncertain input, chunk by chunk;
 //! 10. [`stats`]: streaming moments, quantile sketches, shortfalls and rank sums;
 //! 11. [`engine`]: parallel, reproducible runs (chunks, shards, precision targets);
-//! 12. [`sensitivity`], [`explore`]: tornado, rank correlation, Sobol indices;
-//!     sweep grids, supply targets and paired comparisons;
+//! 12. [`sensitivity`], [`explore`], [`decide`]: tornado, rank correlation, Sobol
+//!     indices; sweep grids, supply targets and paired comparisons; scenario
+//!     discovery, value of information and robustness of options;
 //! 13. [`results`]: the files wfmc writes, one module each, listed once in
 //!     [`results::registry`]; partial results and sweep parts;
 //! 14. [`report`]: tables, charts and report.html for people;
@@ -33,6 +34,7 @@
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod decide;
 pub mod dims;
 pub mod distributions;
 pub mod engine;
