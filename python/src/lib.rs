@@ -531,6 +531,108 @@ fn compare_csv(
     })
 }
 
+#[allow(clippy::type_complexity)]
+fn decision_settings(
+    variants: Vec<(String, Vec<String>, Vec<String>, Vec<String>)>,
+    draws: jobs::DrawSettings,
+    scenario: Option<String>,
+    year: Option<u32>,
+) -> jobs::DecisionSettings {
+    jobs::DecisionSettings {
+        options: variants
+            .into_iter()
+            .map(|(name, stress, interventions, set)| jobs::VariantSpec {
+                name,
+                stress,
+                interventions,
+                set,
+            })
+            .collect(),
+        draws,
+        scenario,
+        year,
+        out: Output::Memory,
+    }
+}
+
+/// `discovery.csv` of a scenario discovery of when `area` (or `total`) falls short,
+/// and the chosen box as sentences.
+#[pyfunction]
+#[pyo3(signature = (config, area, option, threshold, step, variants, draws, seed, threads, max_rejected, scenario, year, progress=None))]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn discover_csv(
+    py: Python<'_>,
+    config: &Config,
+    area: String,
+    option: Option<String>,
+    threshold: Option<f64>,
+    step: Option<usize>,
+    variants: Vec<(String, Vec<String>, Vec<String>, Vec<String>)>,
+    draws: Option<u64>,
+    seed: u64,
+    threads: Option<usize>,
+    max_rejected: f64,
+    scenario: Option<String>,
+    year: Option<u32>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<(String, String)> {
+    let mut d = draw_settings(0, seed, threads, max_rejected, "rqmc")?;
+    d.draws = draws;
+    let req = jobs::DiscoverRequest {
+        settings: decision_settings(variants, d, scenario, year),
+        area,
+        option,
+        threshold,
+        step,
+    };
+    let cfg = &config.cfg;
+    let planned = 2 * draws.unwrap_or(jobs::DEFAULT_DECISION_DRAWS);
+    blocking(py, progress, planned, |control| {
+        let o = jobs::discover(cfg, &req, &Context::new(control))?;
+        Ok((o.csv(), o.sentences()))
+    })
+}
+
+/// `value_of_information.csv`, `acceptability.csv` and `robustness.csv` of a decision
+/// among the baseline and `variants` (none: the config's interventions and
+/// portfolios), and the table `wfmc decide` prints.
+#[pyfunction]
+#[pyo3(signature = (config, value, groups, variants, draws, seed, threads, max_rejected, scenario, year, progress=None))]
+#[allow(clippy::too_many_arguments, clippy::type_complexity)]
+fn decide_csv(
+    py: Python<'_>,
+    config: &Config,
+    value: Option<f64>,
+    groups: Vec<(String, Vec<String>)>,
+    variants: Vec<(String, Vec<String>, Vec<String>, Vec<String>)>,
+    draws: Option<u64>,
+    seed: u64,
+    threads: Option<usize>,
+    max_rejected: f64,
+    scenario: Option<String>,
+    year: Option<u32>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<(String, String, String, String)> {
+    let mut d = draw_settings(0, seed, threads, max_rejected, "rqmc")?;
+    d.draws = draws;
+    let req = jobs::DecideRequest {
+        settings: decision_settings(variants, d, scenario, year),
+        value,
+        groups,
+    };
+    let cfg = &config.cfg;
+    let planned = 2 * draws.unwrap_or(jobs::DEFAULT_DECISION_DRAWS);
+    blocking(py, progress, planned, |control| {
+        let o = jobs::decide(cfg, &req, &Context::new(control))?;
+        Ok((
+            o.voi_csv(),
+            o.acceptability_csv(),
+            o.robustness_csv(),
+            o.table(),
+        ))
+    })
+}
+
 /// The tidy CSV of a sweep, as `wfmc sweep` prints it. `vary` holds
 /// `PATH=LO:HI:STEP` or `PATH=v1,v2,…` strings.
 #[pyfunction]
@@ -665,6 +767,8 @@ fn _wfmc(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sobol_csv, m)?)?;
     m.add_function(wrap_pyfunction!(sweep_csv, m)?)?;
     m.add_function(wrap_pyfunction!(compare_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(discover_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(decide_csv, m)?)?;
     m.add_function(wrap_pyfunction!(target, m)?)?;
     m.add_function(wrap_pyfunction!(draws, m)?)?;
     m.add("ConfigError", m.py().get_type::<ConfigError>())?;

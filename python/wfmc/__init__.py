@@ -46,6 +46,8 @@ __all__ = [
     "SCENARIOS",
     "YEARS",
     "compare",
+    "decide",
+    "discover",
     "draws",
     "merge",
     "run",
@@ -572,6 +574,93 @@ def compare(
         _progress(progress, "draws"),
     )
     return _frame(csv)
+
+
+def _options(
+    interventions: Union[str, Iterable[str]], variants: Union[str, Iterable[str], Mapping[str, Any]]
+) -> List[Tuple[str, List[str], List[str], List[str]]]:
+    ivs = [interventions] if isinstance(interventions, str) else list(interventions)
+    specs = [(n, [], [n], []) for n in ivs]
+    if isinstance(variants, str):
+        variants = [variants]
+    items = variants.items() if isinstance(variants, Mapping) else [_split_variant(v) for v in variants]
+    for name, v in items:
+        specs.append(_variant(str(name), v))
+    return specs
+
+
+def discover(
+    config: Union[None, PathLike, Config] = None,
+    *,
+    area: str,
+    threshold: Optional[float] = None,
+    option: Optional[str] = None,
+    box: Optional[int] = None,
+    interventions: Union[str, Iterable[str]] = (),
+    variants: Union[str, Iterable[str], Mapping[str, Any]] = (),
+    scenario: Optional[str] = None,
+    year: Optional[int] = None,
+    draws: Optional[int] = None,
+    seed: int = DEFAULT_SEED,
+    threads: Optional[int] = None,
+    max_rejected: float = DEFAULT_MAX_REJECTED,
+    set: Overrides = None,
+    stress: Union[None, str, Iterable[str]] = None,
+    progress: Progress = None,
+) -> pd.DataFrame:
+    """Scenario discovery, as ``wfmc discover``: under which combinations of the
+    sampled inputs ``area`` (or ``"total"``) falls short (by more than ``threshold``
+    WTE) in ``year`` under ``option`` (default the baseline). The rows of
+    ``discovery.csv``: PRIM's trajectory (one row per step and restricted input;
+    the chosen box has ``chosen`` true, with quasi-p values and the resampled
+    reproducibility), then CART's leaves. ``df.attrs["box"]`` holds the chosen box
+    as sentences. Draws default to 20,000 (at most 200,000, all kept in memory)."""
+    cfg = _config(config, set, stress)
+    csv, sentences = _wfmc.discover_csv(
+        cfg._inner, area, option, threshold, box, _options(interventions, variants),
+        draws, seed, threads, max_rejected, scenario, year, _progress(progress, "draws"),
+    )
+    df = _frame(csv)
+    df.attrs["box"] = sentences
+    return df
+
+
+def decide(
+    config: Union[None, PathLike, Config] = None,
+    *,
+    value: Optional[float] = None,
+    groups: Optional[Mapping[str, Iterable[str]]] = None,
+    interventions: Union[str, Iterable[str]] = (),
+    variants: Union[str, Iterable[str], Mapping[str, Any]] = (),
+    scenario: Optional[str] = None,
+    year: Optional[int] = None,
+    draws: Optional[int] = None,
+    seed: int = DEFAULT_SEED,
+    threads: Optional[int] = None,
+    max_rejected: float = DEFAULT_MAX_REJECTED,
+    set: Overrides = None,
+    stress: Union[None, str, Iterable[str]] = None,
+    progress: Progress = None,
+) -> Dict[str, Any]:
+    """A decision among the baseline and options (``interventions``, ``"a+b"``
+    portfolios, ``variants``; none given: the config's interventions and the
+    portfolios of its ``[decision]`` table), as ``wfmc decide``, at ``value`` pounds
+    per WTE-year of shortfall avoided (default the config's
+    ``decision.value_per_wte_year``). Returns a dict of DataFrames
+    ``value_of_information`` (EVPI, EVPPI per input and per group of ``groups``,
+    bootstrap SEs), ``acceptability`` and ``robustness``, and ``table`` (text)."""
+    cfg = _config(config, set, stress)
+    gs = [(str(k), [str(x) for x in v]) for k, v in (groups or {}).items()]
+    voi, acc, rob, table = _wfmc.decide_csv(
+        cfg._inner, value, gs, _options(interventions, variants),
+        draws, seed, threads, max_rejected, scenario, year, _progress(progress, "draws"),
+    )
+    return {
+        "value_of_information": _frame(voi),
+        "acceptability": _frame(acc),
+        "robustness": _frame(rob),
+        "table": table,
+    }
 
 
 def _split_variant(text: str) -> Tuple[str, str]:

@@ -90,6 +90,34 @@ def compare_csv(
     sampling: str,
     progress: Optional[Callable[[int, int], Any]] = ...,
 ) -> str: ...
+def discover_csv(
+    config: Config,
+    area: str,
+    option: Optional[str],
+    threshold: Optional[float],
+    step: Optional[int],
+    variants: List[Tuple[str, List[str], List[str], List[str]]],
+    draws: Optional[int],
+    seed: int,
+    threads: Optional[int],
+    max_rejected: float,
+    scenario: Optional[str],
+    year: Optional[int],
+    progress: Optional[Callable[[int, int], Any]] = ...,
+) -> Tuple[str, str]: ...
+def decide_csv(
+    config: Config,
+    value: Optional[float],
+    groups: List[Tuple[str, List[str]]],
+    variants: List[Tuple[str, List[str], List[str], List[str]]],
+    draws: Optional[int],
+    seed: int,
+    threads: Optional[int],
+    max_rejected: float,
+    scenario: Optional[str],
+    year: Optional[int],
+    progress: Optional[Callable[[int, int], Any]] = ...,
+) -> Tuple[str, str, str, str]: ...
 def sobol_csv(config: Config, n: int, seed: int, threads: Optional[int]) -> str: ...
 def sweep_csv(
     config: Config,

@@ -46,6 +46,15 @@ pub enum Command {
     /// --intervention NAME is a variant of its own (the baseline goes without);
     /// --stress and --set apply to the baseline and every variant.
     Compare(CompareArgs),
+    /// Scenario discovery: under which combinations of assumptions an area (or the
+    /// total) falls short; PRIM's peeling trajectory and box, and CART's leaves, in
+    /// discovery.csv and as sentences.
+    Discover(DiscoverArgs),
+    /// A decision among the baseline and options (each --intervention, --portfolio
+    /// or --variant; default: every intervention of the config and the portfolios of
+    /// its [decision] table) on the same draws: EVPI and EVPPI, acceptability and
+    /// robustness; value_of_information.csv, acceptability.csv, robustness.csv.
+    Decide(DecideArgs),
     /// The what-if explorer: a local web page that reruns the model as you change
     /// its assumptions, and its JSON API (see the user guide's "Explorer").
     Serve(ServeArgs),
@@ -212,6 +221,65 @@ pub struct CompareArgs {
     pub draws: DrawArgs,
     #[command(flatten)]
     pub filter: FilterArgs,
+    #[command(flatten)]
+    pub out: OutArg,
+}
+
+/// The arguments of `wfmc discover`.
+#[derive(clap::Args)]
+pub struct DiscoverArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// What to explain: an area or `total`, short in the year; AREA>WTE counts only
+    /// shortfalls of more than WTE (e.g. clinical_informatics>100).
+    #[arg(long, value_name = "AREA[>WTE]")]
+    pub outcome: String,
+    /// The option under which the outcome is explained [baseline].
+    #[arg(long)]
+    pub option: Option<String>,
+    /// The trajectory step of the box to describe [the largest coverage × density].
+    #[arg(long = "box", value_name = "STEP")]
+    pub step: Option<usize>,
+    #[command(flatten)]
+    pub decision: DecisionArgs,
+}
+
+/// The arguments of `wfmc decide`.
+#[derive(clap::Args)]
+pub struct DecideArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Pounds put on one WTE-year of shortfall avoided [the config's
+    /// decision.value_per_wte_year].
+    #[arg(long)]
+    pub value: Option<f64>,
+    /// A named group of inputs for the value of information: NAME=PATH,PATH
+    /// (repeatable; besides the config's decision.groups).
+    #[arg(long = "group", value_name = "NAME=PATH,PATH")]
+    pub groups: Vec<String>,
+    #[command(flatten)]
+    pub decision: DecisionArgs,
+}
+
+/// What `wfmc discover` and `wfmc decide` share.
+#[derive(clap::Args)]
+pub struct DecisionArgs {
+    #[command(flatten)]
+    pub variants: VariantArgs,
+    /// Draws, all kept in memory [20,000; at most 200,000].
+    #[arg(long)]
+    pub draws: Option<u64>,
+    #[command(flatten)]
+    pub seed: SeedArg,
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+    #[command(flatten)]
+    pub guard: GuardArg,
+    #[command(flatten)]
+    pub scenario: ScenarioArg,
+    /// Year: shortfall in it, WTE-years counted up to it [the last].
+    #[arg(long)]
+    pub year: Option<u32>,
     #[command(flatten)]
     pub out: OutArg,
 }

@@ -347,3 +347,112 @@ pub fn compare(control: &Arc<Control>, a: &CompareArgs) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// The baseline (without the `--intervention`s, which are options here) and the
+/// settings of `wfmc discover` and `wfmc decide`.
+fn decision(
+    c: &ConfigArgs,
+    a: &DecisionArgs,
+) -> Result<(jobs::Config, jobs::DecisionSettings), Error> {
+    let base = jobs::ConfigRequest {
+        interventions: vec![],
+        ..c.into()
+    }
+    .load()?;
+    let mut options: Vec<jobs::VariantSpec> = c
+        .interventions
+        .iter()
+        .chain(&a.variants.portfolios)
+        .map(|n| jobs::VariantSpec::intervention(n))
+        .collect();
+    for v in &a.variants.variants {
+        options.push(crate::variant::parse(v).map_err(Error::Input)?);
+    }
+    let settings = jobs::DecisionSettings {
+        options,
+        draws: jobs::DrawSettings {
+            draws: a.draws,
+            seed: a.seed.seed,
+            threads: a.threads.threads,
+            sampling: None,
+            max_rejected: a.guard.max_rejected,
+            shortfall: None,
+        },
+        scenario: a.scenario.scenario.clone(),
+        year: a.year,
+        out: Output::from_option(a.out.out.clone()),
+    };
+    Ok((base, settings))
+}
+
+/// The draws a decision job counts: its draws twice (outputs, then inputs).
+fn planned(a: &DecisionArgs) -> u64 {
+    2 * a.draws.unwrap_or(jobs::DEFAULT_DECISION_DRAWS)
+}
+
+pub fn discover(control: &Arc<Control>, a: &DiscoverArgs) -> Result<(), Error> {
+    let (base, settings) = decision(&a.config, &a.decision)?;
+    let (area, threshold) = match a.outcome.split_once('>') {
+        None => (a.outcome.trim().to_string(), None),
+        Some((area, t)) => {
+            let t: f64 = t.trim().parse().map_err(|_| {
+                Error::setting(
+                    Setting::Outcome,
+                    &a.outcome,
+                    "AREA or AREA>WTE, WTE a number",
+                )
+            })?;
+            (area.trim().to_string(), Some(t))
+        }
+    };
+    let req = jobs::DiscoverRequest {
+        settings,
+        area,
+        option: a.option.clone(),
+        threshold,
+        step: a.step,
+    };
+    let bar = progress::bar(planned(&a.decision), "draws", control);
+    let res = jobs::discover(&base, &req, &Context::new(control));
+    bar.finish_and_clear();
+    let o = res?;
+    print(&o.sentences())?;
+    if let Some(p) = &o.path {
+        eprintln!("-> {}", p.display());
+    }
+    Ok(())
+}
+
+pub fn decide(control: &Arc<Control>, a: &DecideArgs) -> Result<(), Error> {
+    let (base, settings) = decision(&a.config, &a.decision)?;
+    let mut groups = vec![];
+    for g in &a.groups {
+        let (name, list) = g.split_once('=').ok_or_else(|| {
+            Error::setting(
+                Setting::Groups,
+                g,
+                "NAME=PATH,PATH, e.g. flows=supply.ict.flow_rate,supply.data.flow_rate",
+            )
+        })?;
+        let members = list
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        groups.push((name.trim().to_string(), members));
+    }
+    let req = jobs::DecideRequest {
+        settings,
+        value: a.value,
+        groups,
+    };
+    let bar = progress::bar(planned(&a.decision), "draws", control);
+    let res = jobs::decide(&base, &req, &Context::new(control));
+    bar.finish_and_clear();
+    let o = res?;
+    print(&o.table())?;
+    for p in &o.paths {
+        eprintln!("-> {}", p.display());
+    }
+    Ok(())
+}

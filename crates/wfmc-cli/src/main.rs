@@ -54,6 +54,8 @@ fn dispatch(command: &Command) -> Result<(), Error> {
         Command::Report(a) => c::report(&control, a),
         Command::Check(a) => c::check(a),
         Command::Compare(a) => c::compare(&control, a),
+        Command::Discover(a) => c::discover(&control, a),
+        Command::Decide(a) => c::decide(&control, a),
         Command::Serve(a) => serve(a),
     }
 }

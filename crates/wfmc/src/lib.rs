@@ -25,8 +25,9 @@
 //!    conditional shortfall estimates of a draw;
 //! 10. [`stats`]: streaming moments, quantile sketches, shortfalls and rank sums;
 //! 11. [`engine`]: parallel, reproducible runs (chunks, shards, precision targets);
-//! 12. [`sensitivity`], [`explore`]: tornado, rank correlation, Sobol indices;
-//!     sweep grids, supply targets and paired comparisons;
+//! 12. [`sensitivity`], [`explore`], [`decide`]: tornado, rank correlation, Sobol
+//!     indices; sweep grids, supply targets and paired comparisons; scenario
+//!     discovery, value of information and robustness of options;
 //! 13. [`results`]: the files wfmc writes, one module each, listed once in
 //!     [`results::registry`]; partial results and sweep parts;
 //! 14. [`report`]: tables, charts and report.html for people;
@@ -34,6 +35,7 @@
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod decide;
 pub mod dims;
 pub mod distributions;
 pub mod engine;

@@ -269,7 +269,29 @@ pub struct Config {
     pub areas: Vec<AreaConfig>,
     /// Per-scenario, per-area demand inputs, `[scenario][area]`.
     pub demand: Vec<Vec<DemandConfig>>,
+    /// `[decision]`: how options are valued and compared.
+    pub decision: Decision,
 }
+
+/// `[decision]`: the value of a WTE-year of shortfall avoided, the acceptability
+/// curve's range, the portfolios among the options and named input groups.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Decision {
+    /// Pounds per WTE-year of shortfall avoided (`None`: not stated).
+    pub value_per_wte_year: Option<f64>,
+    /// The acceptability curve's range of values, pounds (`None`: 0 to four times
+    /// the value per WTE-year).
+    pub values: Option<(f64, f64)>,
+    /// Points of the acceptability curve.
+    pub points: usize,
+    /// Portfolios among the options, each `a+b` of the config's interventions.
+    pub portfolios: Vec<String>,
+    /// Named groups of inputs (config paths) for the value of information.
+    pub groups: Vec<(String, Vec<String>)>,
+}
+
+/// Points of an acceptability curve unless the config says otherwise.
+pub const ACCEPTABILITY_POINTS: usize = 41;
 
 /// An intervention of the config's `[interventions.NAME]`: one or more levers, each
 /// on one or more areas (area indices), every number an [`Input`] (a

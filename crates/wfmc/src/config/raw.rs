@@ -46,6 +46,23 @@ pub struct Top {
     pub demand: Option<Value>,
     /// Interventions.
     pub interventions: Option<Value>,
+    /// Decisions among options (`[decision]`).
+    pub decision: Option<Value>,
+}
+
+/// `[decision]`.
+#[derive(Debug, Default, Deserialize)]
+pub struct Decision {
+    /// Pounds put on one WTE-year of shortfall avoided.
+    pub value_per_wte_year: Option<Value>,
+    /// The range of values of the acceptability curve, `[low, high]`.
+    pub values: Option<Value>,
+    /// Points of the acceptability curve.
+    pub points: Option<Value>,
+    /// Portfolios among the options (`"a+b"`).
+    pub portfolios: Option<Value>,
+    /// Named groups of inputs for the value of information.
+    pub groups: Option<Value>,
 }
 
 /// `[dimensions]`.

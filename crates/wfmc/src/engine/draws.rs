@@ -17,6 +17,9 @@ pub enum Column {
     Output(Series),
     /// A named input (a group of the sampler, by index): its sampled value.
     Input(usize),
+    /// A raw variate of the draw, by index into the sampler's raw vector (a shared
+    /// factor's normal score).
+    Raw(usize),
 }
 
 /// The named inputs of `cfg` a draws table can carry: (group index, config path).
@@ -76,6 +79,7 @@ pub fn fill(
                                 Column::Output(_) if bad => f64::NAN,
                                 Column::Output(s) => row[layout.index(&s)],
                                 Column::Input(g) => sampler.scalar_value(&sampler.groups()[g], raw),
+                                Column::Raw(i) => raw[i],
                             };
                         }
                     });

@@ -10,6 +10,7 @@
 //! this module.
 
 mod compare;
+mod decide;
 mod draws;
 mod listing;
 mod run;
@@ -19,6 +20,10 @@ mod target;
 pub mod view;
 
 pub use compare::{COMPARE_DRAWS, CompareOutcome, CompareRequest, VariantSpec, compare, variants};
+pub use decide::{
+    DEFAULT_DECISION_DRAWS, DecideOutcome, DecideRequest, DecisionSettings, DiscoverOutcome,
+    DiscoverRequest, decide, default_options, discover, input_names,
+};
 pub use draws::{DrawsRequest, DrawsTable, draws, inputs};
 pub use listing::{Check, Listing, PointFormat, check, listing, point};
 pub use run::{

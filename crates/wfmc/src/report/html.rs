@@ -14,6 +14,11 @@ use crate::results::Folder as Results;
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// `s` escaped for HTML text.
+pub(super) fn esc_text(s: &str) -> String {
+    esc(s)
+}
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -548,6 +553,7 @@ For variance shares that count correlation and interactions, run <code>wfmc sobo
         compare_section(r, &mut out);
         figures(charts, Section::Compare, &mut out);
     }
+    out.push_str(&super::decision::section(r));
     out.push_str("<h2 id=composition>Demand by job level</h2>");
     figures(charts, Section::Composition, &mut out);
     out.push_str("<h2 id=assumptions>Assumptions</h2>");

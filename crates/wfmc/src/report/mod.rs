@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod command;
+pub mod decision;
 pub mod html;
 pub mod point;
 pub mod run;

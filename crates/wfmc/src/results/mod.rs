@@ -9,18 +9,22 @@
 //! Adding an output file: a module here (name, row, `write`, `read`), its row in
 //! [`registry::FILES`], and, if the report shows it, a field of [`Folder`].
 
+pub mod acceptability;
 pub mod assumptions;
 pub mod bands;
 pub mod compare;
 pub mod correlation;
+pub mod discovery;
 pub mod manifest;
 pub mod partial;
 pub mod registry;
+pub mod robustness;
 pub mod shortfall;
 pub mod sobol;
 pub mod summary;
 pub mod sweep;
 pub mod tornado;
+pub mod value_of_information;
 
 use crate::error::Error;
 use std::path::Path;
@@ -139,6 +143,14 @@ pub struct Folder {
     pub sobol: Option<Vec<sobol::Row>>,
     /// `compare.csv`, when the folder has one.
     pub compare: Option<Vec<compare::Row>>,
+    /// `discovery.csv`, when the folder has one.
+    pub discovery: Option<Vec<discovery::Row>>,
+    /// `value_of_information.csv`, when the folder has one.
+    pub value_of_information: Option<Vec<value_of_information::Row>>,
+    /// `acceptability.csv`, when the folder has one.
+    pub acceptability: Option<Vec<acceptability::Row>>,
+    /// `robustness.csv`, when the folder has one.
+    pub robustness: Option<Vec<robustness::Row>>,
 }
 
 impl Folder {
@@ -185,6 +197,10 @@ impl Folder {
             assumptions: json(assumptions::json(cfg)),
             sobol: None,
             compare: None,
+            discovery: None,
+            value_of_information: None,
+            acceptability: None,
+            robustness: None,
         }
     }
 

@@ -5,7 +5,8 @@
 //! so a new output file is a module of its own and one row here.
 
 use super::{
-    Folder, bands, compare, correlation, manifest, partial, shortfall, sobol, summary, tornado,
+    Folder, acceptability, bands, compare, correlation, discovery, manifest, partial, robustness,
+    shortfall, sobol, summary, tornado, value_of_information,
 };
 use crate::config::Config;
 use crate::engine::{RunSpec, RunState, Shard};
@@ -93,6 +94,10 @@ file!(AssumptionsFile, assumptions);
 file!(PartialFile, partial);
 file!(ManifestFile, manifest);
 file!(CompareFile, compare);
+file!(DiscoveryFile, discovery);
+file!(VoiFile, value_of_information);
+file!(AcceptabilityFile, acceptability);
+file!(RobustnessFile, robustness);
 
 /// `machine.json`.
 pub struct MachineFile;
@@ -298,6 +303,29 @@ impl ResultFile for CompareFile {
     }
 }
 
+/// A file another job writes, read back into its field of [`Folder`].
+macro_rules! job_file {
+    ($ty:ident, $module:ident, $field:ident) => {
+        impl ResultFile for $ty {
+            fn name(&self) -> &'static str {
+                Self::NAME
+            }
+            fn producer(&self) -> Producer {
+                Producer::Job
+            }
+            fn read(&self, b: &[u8], shown: &str, f: &mut Folder) -> Result<(), Error> {
+                f.$field = Some(super::parse_csv::<$module::Row>(b, shown)?);
+                Ok(())
+            }
+        }
+    };
+}
+
+job_file!(DiscoveryFile, discovery, discovery);
+job_file!(VoiFile, value_of_information, value_of_information);
+job_file!(AcceptabilityFile, acceptability, acceptability);
+job_file!(RobustnessFile, robustness, robustness);
+
 /// Every file of a results folder, in the order a run writes them (`machine.json`,
 /// which holds the time, last).
 pub const FILES: &[&dyn ResultFile] = &[
@@ -311,6 +339,10 @@ pub const FILES: &[&dyn ResultFile] = &[
     &PartialFile,
     &ManifestFile,
     &CompareFile,
+    &DiscoveryFile,
+    &VoiFile,
+    &AcceptabilityFile,
+    &RobustnessFile,
     &MachineFile,
 ];
 

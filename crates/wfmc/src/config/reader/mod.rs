@@ -5,6 +5,7 @@
 //! areas, supply and demand; `levers` interventions, stress profiles, the salary
 //! path and forecaster returns.
 
+mod decision;
 mod dims;
 mod inputs;
 mod levers;
@@ -409,6 +410,7 @@ impl Reader {
         let interventions = self.interventions(raw.interventions.as_ref(), &dims, &factors);
         let names: Vec<String> = interventions.iter().map(|i| i.name.clone()).collect();
         let stress = self.stress(raw.stress.as_ref(), &dims, &factors, &pay_scale, &names);
+        let decision = self.decision(raw.decision.as_ref(), years, &names);
         let areas = self.areas(
             raw.areas.as_ref(),
             raw.supply.as_ref(),
@@ -457,6 +459,7 @@ impl Reader {
             factors,
             areas,
             demand,
+            decision,
         })
     }
 }
