@@ -321,16 +321,7 @@ pub fn compare(control: &Arc<Control>, a: &CompareArgs) -> Result<(), Error> {
         ..(&a.config).into()
     }
     .load()?;
-    let mut list: Vec<jobs::VariantSpec> = a
-        .config
-        .interventions
-        .iter()
-        .chain(&a.variants.portfolios)
-        .map(|n| jobs::VariantSpec::intervention(n))
-        .collect();
-    for v in &a.variants.variants {
-        list.push(crate::variant::parse(v).map_err(Error::Input)?);
-    }
+    let list = variant_list(&a.config.interventions, &a.variants)?;
     let req = jobs::CompareRequest {
         variants: list,
         draws: (&a.draws).into(),
@@ -348,6 +339,22 @@ pub fn compare(control: &Arc<Control>, a: &CompareArgs) -> Result<(), Error> {
     Ok(())
 }
 
+/// Each `--intervention` and `--portfolio` as a variant, then each `--variant`.
+fn variant_list(
+    interventions: &[String],
+    v: &VariantArgs,
+) -> Result<Vec<jobs::VariantSpec>, Error> {
+    let mut list: Vec<jobs::VariantSpec> = interventions
+        .iter()
+        .chain(&v.portfolios)
+        .map(|n| jobs::VariantSpec::intervention(n))
+        .collect();
+    for s in &v.variants {
+        list.push(crate::variant::parse(s).map_err(Error::Input)?);
+    }
+    Ok(list)
+}
+
 /// The baseline (without the `--intervention`s, which are options here) and the
 /// settings of `wfmc discover` and `wfmc decide`.
 fn decision(
@@ -359,15 +366,7 @@ fn decision(
         ..c.into()
     }
     .load()?;
-    let mut options: Vec<jobs::VariantSpec> = c
-        .interventions
-        .iter()
-        .chain(&a.variants.portfolios)
-        .map(|n| jobs::VariantSpec::intervention(n))
-        .collect();
-    for v in &a.variants.variants {
-        options.push(crate::variant::parse(v).map_err(Error::Input)?);
-    }
+    let options = variant_list(&c.interventions, &a.variants)?;
     let settings = jobs::DecisionSettings {
         options,
         draws: jobs::DrawSettings {

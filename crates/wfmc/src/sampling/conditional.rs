@@ -78,14 +78,21 @@ struct RatioLaw {
 }
 
 impl RatioLaw {
+    /// `(add, c)` with R = add + c·M.
+    #[inline]
+    fn affine(&self) -> (f64, f64) {
+        match self.apply {
+            Apply::Absolute => (0.0, 1.0),
+            Apply::Add => (self.base, 1.0),
+            Apply::Multiply => (0.0, self.base),
+        }
+    }
+
     /// The threshold on M for R > r_star, and c with R − R* = c·(M − m*).
     #[inline]
     fn threshold(&self, r_star: f64) -> (f64, f64) {
-        match self.apply {
-            Apply::Absolute => (r_star, 1.0),
-            Apply::Add => (r_star - self.base, 1.0),
-            Apply::Multiply => (r_star / self.base, self.base),
-        }
+        let (add, c) = self.affine();
+        ((r_star - add) / c, c)
     }
 }
 
@@ -343,11 +350,7 @@ impl Conditional {
             };
             let w = x.workforce[a];
             let (_, ra, rb) = law.factor.unwrap_or((0, 0.0, 1.0));
-            let (add, c) = match law.apply {
-                Apply::Absolute => (0.0, 1.0),
-                Apply::Add => (law.base, 1.0),
-                Apply::Multiply => (0.0, law.base),
-            };
+            let (add, c) = law.affine();
             w_sum += w;
             w_add += w * add;
             let own = raw[law.own];
