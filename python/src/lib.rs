@@ -558,10 +558,10 @@ fn decision_settings(
 /// `discovery.csv` of a scenario discovery of when `area` (or `total`) falls short,
 /// and the chosen box as sentences.
 #[pyfunction]
-#[pyo3(signature = (config, area, option, threshold, step, variants, draws, seed, threads, max_rejected, scenario, year, progress=None))]
+#[pyo3(signature = (config, area, option, threshold, step, variants, draws, seed, threads, max_rejected, scenario, year, points=false, progress=None))]
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-fn discover_csv(
-    py: Python<'_>,
+fn discover_csv<'py>(
+    py: Python<'py>,
     config: &Config,
     area: String,
     option: Option<String>,
@@ -574,8 +574,9 @@ fn discover_csv(
     max_rejected: f64,
     scenario: Option<String>,
     year: Option<u32>,
+    points: bool,
     progress: Option<Py<PyAny>>,
-) -> PyResult<(String, String)> {
+) -> PyResult<(String, String, Option<(Bound<'py, PyAny>, Vec<String>)>)> {
     let mut d = draw_settings(0, seed, threads, max_rejected, "rqmc")?;
     d.draws = draws;
     let req = jobs::DiscoverRequest {
@@ -587,10 +588,26 @@ fn discover_csv(
     };
     let cfg = &config.cfg;
     let planned = 2 * draws.unwrap_or(jobs::DEFAULT_DECISION_DRAWS);
-    blocking(py, progress, planned, |control| {
-        let o = jobs::discover(cfg, &req, &Context::new(control))?;
-        Ok((o.csv(), o.sentences()))
-    })
+    let o = blocking(py, progress, planned, |control| {
+        jobs::discover(cfg, &req, &Context::new(control))
+    })?;
+    let (csv, sentences) = (o.csv(), o.sentences());
+    let table = if points {
+        // Draw-major, the inputs then the case flag, as PRIM and CART saw them.
+        let (n, k) = (o.short.len(), o.inputs.len() + 1);
+        let mut values = Vec::with_capacity(n * k);
+        for i in 0..n {
+            values.extend(o.x.iter().map(|col| col[i]));
+            values.push(if o.short[i] { 1.0 } else { 0.0 });
+        }
+        let arr = PyArray1::from_vec(py, values).reshape([n, k])?;
+        let mut labels = o.inputs.clone();
+        labels.push("short".to_string());
+        Some((arr.into_any(), labels))
+    } else {
+        None
+    };
+    Ok((csv, sentences, table))
 }
 
 /// `value_of_information.csv`, `acceptability.csv` and `robustness.csv` of a decision

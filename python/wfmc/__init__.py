@@ -606,6 +606,7 @@ def discover(
     max_rejected: float = DEFAULT_MAX_REJECTED,
     set: Overrides = None,
     stress: Union[None, str, Iterable[str]] = None,
+    points: bool = False,
     progress: Progress = None,
 ) -> pd.DataFrame:
     """Scenario discovery, as ``wfmc discover``: under which combinations of the
@@ -614,14 +615,23 @@ def discover(
     ``discovery.csv``: PRIM's trajectory (one row per step and restricted input;
     the chosen box has ``chosen`` true, with quasi-p values and the resampled
     reproducibility), then CART's leaves. ``df.attrs["box"]`` holds the chosen box
-    as sentences. Draws default to 20,000 (at most 200,000, all kept in memory)."""
+    as sentences. Draws default to 20,000 (at most 200,000, all kept in memory).
+    With ``points``, ``df.attrs["points"]`` holds the points PRIM and CART saw: one
+    row per draw, a column per input (config paths, their order) and ``short``
+    (True for a case), to plot the box or to check it with another tool."""
     cfg = _config(config, set, stress)
-    csv, sentences = _wfmc.discover_csv(
+    csv, sentences, table = _wfmc.discover_csv(
         cfg._inner, area, option, threshold, box, _options(interventions, variants),
-        draws, seed, threads, max_rejected, scenario, year, _progress(progress, "draws"),
+        draws, seed, threads, max_rejected, scenario, year, points,
+        _progress(progress, "draws"),
     )
     df = _frame(csv)
     df.attrs["box"] = sentences
+    if table is not None:
+        values, labels = table
+        pts = pd.DataFrame(values, columns=labels)
+        pts["short"] = pts["short"] > 0.5
+        df.attrs["points"] = pts
     return df
 
 

@@ -11,7 +11,7 @@ Run from the crate root:  .venv/bin/python python/compare_prim.py
 or as a test:            .venv/bin/python -m pytest python/compare_prim.py
 """
 
-import os
+import json
 import subprocess
 import sys
 import tempfile
@@ -38,7 +38,12 @@ def _rust_binary():
         cwd=CRATE,
         check=True,
     )
-    target = Path(os.environ.get("CARGO_TARGET_DIR", CRATE / "target"))
+    # the crate is a workspace member: cargo says where its target folder is
+    meta = subprocess.run(
+        ["cargo", "metadata", "--format-version", "1", "--no-deps"],
+        cwd=CRATE, check=True, capture_output=True, text=True,
+    )
+    target = Path(json.loads(meta.stdout)["target_directory"])
     return target / "release" / "examples" / "sd_cli"
 
 

@@ -66,6 +66,13 @@ impl Sample {
     pub fn is_short(&self, k: usize, i: usize, place: usize, threshold: f64) -> bool {
         self.short[k][i * self.places() + place] > threshold
     }
+
+    /// Per kept draw, whether it is a case of `outcome`.
+    pub fn cases(&self, outcome: &Outcome) -> Vec<bool> {
+        (0..self.n)
+            .map(|i| self.is_short(outcome.option, i, outcome.place, outcome.threshold))
+            .collect()
+    }
 }
 
 /// The inputs a decision analysis explains outcomes by: every uncertain scalar input
@@ -233,9 +240,7 @@ pub fn discover(
     step: Option<usize>,
     seed: u64,
 ) -> Result<Discovery, Error> {
-    let y: Vec<bool> = (0..s.n)
-        .map(|i| s.is_short(outcome.option, i, outcome.place, outcome.threshold))
-        .collect();
+    let y = s.cases(outcome);
     let cases = y.iter().filter(|&&b| b).count();
     if cases == 0 || cases == s.n {
         return Err(Error::Input(format!(

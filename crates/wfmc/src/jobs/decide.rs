@@ -183,6 +183,11 @@ pub struct DiscoverOutcome {
     pub draws: usize,
     /// `discovery.csv`, unless kept in memory.
     pub path: Option<PathBuf>,
+    /// The points PRIM and CART saw: per input (in `inputs` order), its value in
+    /// each draw.
+    pub x: Vec<Vec<f64>>,
+    /// Per draw, whether it is a case (short).
+    pub short: Vec<bool>,
 }
 
 impl DiscoverOutcome {
@@ -231,7 +236,7 @@ pub fn discover(
             "a shortfall threshold is a number of WTE ≥ 0",
         ));
     }
-    let p = prepare(base, &req.settings, ctx, false)?;
+    let mut p = prepare(base, &req.settings, ctx, false)?;
     let option = match &req.option {
         None => 0,
         Some(o) => p
@@ -253,6 +258,7 @@ pub fn discover(
         threshold,
     };
     let discovery = dc::discover(&p.sample, &outcome, req.step, dc::sub_seed(p.spec.seed, 1))?;
+    let short = p.sample.cases(&outcome);
     let (sk, ak, year) = (
         base.dims.scenario_key(p.scenario).to_string(),
         base.dims
@@ -276,6 +282,8 @@ pub fn discover(
         year,
         draws: p.sample.n,
         path: None,
+        x: std::mem::take(&mut p.sample.x),
+        short,
     };
     let files = [(results::discovery::FILE, out.csv())];
     out.path = write_files(base, &req.settings.out, &files, ctx)?
