@@ -127,7 +127,79 @@ function build() {
   });
   $('pick-scenario').addEventListener('change', charts);
   $('pick-area').addEventListener('change', charts);
+  $('pick-scenario').addEventListener('change', whyLabel);
+  $('pick-area').addEventListener('change', whyLabel);
+  $('why-button').addEventListener('click', why);
+  $('why-threshold').addEventListener('input', whyClear);
   $('reset').addEventListener('click', reset);
+  whyLabel();
+}
+
+// The "why short?" answer belongs to one area, scenario and set of assumptions:
+// any change hides it until asked again.
+function whyLabel() {
+  const a = $('pick-area');
+  $('why-button').textContent = 'Why does ' + a.options[a.selectedIndex].text.toLowerCase().replace(/^all areas$/, 'the total') +
+    ' fall short (' + $('pick-scenario').value + ', ' + lastYear() + ')?';
+  whyClear();
+}
+
+let whySeq = 0;
+let whyFlight = null;
+
+function whyClear() {
+  whySeq++;
+  if (whyFlight) whyFlight.abort();
+  $('why-answer').hidden = true;
+  $('why-status').textContent = '';
+  document.body.dataset.why = 'none';
+}
+
+async function why() {
+  let body;
+  try {
+    const r = request();
+    body = { set: r.set, stress: r.stress, seed: r.seed, page: page, area: $('pick-area').value, scenario: $('pick-scenario').value };
+    const t = $('why-threshold').value.trim();
+    if (t !== '') {
+      body.threshold = Number(t);
+      if (!(body.threshold >= 0)) throw new Error('short by more than: a number of WTE from 0, or empty');
+    }
+  } catch (e) {
+    $('why-status').textContent = e.message;
+    return;
+  }
+  whyClear();
+  const mine = whySeq;
+  whyFlight = new AbortController();
+  document.body.dataset.why = 'running';
+  $('why-status').textContent = 'Finding the box…';
+  let res, doc;
+  try {
+    res = await fetch('/api/discover', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: whyFlight.signal,
+    });
+    doc = await res.json();
+  } catch (e) {
+    if (e.name === 'AbortError' || mine !== whySeq) return;
+    $('why-status').textContent = 'The server did not answer (' + e.message + ').';
+    document.body.dataset.why = 'error';
+    return;
+  }
+  if (mine !== whySeq || doc.superseded) return;
+  if (!res.ok) {
+    $('why-status').textContent = doc.error || ('HTTP ' + res.status);
+    document.body.dataset.why = 'error';
+    return;
+  }
+  $('why-box').innerHTML = doc.html;
+  $('why-command').textContent = doc.command;
+  $('why-answer').hidden = false;
+  $('why-status').textContent = doc.draws.toLocaleString('en-GB') + ' draws, ' + doc.seconds.toFixed(2) + ' s.';
+  document.body.dataset.why = 'ready';
 }
 
 function reset() {
@@ -179,6 +251,7 @@ function request() {
 
 async function changed() {
   clearTimeout(timer);
+  whyClear();
   let body;
   try {
     body = request();

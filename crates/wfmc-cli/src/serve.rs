@@ -7,6 +7,10 @@
 //! - `GET /api/config`: the config's name, stress profiles, interventions, the explorer's
 //!   controls with their current values, per-area base values, draw limits;
 //! - `GET /api/paths`: every path `set` accepts;
+//! - `POST /api/discover` with `{"area": KEY, "threshold": WTE, "scenario": KEY,
+//!   "set": …, "stress": …, "draws": N, "seed": S, "page": ID}`: why the area falls
+//!   short under the what-if (`wfmc discover`'s box, sentences, chart, command and
+//!   `discovery.csv` text);
 //! - `POST /api/run` with `{"set": {PATH: VALUE}, "stress": [NAME], "draws": N,
 //!   "seed": S, "page": ID, "compare": BOOL, "precision": SE}`: the run's summary,
 //!   bands and shortfall CSV text, headline tables, charts, command and config diff;
@@ -45,6 +49,8 @@ pub const MAX_WAITING: usize = 8;
 const MAX_SET: usize = 256;
 /// Draws the page starts with: with its precision, the most a run may draw.
 pub const PAGE_DRAWS: u64 = 100_000;
+/// Draws of a "why short?" discovery unless the request says otherwise.
+pub const DISCOVER_DRAWS: u64 = wfmc::jobs::DEFAULT_DECISION_DRAWS;
 /// The standard error of P(shortfall) the page asks for: what `wfmc run --until
 /// p_shortfall_se=0.001` asks.
 pub const PAGE_PRECISION: f64 = 0.001;
@@ -220,6 +226,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/api/config", get(config))
         .route("/api/paths", get(paths))
         .route("/api/run", post(run))
+        .route("/api/discover", post(discover))
         .fallback(|| async { failure(StatusCode::NOT_FOUND, "no such page or API") })
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(app)
@@ -352,16 +359,41 @@ fn parse(app: &App, body: &[u8]) -> Result<(Request, Option<String>, bool), Stri
             app.max_draws
         ));
     }
-    if b.set.len() > MAX_SET || b.stress.len() > 64 {
+    let (set, page) = (overrides(b.set, &b.stress, b.page.as_deref())?, b.page);
+    if let Some(p) = b.precision
+        && !(p > 0.0 && p < 1.0)
+    {
+        return Err(format!(
+            "precision {p}: a standard error of P(shortfall), above 0 and below 1"
+        ));
+    }
+    let req = Request {
+        stress: b.stress,
+        set,
+        draws,
+        seed: b.seed.unwrap_or(wfmc::jobs::DEFAULT_SEED),
+        precision: b.precision,
+    };
+    Ok((req, page, b.compare))
+}
+
+/// A body's `set` as `PATH=VALUE` overrides (checking the body's limits), or the
+/// message of a 400.
+fn overrides(
+    map: BTreeMap<String, Value>,
+    stress: &[String],
+    page: Option<&str>,
+) -> Result<Vec<String>, String> {
+    if map.len() > MAX_SET || stress.len() > 64 {
         return Err(format!(
             "at most {MAX_SET} overrides and 64 stress profiles in one request"
         ));
     }
-    if b.page.as_ref().is_some_and(|p| p.len() > 64) {
+    if page.is_some_and(|p| p.len() > 64) {
         return Err("page: at most 64 characters".into());
     }
     let mut set = vec![];
-    for (path, v) in b.set {
+    for (path, v) in map {
         if names_a_file(&path) {
             return Err(format!(
                 "{path}: names a file; the explorer reads no file but its config (use the CLI)"
@@ -380,21 +412,7 @@ fn parse(app: &App, body: &[u8]) -> Result<(Request, Option<String>, bool), Stri
         };
         set.push(format!("{path}={text}"));
     }
-    if let Some(p) = b.precision
-        && !(p > 0.0 && p < 1.0)
-    {
-        return Err(format!(
-            "precision {p}: a standard error of P(shortfall), above 0 and below 1"
-        ));
-    }
-    let req = Request {
-        stress: b.stress,
-        set,
-        draws,
-        seed: b.seed.unwrap_or(wfmc::jobs::DEFAULT_SEED),
-        precision: b.precision,
-    };
-    Ok((req, b.page, b.compare))
+    Ok(set)
 }
 
 /// Cancels its run when dropped before [`Armed::disarm`]: a client that goes away
@@ -424,20 +442,35 @@ impl Drop for Waiting<'_> {
     }
 }
 
+/// The response to a body that could not be read.
+fn unreadable(e: BytesRejection) -> Response {
+    failure(
+        e.status(),
+        format!("the request body could not be read ({e}); at most {MAX_BODY} bytes"),
+    )
+}
+
 async fn run(State(app): State<Arc<App>>, body: Result<Bytes, BytesRejection>) -> Response {
     let body = match body {
         Ok(b) => b,
-        Err(e) => {
-            return failure(
-                e.status(),
-                format!("the request body could not be read ({e}); at most {MAX_BODY} bytes"),
-            );
-        }
+        Err(e) => return unreadable(e),
     };
     let (req, page, compare) = match parse(&app, &body) {
         Ok(x) => x,
         Err(msg) => return failure(StatusCode::BAD_REQUEST, msg),
     };
+    gated(app, page, move |app, control| {
+        compute(app, &req, compare, control)
+    })
+    .await
+}
+
+/// Runs `job` when the gate lets it (one job at a time, at most [`MAX_WAITING`]
+/// waiting), cancelling the older job of the same `page`, and words its outcome.
+async fn gated<F>(app: Arc<App>, page: Option<String>, job: F) -> Response
+where
+    F: FnOnce(&App, &Control) -> Result<Value, Error> + Send + 'static,
+{
     let control = Arc::new(Control::default());
     if let Some(p) = page {
         let mut pages = app.pages.lock().unwrap_or_else(|p| p.into_inner());
@@ -464,7 +497,7 @@ async fn run(State(app): State<Arc<App>>, body: Result<Bytes, BytesRejection>) -
     *app.running.lock().unwrap_or_else(|p| p.into_inner()) = Some(control.clone());
     let job = {
         let (app, control) = (app.clone(), control.clone());
-        tokio::task::spawn_blocking(move || compute(&app, &req, compare, &control))
+        tokio::task::spawn_blocking(move || job(&app, &control))
     };
     let out = job.await;
     *app.running.lock().unwrap_or_else(|p| p.into_inner()) = None;
@@ -485,6 +518,97 @@ async fn run(State(app): State<Arc<App>>, body: Result<Bytes, BytesRejection>) -
             "the run failed (a bug: please report it)",
         ),
     }
+}
+
+/// `POST /api/discover`'s body: why an area falls short under a what-if.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiscoverBody {
+    /// An area key or `total`.
+    area: String,
+    /// Count only shortfalls above this many WTE.
+    threshold: Option<f64>,
+    /// A scenario key (default: the first).
+    scenario: Option<String>,
+    #[serde(default)]
+    set: BTreeMap<String, Value>,
+    #[serde(default)]
+    stress: Vec<String>,
+    draws: Option<u64>,
+    seed: Option<u64>,
+    page: Option<String>,
+}
+
+async fn discover(State(app): State<Arc<App>>, body: Result<Bytes, BytesRejection>) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => return unreadable(e),
+    };
+    let parsed = serde_json::from_slice::<DiscoverBody>(&body)
+        .map_err(|e| format!("the request body is not valid: {e}"))
+        .and_then(|mut b| {
+            let most = app.max_draws.min(wfmc::jobs::MAX_DECISION_DRAWS);
+            let draws = b.draws.unwrap_or(DISCOVER_DRAWS.min(most));
+            if draws == 0 || draws > most {
+                return Err(format!(
+                    "draws {draws}: from 1 to {most} (every draw is kept in memory)"
+                ));
+            }
+            let set = overrides(std::mem::take(&mut b.set), &b.stress, b.page.as_deref())?;
+            Ok((b, set, draws))
+        });
+    let (b, set, draws) = match parsed {
+        Ok(x) => x,
+        Err(msg) => return failure(StatusCode::BAD_REQUEST, msg),
+    };
+    let req = Request {
+        stress: b.stress,
+        set,
+        draws,
+        seed: b.seed.unwrap_or(wfmc::jobs::DEFAULT_SEED),
+        precision: None,
+    };
+    // A page's newer discovery cancels its older one, not its run.
+    let page = b.page.map(|p| format!("{p}\u{0}discover"));
+    let (area, threshold, scenario) = (b.area, b.threshold, b.scenario);
+    gated(app, page, move |app, control| {
+        let t0 = std::time::Instant::now();
+        let w = view::why_short(
+            &app.base,
+            &req,
+            &area,
+            threshold,
+            scenario.as_deref(),
+            req.draws,
+            app.threads,
+            control,
+        )?;
+        let o = &w.outcome;
+        let d = &o.discovery;
+        let restrictions: Vec<Value> = d
+            .restrictions
+            .iter()
+            .map(|r| {
+                json!({
+                    "input": o.inputs[r.input], "lower": r.lower, "upper": r.upper,
+                    "qp_lower": r.qp_lower, "qp_upper": r.qp_upper,
+                })
+            })
+            .collect();
+        let chosen = &d.trajectory.steps[d.chosen];
+        Ok(json!({
+            "area": o.area, "scenario": o.scenario, "year": o.year, "outcome": o.outcome,
+            "draws": o.draws, "cases": d.cases, "seed": req.seed,
+            "box": {
+                "step": d.chosen, "coverage": chosen.coverage, "density": chosen.density,
+                "mass": chosen.mass, "restrictions": restrictions,
+            },
+            "sentences": o.sentences(), "html": w.html, "command": w.command,
+            "discovery_csv": o.csv(),
+            "seconds": t0.elapsed().as_secs_f64(),
+        }))
+    })
+    .await
 }
 
 fn superseded() -> Response {

@@ -319,6 +319,111 @@ fn wait_ready(eval: &dyn Fn(&str) -> serde_json::Value) {
     }
 }
 
+/// "Why short?": the API's scenario discovery is `wfmc discover`'s for the same
+/// overrides, seed and draws, and the command it shows writes the same file.
+#[test]
+fn why_short_gives_the_cli_s_discovery_for_the_same_what_if() {
+    let server = Server::start(&["--threads", "2"]);
+    let (status, text) = server.http(
+        "POST",
+        "/api/discover",
+        br#"{"area": "ict", "scenario": "data_driven", "set": {"supply.ict.extra_inflow": 200},
+             "stress": ["supply-stall"], "draws": 6000, "seed": 11}"#,
+    );
+    assert_eq!(status, 200, "{text}");
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let command = doc["command"].as_str().unwrap();
+    assert_eq!(
+        command,
+        "wfmc discover --outcome 'ict' --scenario 'data_driven' --draws 6000 --seed 11 --stress 'supply-stall' --set 'supply.ict.extra_inflow=200'"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("d");
+    wfmc_ok(&[
+        "discover",
+        "--outcome",
+        "ict",
+        "--scenario",
+        "data_driven",
+        "--draws",
+        "6000",
+        "--seed",
+        "11",
+        "--threads",
+        "1",
+        "--stress",
+        "supply-stall",
+        "--set",
+        "supply.ict.extra_inflow=200",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let csv = std::fs::read_to_string(out.join("discovery.csv")).unwrap();
+    assert_eq!(doc["discovery_csv"].as_str().unwrap(), csv);
+    // The box in words and as limits; the page's chart.
+    let sentences = doc["sentences"].as_str().unwrap();
+    assert!(
+        sentences.starts_with("ict falls short in 2030 (data_driven) in "),
+        "{sentences}"
+    );
+    let restricted: Vec<&str> = doc["box"]["restrictions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["input"].as_str().unwrap())
+        .collect();
+    assert!(
+        restricted.contains(&"supply.ict.flow_rate"),
+        "{restricted:?}"
+    );
+    for r in &restricted {
+        assert!(sentences.contains(r), "{r} not in {sentences}");
+    }
+    assert!(doc["html"].as_str().unwrap().contains("<svg"));
+    assert_eq!(doc["draws"], 6000);
+    // An area short in every draw is explained above a threshold.
+    let (status, text) = server.http(
+        "POST",
+        "/api/discover",
+        br#"{"area": "clinical_informatics", "threshold": 10000, "draws": 4000}"#,
+    );
+    assert_eq!(status, 200, "{text}");
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(
+        doc["command"]
+            .as_str()
+            .unwrap()
+            .starts_with("wfmc discover --outcome 'clinical_informatics>10000' --draws 4000"),
+        "{}",
+        doc["command"]
+    );
+    assert!(
+        doc["outcome"]
+            .as_str()
+            .unwrap()
+            .ends_with("short by more than 10000")
+    );
+    // Refused: an unknown area, an outcome with nothing to explain, too many draws,
+    // an unknown field, a file path.
+    for (body, says) in [
+        (r#"{"area": "ictt"}"#, "the areas are clinical_coding"),
+        (
+            r#"{"area": "clinical_informatics", "draws": 4000}"#,
+            "count only those above a threshold",
+        ),
+        (r#"{"area": "ict", "draws": 300000}"#, "from 1 to 200000"),
+        (r#"{"area": "ict", "precision": 0.01}"#, "unknown field"),
+        (
+            r#"{"area": "ict", "set": {"forecasters.file": "x.csv"}}"#,
+            "names a file",
+        ),
+    ] {
+        let (status, text) = server.http("POST", "/api/discover", body.as_bytes());
+        assert_eq!(status, 400, "{body}: {text}");
+        assert!(text.contains(says), "{body}: {text}");
+    }
+}
+
 /// The explorer on a config of its own dimensions: its scenarios, areas and years
 /// in the controls, headings and charts, and the API's config says them.
 /// A what-if with a precision target stops at its standard error, says what it
@@ -418,6 +523,8 @@ fn the_page_follows_a_config_of_its_own_dimensions() {
         "[...document.querySelectorAll('figure svg')].filter(s => s.childElementCount > 2).length",
     );
     assert_eq!(charts, serde_json::json!(3));
+    let why = eval("document.getElementById('why-button').textContent");
+    assert!(why.as_str().unwrap().ends_with(", 2037)?"), "{why}");
     assert_eq!(eval("window.__errors.join(' | ')"), "");
 }
 
@@ -506,6 +613,35 @@ fn the_page_works_in_a_real_browser() {
         "[...document.querySelectorAll('figure svg')].filter(s => { const b = s.getBBox(); return b.width > 0 && b.height > 0 && s.childElementCount > 2; }).length",
     );
     assert_eq!(charts, serde_json::json!(3));
+    // "Why short?" for the area picked, with the assumptions shown.
+    eval(
+        "const a = document.getElementById('pick-area'); a.value = 'health_records';\
+         a.dispatchEvent(new Event('change', {bubbles: true}));\
+         document.getElementById('why-button').click(); 1",
+    );
+    let t0 = Instant::now();
+    while eval("document.body.dataset.why") != "ready" {
+        assert_ne!(
+            eval("document.body.dataset.why"),
+            "error",
+            "{}",
+            eval("document.getElementById('why-status').textContent")
+        );
+        assert!(t0.elapsed() < Duration::from_secs(120), "no box");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let words = eval("document.getElementById('why-box').textContent");
+    assert!(
+        words
+            .as_str()
+            .unwrap()
+            .contains("health_records falls short in 2030 (data_driven)"),
+        "{words}"
+    );
+    assert_eq!(
+        eval("document.getElementById('why-command').textContent"),
+        "wfmc discover --outcome 'health_records' --scenario 'data_driven' --draws 20000 --seed 20210301 --stress 'supply-stall' --set 'supply.ict.extra_inflow=500'"
+    );
     assert_eq!(eval("window.__errors.join(' | ')"), "");
     let png = tab
         .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)

@@ -243,8 +243,13 @@ pub fn discover(
     let y = s.cases(outcome);
     let cases = y.iter().filter(|&&b| b).count();
     if cases == 0 || cases == s.n {
+        let hint = if cases == 0 {
+            ""
+        } else {
+            "; to explain the larger shortfalls, count only those above a threshold in WTE"
+        };
         return Err(Error::Input(format!(
-            "{} draws, {} of them short: scenario discovery needs draws of both kinds",
+            "{} draws, {} of them short: scenario discovery needs draws of both kinds{hint}",
             s.n, cases
         )));
     }

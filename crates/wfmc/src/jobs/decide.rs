@@ -7,16 +7,16 @@
 
 use super::{Context, DrawSettings, Output, VariantSpec, keys, variants};
 use crate::config::Config;
-use crate::decide::{
-    self as dc, DECISION_DRAWS, Discovery, MAX_DECISION_DRAWS, Robustness, Sample, Voi,
-};
+use crate::decide::{self as dc, DECISION_DRAWS, Discovery, Robustness, Sample, Voi};
 use crate::engine::{RunSpec, Sampling};
 use crate::error::{Error, Setting};
 use crate::results;
 use std::path::PathBuf;
 use wfmc_decision::robust::Acceptability;
 
-pub use crate::decide::{DECISION_DRAWS as DEFAULT_DECISION_DRAWS, input_names};
+pub use crate::decide::{
+    DECISION_DRAWS as DEFAULT_DECISION_DRAWS, MAX_DECISION_DRAWS, input_names,
+};
 
 /// What every decision job shares: the options, the draws, the scenario and year.
 #[derive(Debug, Clone, Default)]
@@ -53,11 +53,20 @@ struct Prepared {
     year: usize,
 }
 
+/// Which options a decision analysis draws.
+enum Pick<'a> {
+    /// Every option: a decision among them.
+    All,
+    /// Only the one whose outcome is explained (`None`: the baseline), so that a
+    /// draw another option's numerical guard rejects stays in.
+    Explained(Option<&'a str>),
+}
+
 fn prepare(
     base: &Config,
     s: &DecisionSettings,
     ctx: &Context,
-    need_options: bool,
+    pick: Pick,
 ) -> Result<Prepared, Error> {
     let scenario = keys::scenario(&base.dims, s.scenario.as_deref())?;
     let year = keys::year(&base.dims, s.year)?;
@@ -81,13 +90,30 @@ fn prepare(
     } else {
         s.options.clone()
     };
-    if need_options && specs.is_empty() {
-        return Err(Error::setting(
-            Setting::Options,
-            "",
-            "nothing to decide among: the config has no interventions; give options",
-        ));
-    }
+    let specs = match pick {
+        Pick::All if specs.is_empty() => {
+            return Err(Error::setting(
+                Setting::Options,
+                "",
+                "nothing to decide among: the config has no interventions; give options",
+            ));
+        }
+        Pick::All => specs,
+        Pick::Explained(None) => vec![],
+        Pick::Explained(Some(o)) => {
+            let Some(v) = specs.iter().find(|v| v.name == o) else {
+                let names: Vec<&str> = std::iter::once("baseline")
+                    .chain(specs.iter().map(|v| v.name.as_str()))
+                    .collect();
+                return Err(Error::setting(
+                    Setting::Options,
+                    o,
+                    format!("the options are {}", names.join(", ")),
+                ));
+            };
+            vec![v.clone()]
+        }
+    };
     let vs = variants(base, &specs)?;
     let sample = dc::sample(base, &vs, &spec, ctx.control, scenario, year)?;
     let share = sample.rejected as f64 / spec.draws.max(1) as f64;
@@ -236,22 +262,10 @@ pub fn discover(
             "a shortfall threshold is a number of WTE ≥ 0",
         ));
     }
-    let mut p = prepare(base, &req.settings, ctx, false)?;
-    let option = match &req.option {
-        None => 0,
-        Some(o) => p
-            .sample
-            .options
-            .iter()
-            .position(|n| n == o)
-            .ok_or_else(|| {
-                Error::setting(
-                    Setting::Options,
-                    o,
-                    format!("the options are {}", p.sample.options.join(", ")),
-                )
-            })?,
-    };
+    let explained = req.option.as_deref().filter(|o| *o != "baseline");
+    let mut p = prepare(base, &req.settings, ctx, Pick::Explained(explained))?;
+    // The sample holds the baseline and at most the one option explained.
+    let option = p.sample.options.len() - 1;
     let outcome = dc::Outcome {
         option,
         place,
@@ -400,7 +414,7 @@ pub fn decide(base: &Config, req: &DecideRequest, ctx: &Context) -> Result<Decid
             ));
         }
     }
-    let p = prepare(base, &req.settings, ctx, true)?;
+    let p = prepare(base, &req.settings, ctx, Pick::All)?;
     let seed = p.spec.seed;
     let voi = dc::value_of_information(&p.sample, lambda, &groups, dc::sub_seed(seed, 2))?;
     let acceptability = dc::acceptability(&p.sample, &lambdas(base, lambda))?;

@@ -22,7 +22,7 @@ pub mod view;
 pub use compare::{COMPARE_DRAWS, CompareOutcome, CompareRequest, VariantSpec, compare, variants};
 pub use decide::{
     DEFAULT_DECISION_DRAWS, DecideOutcome, DecideRequest, DecisionSettings, DiscoverOutcome,
-    DiscoverRequest, decide, default_options, discover, input_names,
+    DiscoverRequest, MAX_DECISION_DRAWS, decide, default_options, discover, input_names,
 };
 pub use draws::{DrawsRequest, DrawsTable, draws, inputs};
 pub use listing::{Check, Listing, PointFormat, check, listing, point};

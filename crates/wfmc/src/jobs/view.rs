@@ -180,6 +180,70 @@ impl View {
     }
 }
 
+/// Why an area falls short under a request: `wfmc discover` on the request's
+/// config, in memory.
+pub struct WhyShort {
+    /// The discovery (its box, trajectory and CART leaves).
+    pub outcome: super::DiscoverOutcome,
+    /// The chosen box as sentences and the coverage–density chart, as HTML.
+    pub html: String,
+    /// The `wfmc discover` command line that gives the same box.
+    pub command: String,
+}
+
+/// The scenario discovery of `area` (or `total`) falling short (by more than
+/// `threshold` WTE, if given) in the last year of `scenario` (`None`: the first)
+/// under `req`'s stress profiles and overrides, on `draws` draws (at most
+/// [`super::MAX_DECISION_DRAWS`]) with `req`'s seed.
+#[allow(clippy::too_many_arguments)]
+pub fn why_short(
+    base: &Config,
+    req: &Request,
+    area: &str,
+    threshold: Option<f64>,
+    scenario: Option<&str>,
+    draws: u64,
+    threads: usize,
+    control: &Control,
+) -> Result<WhyShort, Error> {
+    let list = super::override_list(base, &req.stress, &[], &req.set)?;
+    let cfg = base.with_overrides(&list)?;
+    let d = super::DiscoverRequest {
+        settings: super::DecisionSettings {
+            draws: super::DrawSettings {
+                draws: Some(draws),
+                seed: Some(req.seed),
+                threads: Some(threads),
+                ..Default::default()
+            },
+            scenario: scenario.map(str::to_string),
+            out: super::Output::Memory,
+            ..Default::default()
+        },
+        area: area.to_string(),
+        threshold,
+        ..Default::default()
+    };
+    let outcome = super::discover(&cfg, &d, &super::Context::new(control))?;
+    let rows = results::discovery::rows(&outcome.discovery, &outcome.inputs, &outcome.outcome);
+    Ok(WhyShort {
+        html: crate::report::decision::outcome_html(&rows, &outcome.outcome),
+        command: crate::report::discover_command(
+            &cfg.origin,
+            &match threshold {
+                Some(t) => format!("{area}>{t}"),
+                None => area.to_string(),
+            },
+            scenario,
+            draws,
+            req.seed,
+            &req.stress,
+            &req.set,
+        ),
+        outcome,
+    })
+}
+
 /// One area as the explorer's controls show it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AreaShape {

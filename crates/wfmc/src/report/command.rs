@@ -24,6 +24,36 @@ pub fn run_command(
     if let Some(n) = sobol_rows.filter(|&n| n != crate::sensitivity::sobol::DEFAULT_N as u64) {
         let _ = write!(cmd, " --sobol {n}");
     }
+    with_changes(cmd, stress, set)
+}
+
+/// The `wfmc discover` command line of a scenario discovery of `outcome` (an area
+/// or `total`) in `scenario` (`None`: the first), with the run's changes.
+pub fn discover_command(
+    origin: &str,
+    outcome: &str,
+    scenario: Option<&str>,
+    draws: u64,
+    seed: u64,
+    stress: &[String],
+    set: &[String],
+) -> String {
+    use std::fmt::Write as _;
+    let mut cmd = String::from("wfmc discover");
+    if !origin.starts_with('<') {
+        let _ = write!(cmd, " --config {}", shell_quote(origin));
+    }
+    let _ = write!(cmd, " --outcome {}", shell_quote(outcome));
+    if let Some(s) = scenario {
+        let _ = write!(cmd, " --scenario {}", shell_quote(s));
+    }
+    let _ = write!(cmd, " --draws {draws} --seed {seed}");
+    with_changes(cmd, stress, set)
+}
+
+/// `cmd` with the stress profiles and overrides, in the order they apply.
+fn with_changes(mut cmd: String, stress: &[String], set: &[String]) -> String {
+    use std::fmt::Write as _;
     for s in stress {
         let _ = write!(cmd, " --stress {}", shell_quote(s));
     }

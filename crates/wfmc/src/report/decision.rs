@@ -266,6 +266,33 @@ fn line_svg(
     s
 }
 
+/// One outcome's discovery (its rows of `discovery.csv`) as HTML: a heading, the
+/// chosen box in sentences and the coverage–density trade-off of PRIM's trajectory.
+pub fn outcome_html(rows: &[discovery::Row], outcome: &str) -> String {
+    let mut pts: Vec<(f64, f64)> = vec![];
+    for r in rows.iter().filter(|r| r.method == "prim") {
+        if pts.last() != Some(&(r.coverage, r.density)) {
+            pts.push((r.coverage, r.density));
+        }
+    }
+    let parts: Vec<&str> = outcome.split('/').collect();
+    let (area, scenario, year) = match parts[..] {
+        [_, s, a, y] => (a, s, y.split(' ').next().unwrap_or("").parse().unwrap_or(0)),
+        _ => ("", "", 0),
+    };
+    format!(
+        "<h3>{}</h3><p>{}</p><figure>{}</figure>",
+        super::html::esc_text(outcome),
+        super::html::esc_text(&box_sentences(rows, area, scenario, year)),
+        line_svg(
+            "Peeling trajectory: coverage against density",
+            "coverage",
+            "density",
+            &[("PRIM".to_string(), pts)]
+        )
+    )
+}
+
 /// The report's section on decisions, if the folder has any of their files.
 pub fn section(f: &Folder) -> String {
     let mut s = String::new();
@@ -281,29 +308,7 @@ pub fn section(f: &Folder) -> String {
         for o in outcomes {
             let these: Vec<discovery::Row> =
                 rows.iter().filter(|r| r.outcome == o).cloned().collect();
-            let mut pts: Vec<(f64, f64)> = vec![];
-            for r in these.iter().filter(|r| r.method == "prim") {
-                if pts.last() != Some(&(r.coverage, r.density)) {
-                    pts.push((r.coverage, r.density));
-                }
-            }
-            let parts: Vec<&str> = o.split('/').collect();
-            let (area, scenario, year) = match parts[..] {
-                [_, s, a, y] => (a, s, y.split(' ').next().unwrap_or("").parse().unwrap_or(0)),
-                _ => ("", "", 0),
-            };
-            let _ = write!(
-                s,
-                "<h3>{}</h3><p>{}</p><figure>{}</figure>",
-                super::html::esc_text(o),
-                super::html::esc_text(&box_sentences(&these, area, scenario, year)),
-                line_svg(
-                    "Peeling trajectory: coverage against density",
-                    "coverage",
-                    "density",
-                    &[("PRIM".to_string(), pts)]
-                )
-            );
+            s.push_str(&outcome_html(&these, o));
         }
     }
     if let Some(rows) = &f.value_of_information {

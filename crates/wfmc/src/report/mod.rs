@@ -12,7 +12,7 @@ pub mod point;
 pub mod run;
 pub mod terminal;
 
-pub use command::{run_command, with_until};
+pub use command::{discover_command, run_command, with_until};
 
 /// Formats a number with thousands separators and no decimals, like the report.
 pub fn thousands(x: f64) -> String {
